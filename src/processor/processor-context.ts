@@ -1,0 +1,44 @@
+import type { KeyValueStore } from '../state/key-value-store.js';
+import type { Cancellable, PunctuationType, Punctuator } from './punctuation.js';
+import type { RecordMetadata, StreamRecord } from './stream-record.js';
+
+export interface ProcessorContext<KOut, VOut> {
+  readonly applicationId: string;
+  /** `<subtopology>_<partition>`, as Kafka Streams names tasks. */
+  readonly taskId: string;
+  /** The input partition this task owns. */
+  readonly partition: number;
+  /** The name of the node this context belongs to. */
+  readonly nodeName: string;
+
+  /** Metadata of the input record being processed; `undefined` inside a punctuation. */
+  recordMetadata(): RecordMetadata | undefined;
+
+  /** Sends a record to all children, or only to the child named `childName`. */
+  forward(record: StreamRecord<KOut, VOut>, childName?: string): void;
+
+  /**
+   * Sends a control record downstream. Processors without `processControl` pass it on; a sink
+   * writing to a repartition topic writes it to every partition of that topic.
+   */
+  forwardControl(record: StreamRecord<unknown, unknown>): void;
+
+  /** A store connected to this processor by name; throws naming the node if it is not. */
+  getStateStore<K, V>(name: string): KeyValueStore<K, V>;
+
+  schedule(intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable;
+
+  /** The largest input timestamp the task has seen (ms), or -Infinity before the first. */
+  currentStreamTime(): number;
+  currentSystemTime(): number;
+
+  /**
+   * Keeps the committed input offset of this task at or below `offset` until released with
+   * `undefined`: data from `offset` on is re-read after a crash (an open chunk group or transaction).
+   * Each node holds at most one position; the task commits below the lowest hold.
+   */
+  holdCommittableOffset(offset: string | undefined): void;
+
+  /** Asks for a commit as soon as the current record is done. */
+  requestCommit(): void;
+}

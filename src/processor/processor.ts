@@ -1,0 +1,22 @@
+import type { ProcessorContext } from './processor-context.js';
+import type { StreamRecord } from './stream-record.js';
+
+/**
+ * A node of the processor graph. `process` may return a promise (when it reads a store); a
+ * processor that returns nothing costs the engine no promise. Forwarding is done through the
+ * context and never needs awaiting: the engine delivers forwarded records to the children, in
+ * order, after `process` has finished.
+ */
+export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
+  init?(context: ProcessorContext<KOut, VOut>): void | Promise<void>;
+  process(record: StreamRecord<KIn, VIn>): void | Promise<void>;
+  /**
+   * Receives control records (e.g. per-shard watermark progress) that reached this node. A processor
+   * without this method lets control records pass through to its children unchanged.
+   */
+  processControl?(record: StreamRecord<unknown, unknown>): void | Promise<void>;
+  close?(): void | Promise<void>;
+}
+
+/** Makes a fresh processor for each task; a topology is instantiated once per task. */
+export type ProcessorSupplier<KIn, VIn, KOut = KIn, VOut = VIn> = () => Processor<KIn, VIn, KOut, VOut>;

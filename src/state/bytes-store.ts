@@ -1,0 +1,35 @@
+/** One write of a batch: `value: null` deletes the key. */
+export interface BytesWrite {
+  readonly key: Buffer;
+  readonly value: Buffer | null;
+}
+
+export interface BytesRange {
+  /** inclusive */
+  readonly gte?: Buffer;
+  /** exclusive */
+  readonly lt?: Buffer;
+  readonly reverse?: boolean;
+  readonly limit?: number;
+}
+
+/**
+ * The innermost layer of a store stack: bytes only, no serdes, no caching, no changelog.
+ * Implemented by RocksDB (`state/rocksdb/`) and in memory. Besides user data a store keeps a few
+ * metadata entries (e.g. the changelog offset it has applied) that are written in the same atomic
+ * batch as the data, so data and checkpoint can never disagree after a crash.
+ */
+export interface BytesStore {
+  readonly name: string;
+  open(): Promise<void>;
+  get(key: Buffer): Promise<Buffer | undefined>;
+  getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>>;
+  /** Applies all writes and metadata atomically (one RocksDB write batch). */
+  write(writes: readonly BytesWrite[], metadata?: ReadonlyMap<string, Buffer>): Promise<void>;
+  getMetadata(name: string): Promise<Buffer | undefined>;
+  iterate(range: BytesRange): AsyncIterableIterator<[Buffer, Buffer]>;
+  approximateCount(): Promise<number>;
+  close(): Promise<void>;
+  /** Closes the store if open and deletes everything it holds on disk (used before a full restore). */
+  destroy(): Promise<void>;
+}

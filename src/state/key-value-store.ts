@@ -1,0 +1,36 @@
+/** One entry returned by a scan. */
+export interface KeyValue<K, V> {
+  readonly key: K;
+  readonly value: V;
+}
+
+/** Bounds of a range scan, in the byte order of the serialized keys: `from` inclusive, `to` exclusive. */
+export interface RangeOptions<K> {
+  readonly from?: K;
+  readonly to?: K;
+  readonly reverse?: boolean;
+  readonly limit?: number;
+}
+
+/**
+ * A key-value state store owned by one task.
+ *
+ * Reads are asynchronous (RocksDB's binding is); writes are synchronous and land in the store's
+ * write buffer, which reads see at once (read-your-writes) and which reaches disk — and the
+ * changelog — as one write batch when the task commits (`flush`). Scans return keys in the byte
+ * order of their serialized form, so use an order-preserving key serde for ranges and prefixes.
+ * Every iterator must be finished or `return()`ed; closing the store closes any left open.
+ */
+export interface KeyValueStore<K, V> {
+  readonly name: string;
+  get(key: K): Promise<V | undefined>;
+  put(key: K, value: V): void;
+  /** Writes `value` only if the key has none; returns the value that was already there, if any. */
+  putIfAbsent(key: K, value: V): Promise<V | undefined>;
+  delete(key: K): void;
+  range(options?: RangeOptions<K>): AsyncIterableIterator<KeyValue<K, V>>;
+  /** All entries whose serialized key starts with the serialized `prefix`. */
+  prefixScan(prefix: K): AsyncIterableIterator<KeyValue<K, V>>;
+  all(): AsyncIterableIterator<KeyValue<K, V>>;
+  approximateNumEntries(): Promise<number>;
+}
