@@ -1,4 +1,9 @@
-// Placeholder until the broker launcher lands (issue: foundation).
-export async function startTestBroker(): Promise<{ brokers: string; stop(): Promise<void> }> {
-  throw new Error('the test broker launcher is not written yet');
+import { ensureBroker, type BrokerHandle } from '../../src/runtime/kafka/local-broker/index.js';
+
+/**
+ * The broker the integration and e2e tests share: KAFKA_BROKERS if set, else Docker, else a local
+ * Kafka started from the cached jars. stop() ends only what this call started.
+ */
+export async function startTestBroker(): Promise<BrokerHandle> {
+  return ensureBroker({ log: (line) => process.stderr.write(`[test broker] ${line}\n`) });
 }

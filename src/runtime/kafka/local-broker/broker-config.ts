@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { LOOPBACK } from './ports.js';
+
+export interface BrokerConfigInput {
+  readonly port: number;
+  readonly controllerPort: number;
+  /** Where the broker keeps its partitions and KRaft metadata log; a fresh directory per start. */
+  readonly logDir: string;
+  readonly host?: string;
+}
+
+/** Escapes a value for a Java .properties file (backslashes would otherwise be eaten). */
+function propertyValue(value: string): string {
+  return value.replace(/\\/g, '\\\\');
+}
+
+function renderProperties(entries: ReadonlyArray<readonly [string, string | number]>): string {
+  return entries.map(([key, value]) => `${key}=${propertyValue(String(value))}`).join('\n') + '\n';
+}
+
+/**
+ * A one-node KRaft broker that is also its own controller. Replication factors are 1 because there is
+ * one node; topics are never auto-created so a typo in a test fails instead of creating a topic; the
+ * rebalance delay is 0 so consumer groups form at once.
+ */
+export function renderServerProperties(input: BrokerConfigInput): string {
+  const host = input.host ?? LOOPBACK;
+  return renderProperties([
+    ['process.roles', 'broker,controller'],
+    ['node.id', 1],
+    ['controller.quorum.voters', `1@${host}:${input.controllerPort}`],
+    ['listeners', `PLAINTEXT://${host}:${input.port},CONTROLLER://${host}:${input.controllerPort}`],
+    ['advertised.listeners', `PLAINTEXT://${host}:${input.port}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['inter.broker.listener.name', 'PLAINTEXT'],
+    ['log.dirs', input.logDir],
+    ['num.partitions', 1],
+    ['auto.create.topics.enable', 'false'],
+    ['offsets.topic.replication.factor', 1],
+    ['offsets.topic.num.partitions', 1],
+    ['transaction.state.log.replication.factor', 1],
+    ['transaction.state.log.min.isr', 1],
+    ['transaction.state.log.num.partitions', 1],
+    ['group.initial.rebalance.delay.ms', 0],
+  ]);
+}
+
+/**
+ * log4j 1 configuration: everything at WARN into one file, plus the INFO line that says the server
+ * started, so a failed start can be diagnosed from the file alone.
+ */
+export function renderLog4jProperties(logFile: string): string {
+  return renderProperties([
+    ['log4j.rootLogger', 'WARN, file'],
+    ['log4j.appender.file', 'org.apache.log4j.FileAppender'],
+    ['log4j.appender.file.File', logFile],
+    ['log4j.appender.file.layout', 'org.apache.log4j.PatternLayout'],
+    ['log4j.appender.file.layout.ConversionPattern', '[%d] %p %m (%c)%n'],
+    ['log4j.logger.kafka.server.KafkaRaftServer', 'INFO'],
+  ]);
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url without padding (22 characters), as `random-uuid` makes. */
+export function generateClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}

@@ -1,0 +1,19 @@
+export type { BrokerHandle, BrokerLog } from './broker-handle.js';
+export {
+  BrokerStartError,
+  BrokerUnreachableError,
+  KafkaJarsFetchError,
+  NoBrokerAvailableError,
+  PortTakenError,
+} from './broker-errors.js';
+export { ensureBroker, type EnsureBrokerOptions } from './ensure-broker.js';
+export {
+  localBrokerStatus,
+  startLocalBroker,
+  stopLocalBroker,
+  type LocalBrokerOptions,
+  type LocalBrokerStatus,
+} from './detached-broker.js';
+export type { BrokerRecord } from './run-record.js';
+export { resolveCacheDir } from './cache-paths.js';
+export { KAFKA_VERSION } from './kafka-version.js';
