@@ -1,0 +1,227 @@
+import { ConfigError } from '../common/errors.js';
+import type { Serde, SerdeContext } from '../serde/serde.js';
+import type { BytesRange, BytesStore, BytesWrite } from './bytes-store.js';
+import { prefixRange } from './byte-order.js';
+import type { KeyValue, KeyValueStore, RangeOptions } from './key-value-store.js';
+import { mergedScan } from './merged-scan.js';
+import { StoreClosedError, StoreSerdeError, StoreStateError } from './store-errors.js';
+import { applyChangelogBatch, readChangelogOffset } from './store-restore.js';
+import { WriteBuffer } from './write-buffer.js';
+
+export interface CachingStoreOptions<K, V> {
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<V>;
+  /**
+   * Buffered keys at which `needsFlush()` turns true, so the engine commits early rather than letting
+   * the buffer (held in memory until commit) grow without bound. Default 10,000.
+   */
+  readonly maxBufferedEntries?: number;
+}
+
+export const DEFAULT_MAX_BUFFERED_ENTRIES = 10_000;
+
+/**
+ * The typed store a processor sees, over a bytes-only `BytesStore`. Writes land in a write buffer
+ * (last write per serialized key) that reads and scans see at once; the task engine drains it at
+ * commit:
+ *
+ *   1. `pendingWrites()` — what the changelog must receive (last write per key);
+ *   2. the engine produces those to the changelog and commits;
+ *   3. `flush(changelogOffsetMetadata(next))` — buffer and changelog position in one atomic batch.
+ *
+ * The engine must not run processors between 1 and 3: a write made in between would reach disk
+ * without reaching the changelog. `close()` does not flush; a clean shutdown commits first, and a
+ * task closing after an error must not persist what was never changelogged.
+ */
+export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
+  readonly name: string;
+  private readonly keySerde: Serde<K>;
+  private readonly valueSerde: Serde<V>;
+  private readonly context: SerdeContext;
+  private readonly maxBufferedEntries: number;
+  private readonly buffer = new WriteBuffer();
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly inner: BytesStore,
+    options: CachingStoreOptions<K, V>,
+  ) {
+    const max = options.maxBufferedEntries ?? DEFAULT_MAX_BUFFERED_ENTRIES;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new ConfigError(`store '${inner.name}': maxBufferedEntries must be a positive integer, got ${max}`);
+    }
+    this.name = inner.name;
+    this.keySerde = options.keySerde;
+    this.valueSerde = options.valueSerde;
+    this.context = { topic: inner.name };
+    this.maxBufferedEntries = max;
+  }
+
+  async get(key: K): Promise<V | undefined> {
+    this.assertOpen('get');
+    const keyBytes = this.serializeKey(key);
+    const buffered = this.buffer.get(keyBytes);
+    if (buffered !== undefined) return buffered.value === null ? undefined : this.deserializeValue(keyBytes, buffered.value);
+    const stored = await this.inner.get(keyBytes);
+    return stored === undefined ? undefined : this.deserializeValue(keyBytes, stored);
+  }
+
+  put(key: K, value: V): void {
+    this.assertOpen('put');
+    const keyBytes = this.serializeKey(key);
+    this.buffer.set(keyBytes, this.serializeValue(keyBytes, value));
+  }
+
+  async putIfAbsent(key: K, value: V): Promise<V | undefined> {
+    const existing = await this.get(key);
+    if (existing === undefined) this.put(key, value);
+    return existing;
+  }
+
+  delete(key: K): void {
+    this.assertOpen('delete');
+    this.buffer.set(this.serializeKey(key), null);
+  }
+
+  range(options: RangeOptions<K> = {}): AsyncIterableIterator<KeyValue<K, V>> {
+    this.assertOpen('range');
+    const range: BytesRange = {
+      ...(options.from === undefined ? {} : { gte: this.serializeKey(options.from) }),
+      ...(options.to === undefined ? {} : { lt: this.serializeKey(options.to) }),
+      ...(options.reverse === undefined ? {} : { reverse: options.reverse }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    };
+    return this.scan(range);
+  }
+
+  prefixScan(prefix: K): AsyncIterableIterator<KeyValue<K, V>> {
+    this.assertOpen('prefixScan');
+    return this.scan(prefixRange(this.serializeKey(prefix)));
+  }
+
+  all(): AsyncIterableIterator<KeyValue<K, V>> {
+    this.assertOpen('all');
+    return this.scan({});
+  }
+
+  async approximateNumEntries(): Promise<number> {
+    this.assertOpen('approximateNumEntries');
+    // Buffered puts may overwrite stored keys and deletes may hide them: an estimate, as promised.
+    return (await this.inner.approximateCount()) + this.buffer.size;
+  }
+
+  // ---- engine-facing: not part of KeyValueStore ----
+
+  /** The writes the changelog must receive at this commit: the last write per key. */
+  pendingWrites(): readonly BytesWrite[] {
+    return this.buffer.writes();
+  }
+
+  bufferedCount(): number {
+    return this.buffer.size;
+  }
+
+  needsFlush(): boolean {
+    return this.buffer.size >= this.maxBufferedEntries;
+  }
+
+  /**
+   * Writes the buffer and `metadata` (e.g. `changelogOffsetMetadata(offset)`) as one atomic batch,
+   * then empties the buffer. Reads during the flush still see the buffer; an entry rewritten during
+   * the flush stays buffered for the next one.
+   */
+  async flush(metadata?: ReadonlyMap<string, Buffer>): Promise<void> {
+    this.assertOpen('flush');
+    // One flush at a time: a second caller waits, then flushes what is left.
+    while (this.flushing !== undefined) await this.flushing;
+    const flushed = this.buffer.snapshot();
+    if (flushed.length === 0 && metadata === undefined) return;
+    const writing = this.inner.write(
+      flushed.map(([, write]) => write),
+      metadata,
+    );
+    this.flushing = writing;
+    try {
+      await writing;
+    } finally {
+      this.flushing = undefined;
+    }
+    this.buffer.removeFlushed(flushed);
+  }
+
+  /**
+   * Applies changelog records straight to the bytes store with the changelog position, in one
+   * batch. Only while restoring, before processing: the buffer must be empty.
+   */
+  async restore(records: readonly BytesWrite[], nextOffset: string): Promise<void> {
+    this.assertOpen('restore');
+    if (this.buffer.size > 0) {
+      throw new StoreStateError(this.name, `cannot restore with ${this.buffer.size} unflushed writes`);
+    }
+    await applyChangelogBatch(this.inner, records, nextOffset);
+  }
+
+  /** The next changelog offset to restore from, as last flushed or restored; `undefined` if none. */
+  async changelogOffset(): Promise<string | undefined> {
+    this.assertOpen('changelogOffset');
+    return readChangelogOffset(this.inner);
+  }
+
+  /** Discards unflushed writes, ends open scans and closes the bytes store. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.flushing !== undefined) await Promise.allSettled([this.flushing]);
+    this.buffer.clear();
+    await this.inner.close();
+  }
+
+  private scan(range: BytesRange): AsyncIterableIterator<KeyValue<K, V>> {
+    // The buffer is read now, not at the first `next()`, so the scan shows exactly the writes made
+    // before it was opened, whatever the caller writes while iterating.
+    return this.typed(mergedScan(this.inner, range, this.buffer.inRange(range)));
+  }
+
+  private async *typed(merged: AsyncGenerator<[Buffer, Buffer], void, undefined>): AsyncGenerator<KeyValue<K, V>, void, undefined> {
+    for await (const [keyBytes, valueBytes] of merged) {
+      yield { key: this.deserializeKey(keyBytes), value: this.deserializeValue(keyBytes, valueBytes) };
+    }
+  }
+
+  private serializeKey(key: K): Buffer {
+    try {
+      return this.keySerde.serialize(key, this.context);
+    } catch (error) {
+      throw new StoreSerdeError(this.name, `serialize key with ${this.keySerde.name}`, undefined, error);
+    }
+  }
+
+  private serializeValue(keyBytes: Buffer, value: V): Buffer {
+    try {
+      return this.valueSerde.serialize(value, this.context);
+    } catch (error) {
+      throw new StoreSerdeError(this.name, `serialize value with ${this.valueSerde.name}`, keyBytes, error);
+    }
+  }
+
+  private deserializeKey(keyBytes: Buffer): K {
+    try {
+      return this.keySerde.deserialize(keyBytes, this.context);
+    } catch (error) {
+      throw new StoreSerdeError(this.name, `deserialize key with ${this.keySerde.name}`, keyBytes, error);
+    }
+  }
+
+  private deserializeValue(keyBytes: Buffer, valueBytes: Buffer): V {
+    try {
+      return this.valueSerde.deserialize(valueBytes, this.context);
+    } catch (error) {
+      throw new StoreSerdeError(this.name, `deserialize value with ${this.valueSerde.name}`, keyBytes, error);
+    }
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new StoreClosedError(this.name, operation);
+  }
+}
