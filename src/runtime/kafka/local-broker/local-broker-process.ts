@@ -97,8 +97,9 @@ async function choosePorts(requested: number | undefined): Promise<[number, numb
 export async function launchLocalBroker(options: LaunchOptions): Promise<LaunchedBroker> {
   // Measured from the request, so a cold start's figure includes the download.
   const started = Date.now();
-  const libsDir = await ensureKafkaJars(options.cacheDir, options.log);
+  // Ports first: a taken port should fail at once, not after a download.
   const [port, controllerPort] = await choosePorts(options.port);
+  const libsDir = await ensureKafkaJars(options.cacheDir, options.log);
   const brokers = `${LOOPBACK}:${port}`;
   const files = await writeBrokerFiles(port, controllerPort);
 
