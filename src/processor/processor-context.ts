@@ -19,7 +19,8 @@ export interface ProcessorContext<KOut, VOut> {
 
   /**
    * Sends a control record downstream. Processors without `processControl` pass it on; a sink
-   * writing to a repartition topic writes it to every partition of that topic.
+   * writing to a repartition topic writes it to every partition of that topic. The value must be a
+   * `Buffer`: control records cross topics as raw bytes, and arrive as bytes on the other side.
    */
   forwardControl(record: StreamRecord<unknown, unknown>): void;
 
@@ -41,4 +42,7 @@ export interface ProcessorContext<KOut, VOut> {
 
   /** Asks for a commit as soon as the current record is done. */
   requestCommit(): void;
+
+  /** How many partitions the task's input topic has now (it may grow while the application runs). */
+  inputPartitionCount(): number;
 }

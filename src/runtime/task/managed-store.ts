@@ -1,0 +1,17 @@
+import type { BytesWrite } from '../../state/bytes-store.js';
+import type { KeyValueStore } from '../../state/key-value-store.js';
+
+/** What the task engine needs from a store beyond the processor-facing interface. */
+export interface ManagedStore extends KeyValueStore<unknown, unknown> {
+  /** Writes buffered since the last flush, last write per key: what the changelog must receive. */
+  pendingWrites(): readonly BytesWrite[];
+  /** Writes the buffer plus `metadata` as one atomic batch and empties the buffer. */
+  flush(metadata?: ReadonlyMap<string, Buffer>): Promise<void>;
+  /** True when the buffer is over its limit and the task should commit early. */
+  needsFlush(): boolean;
+  /** The next changelog offset to read on restore, or undefined if the store never checkpointed. */
+  changelogOffset(): Promise<string | undefined>;
+  /** Applies changelog records straight to disk with the next offset to read, as one batch. */
+  restore(records: readonly BytesWrite[], nextOffset: string): Promise<void>;
+  close(): Promise<void>;
+}

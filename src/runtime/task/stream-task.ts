@@ -1,0 +1,360 @@
+import {
+  CONTROL_HEADER,
+  DLQ_HEADER_ERROR_CLASS,
+  DLQ_HEADER_ERROR_MESSAGE,
+  DLQ_HEADER_OFFSET,
+  DLQ_HEADER_PARTITION,
+  DLQ_HEADER_TOPIC,
+} from '../../common/constants.js';
+import type { Cancellable, PunctuationType, Punctuator } from '../../processor/punctuation.js';
+import type { Processor } from '../../processor/processor.js';
+import type { RecordMetadata, StreamRecord } from '../../processor/stream-record.js';
+import type { KeyValueStore } from '../../state/key-value-store.js';
+import type { SourceNodeDefinition } from '../../topology/node-definitions.js';
+import type { SubTopology } from '../../topology/sub-topology.js';
+import { physicalTopicName } from '../../topology/topic-ref.js';
+import type { Topology } from '../../topology/topology.js';
+import type { InputRecord, OutputRecord } from './input-record.js';
+import type { ManagedStore } from './managed-store.js';
+import { NodeContext, type TaskServices } from './node-context.js';
+import { PunctuationSchedule } from './punctuation-schedule.js';
+import type { RecordCollector } from './record-collector.js';
+import { RuntimeNode } from './runtime-node.js';
+import { SinkProcessor } from './sink-processor.js';
+import { SourceProcessor } from './source-processor.js';
+import {
+  classOf,
+  messageOf,
+  RecordDeserializationError,
+  RecordProcessingError,
+  type ErrorPolicies,
+} from './task-errors.js';
+import { TaskStateMachine, type TaskState } from './task-state.js';
+
+export interface StreamTaskOptions {
+  readonly applicationId: string;
+  readonly topology: Topology;
+  readonly subTopology: SubTopology;
+  readonly partition: number;
+  readonly collector: RecordCollector;
+  /** The task's stores, opened (and restored) by the host. */
+  readonly stores: ReadonlyMap<string, ManagedStore>;
+  readonly clock: () => number;
+  readonly errorPolicies: ErrorPolicies;
+  readonly deadLetterTopic: string;
+  /** Partition count of the task's input topic(s) now. */
+  readonly inputPartitionCount: () => number;
+}
+
+export function taskIdOf(subTopologyId: number, partition: number): string {
+  return `${subTopologyId}_${partition}`;
+}
+
+export function changelogTopicName(applicationId: string, storeName: string): string {
+  return `${applicationId}-${storeName}-changelog`;
+}
+
+/** A store write in the changelog, with the store it belongs to. */
+export interface ChangelogWrite extends OutputRecord {
+  readonly store: string;
+}
+
+/**
+ * Runs the records of one partition (per input topic of its sub-topology) through the graph: the
+ * Kafka-free heart shared by the TopologyTestDriver and the Kafka runtime. It never talks to Kafka:
+ * output goes to a RecordCollector, and committing is driven from outside (see `CommitProtocol`).
+ */
+export class StreamTask implements TaskServices {
+  readonly taskId: string;
+  private readonly lifecycle: TaskStateMachine;
+  private readonly nodes = new Map<string, RuntimeNode>();
+  private readonly sourceByTopic = new Map<string, { node: RuntimeNode; definition: SourceNodeDefinition }>();
+  private readonly schedule_ = new PunctuationSchedule();
+  private readonly holds = new Map<string, bigint>();
+  /** Next offset to read, per input topic, after what has been processed. */
+  private readonly nextOffsets = new Map<string, bigint>();
+  private current: RecordMetadata | undefined;
+  private streamTime_ = Number.NEGATIVE_INFINITY;
+  private commitRequested = false;
+  private processedSinceCommit = 0;
+
+  private constructor(private readonly options: StreamTaskOptions) {
+    this.taskId = taskIdOf(options.subTopology.id, options.partition);
+    this.lifecycle = new TaskStateMachine(this.taskId);
+  }
+
+  /** Builds the nodes of the sub-topology and initializes their processors. */
+  static async create(options: StreamTaskOptions): Promise<StreamTask> {
+    const task = new StreamTask(options);
+    await task.initialize();
+    return task;
+  }
+
+  get applicationId(): string {
+    return this.options.applicationId;
+  }
+
+  get partition(): number {
+    return this.options.partition;
+  }
+
+  get state(): TaskState {
+    return this.lifecycle.state;
+  }
+
+  get subTopologyId(): number {
+    return this.options.subTopology.id;
+  }
+
+  /** Physical names of the topics this task reads. */
+  inputTopics(): string[] {
+    return [...this.sourceByTopic.keys()];
+  }
+
+  transitionTo(state: TaskState): void {
+    this.lifecycle.transitionTo(state);
+  }
+
+  // ---- TaskServices (what node contexts use) ----
+
+  currentRecord(): RecordMetadata | undefined {
+    return this.current;
+  }
+
+  store(name: string): KeyValueStore<unknown, unknown> | undefined {
+    return this.options.stores.get(name);
+  }
+
+  /** A store with the engine-facing methods (flush, restore), for the host. */
+  managedStore(name: string): ManagedStore | undefined {
+    return this.options.stores.get(name);
+  }
+
+  schedule(node: RuntimeNode, intervalMs: number, type: PunctuationType, punctuator: Punctuator): Cancellable {
+    const now = type === 'stream-time' ? this.streamTime_ : this.options.clock();
+    return this.schedule_.add(node, type, intervalMs, punctuator, now);
+  }
+
+  streamTime(): number {
+    return this.streamTime_;
+  }
+
+  systemTime(): number {
+    return this.options.clock();
+  }
+
+  hold(nodeName: string, offset: string | undefined): void {
+    if (offset === undefined) this.holds.delete(nodeName);
+    else this.holds.set(nodeName, BigInt(offset));
+  }
+
+  requestCommit(): void {
+    this.commitRequested = true;
+  }
+
+  inputPartitionCount(): number {
+    return this.options.inputPartitionCount();
+  }
+
+  // ---- processing ----
+
+  /** Processes records of this task's partition in offset order. */
+  async process(batch: readonly InputRecord[]): Promise<void> {
+    await this.prepareSerdes(batch);
+    for (let i = 0; i < batch.length; i++) {
+      const input = batch[i]!;
+      const source = this.sourceByTopic.get(input.topic);
+      if (source === undefined) throw new Error(`task ${this.taskId} received a record of topic '${input.topic}', which it does not read`);
+      this.current = { topic: input.topic, partition: input.partition, offset: input.offset };
+      if (input.timestamp > this.streamTime_) this.streamTime_ = input.timestamp;
+      const control = input.headers[CONTROL_HEADER] !== undefined;
+      const record = control ? this.controlRecord(input) : this.deserialize(input, source.definition);
+      if (record !== undefined) {
+        try {
+          const pending = source.node.run(record, control);
+          if (pending !== undefined) await pending;
+        } catch (error) {
+          for (const node of this.nodes.values()) node.discardQueued();
+          this.onProcessingError(input, error);
+        }
+      }
+      this.nextOffsets.set(input.topic, BigInt(input.offset) + 1n);
+      this.processedSinceCommit++;
+      this.current = undefined;
+      await this.punctuate('stream-time', this.streamTime_);
+    }
+  }
+
+  /** Fires wall-clock punctuations that are due now; returns how many fired. */
+  async punctuateWallClock(): Promise<number> {
+    return this.punctuate('wall-clock', this.options.clock());
+  }
+
+  // ---- commit support (driven by CommitProtocol) ----
+
+  /** True when a processor asked for a commit or a store buffer is full. */
+  wantsCommit(): boolean {
+    if (this.commitRequested) return true;
+    for (const store of this.options.stores.values()) if (store.needsFlush()) return true;
+    return false;
+  }
+
+  hasUncommittedWork(): boolean {
+    return this.processedSinceCommit > 0 || this.commitRequested;
+  }
+
+  /** The offsets to commit per input topic: after what was processed, but never past a processor's hold. */
+  committableOffsets(): Map<string, string> {
+    let lowestHold: bigint | undefined;
+    for (const hold of this.holds.values()) if (lowestHold === undefined || hold < lowestHold) lowestHold = hold;
+    const result = new Map<string, string>();
+    for (const [topic, next] of this.nextOffsets) {
+      result.set(topic, String(lowestHold !== undefined && lowestHold < next ? lowestHold : next));
+    }
+    return result;
+  }
+
+  /** Changelog records for everything the stores buffered since the last commit. */
+  changelogRecords(): ChangelogWrite[] {
+    const records: ChangelogWrite[] = [];
+    const timestamp = Number.isFinite(this.streamTime_) ? this.streamTime_ : this.options.clock();
+    for (const [name, store] of this.options.stores) {
+      if (!this.options.topology.stores.get(name)?.changelog) continue;
+      const topic = changelogTopicName(this.options.applicationId, name);
+      for (const write of store.pendingWrites()) {
+        records.push({ store: name, topic, partition: this.options.partition, key: write.key, value: write.value, timestamp, headers: {} });
+      }
+    }
+    return records;
+  }
+
+  /** Writes each store's buffer to disk with its metadata (e.g. the changelog offset it now covers). */
+  async flushStores(metadata: (store: string) => ReadonlyMap<string, Buffer> | undefined): Promise<void> {
+    for (const [name, store] of this.options.stores) await store.flush(metadata(name));
+    this.commitRequested = false;
+    this.processedSinceCommit = 0;
+  }
+
+  /** Closes processors and stores. Commit first: unflushed store writes are dropped. */
+  async close(): Promise<void> {
+    if (this.lifecycle.state === 'CLOSED') return;
+    let firstError: unknown;
+    for (const node of this.nodes.values()) {
+      try {
+        const pending = node.processor.close?.();
+        if (pending !== undefined) await pending;
+      } catch (error) {
+        firstError ??= new RecordProcessingError(undefined, node.name, error);
+      }
+    }
+    for (const store of this.options.stores.values()) {
+      try {
+        await store.close();
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    this.lifecycle.transitionTo('CLOSED');
+    if (firstError !== undefined) throw firstError;
+  }
+
+  // ---- internals ----
+
+  private async initialize(): Promise<void> {
+    const { topology, subTopology, applicationId, collector } = this.options;
+    for (const name of subTopology.nodeNames) {
+      const definition = topology.node(name)!;
+      let processor: Processor<unknown, unknown, unknown, unknown>;
+      if (definition.kind === 'source') processor = new SourceProcessor();
+      else if (definition.kind === 'sink') processor = new SinkProcessor(definition, physicalTopicName(definition.topic, applicationId), collector);
+      else processor = definition.supplier();
+      const node = new RuntimeNode(definition, processor);
+      this.nodes.set(name, node);
+      if (definition.kind === 'source') {
+        for (const topic of definition.topics) this.sourceByTopic.set(physicalTopicName(topic, applicationId), { node, definition });
+      }
+    }
+    for (const name of subTopology.nodeNames) {
+      for (const child of topology.childrenOf(name)) this.nodes.get(name)!.addChild(this.nodes.get(child)!);
+    }
+    for (const node of this.nodes.values()) {
+      const stores = node.definition.kind === 'processor' ? node.definition.stores : [];
+      const pending = node.processor.init?.(new NodeContext(node, this, stores));
+      if (pending !== undefined) await pending;
+    }
+  }
+
+  private async prepareSerdes(batch: readonly InputRecord[]): Promise<void> {
+    for (const [topic, source] of this.sourceByTopic) {
+      const { keySerde, valueSerde } = source.definition;
+      if (keySerde?.prepare === undefined && valueSerde?.prepare === undefined) continue;
+      const records = batch.filter((r) => r.topic === topic && r.headers[CONTROL_HEADER] === undefined);
+      if (records.length === 0) continue;
+      if (keySerde?.prepare !== undefined) await keySerde.prepare(records.flatMap((r) => (r.key === null ? [] : [r.key])), topic);
+      if (valueSerde?.prepare !== undefined) await valueSerde.prepare(records.flatMap((r) => (r.value === null ? [] : [r.value])), topic);
+    }
+  }
+
+  private controlRecord(input: InputRecord): StreamRecord<unknown, unknown> {
+    return { key: null, value: input.value, timestamp: input.timestamp, headers: input.headers };
+  }
+
+  private deserialize(input: InputRecord, source: SourceNodeDefinition): StreamRecord<unknown, unknown> | undefined {
+    try {
+      const context = { topic: input.topic, partition: input.partition, offset: input.offset, headers: input.headers };
+      const key = input.key === null || source.keySerde === undefined ? input.key : source.keySerde.deserialize(input.key, context);
+      const value =
+        input.value === null || source.valueSerde === undefined ? input.value : source.valueSerde.deserialize(input.value, context);
+      return { key, value, timestamp: input.timestamp, headers: input.headers };
+    } catch (error) {
+      const wrapped = new RecordDeserializationError(input, source.name, error);
+      if (this.options.errorPolicies.deserialization === 'fail') throw wrapped;
+      this.sendToDeadLetter(input, wrapped);
+      return undefined;
+    }
+  }
+
+  private onProcessingError(input: InputRecord, error: unknown): void {
+    const nodeName = error instanceof RecordProcessingError ? error.nodeName : 'graph';
+    const cause = error instanceof RecordProcessingError ? error.cause : error;
+    const wrapped = new RecordProcessingError(input, nodeName, cause);
+    if (this.options.errorPolicies.processing === 'fail') throw wrapped;
+    this.sendToDeadLetter(input, wrapped);
+  }
+
+  private sendToDeadLetter(input: InputRecord, error: unknown): void {
+    const topic = this.options.deadLetterTopic;
+    const count = this.options.collector.partitionCount(topic);
+    this.options.collector.send({
+      topic,
+      partition: input.partition % count,
+      key: input.key,
+      value: input.value,
+      timestamp: input.timestamp,
+      headers: {
+        ...input.headers,
+        [DLQ_HEADER_TOPIC]: input.topic,
+        [DLQ_HEADER_PARTITION]: String(input.partition),
+        [DLQ_HEADER_OFFSET]: input.offset,
+        [DLQ_HEADER_ERROR_CLASS]: classOf(error instanceof Error && error.cause !== undefined ? error.cause : error),
+        [DLQ_HEADER_ERROR_MESSAGE]: messageOf(error),
+      },
+    });
+  }
+
+  private async punctuate(type: PunctuationType, now: number): Promise<number> {
+    const due = this.schedule_.due(type, now);
+    for (const entry of due) {
+      if (entry.cancelled) continue;
+      try {
+        const pending = entry.punctuator(now);
+        if (pending !== undefined) await pending;
+        const delivered = entry.node.deliverQueued();
+        if (delivered !== undefined) await delivered;
+      } catch (error) {
+        throw new RecordProcessingError(undefined, entry.node.name, error);
+      }
+    }
+    return due.length;
+  }
+}

@@ -1,0 +1,70 @@
+import { CdcStreamsError } from '../common/errors.js';
+import type { InputRecord, OutputRecord } from '../runtime/task/input-record.js';
+import type { RecordCollector } from '../runtime/task/record-collector.js';
+
+export class UnknownTopicError extends CdcStreamsError {
+  constructor(topic: string) {
+    super(`topic '${topic}' does not exist in the test driver; declare it in the driver's \`topics\` option`, { code: 'UNKNOWN_TOPIC' });
+  }
+}
+
+/** Topics held in memory for the TopologyTestDriver: partitions are arrays, offsets are indexes. */
+export class InMemoryTopics implements RecordCollector {
+  private readonly topics = new Map<string, InputRecord[][]>();
+  /** Every record of a topic in append order, across partitions, for reading outputs in order. */
+  private readonly appendLog = new Map<string, InputRecord[]>();
+
+  ensure(topic: string, partitions: number): void {
+    const existing = this.topics.get(topic);
+    if (existing === undefined) {
+      this.topics.set(topic, Array.from({ length: partitions }, () => []));
+      this.appendLog.set(topic, []);
+      return;
+    }
+    while (existing.length < partitions) existing.push([]);
+  }
+
+  has(topic: string): boolean {
+    return this.topics.has(topic);
+  }
+
+  partitionCount(topic: string): number {
+    const partitions = this.topics.get(topic);
+    if (partitions === undefined) throw new UnknownTopicError(topic);
+    return partitions.length;
+  }
+
+  send(record: OutputRecord): void {
+    this.append(record);
+  }
+
+  append(record: OutputRecord): InputRecord {
+    const partitions = this.topics.get(record.topic);
+    if (partitions === undefined) throw new UnknownTopicError(record.topic);
+    const partition = partitions[record.partition];
+    if (partition === undefined) {
+      throw new CdcStreamsError(`topic '${record.topic}' has no partition ${record.partition}`, { code: 'UNKNOWN_PARTITION' });
+    }
+    const stored: InputRecord = { ...record, offset: String(partition.length) };
+    partition.push(stored);
+    this.appendLog.get(record.topic)!.push(stored);
+    return stored;
+  }
+
+  /** Records of one partition from `offset` on. */
+  read(topic: string, partition: number, offset: number): readonly InputRecord[] {
+    const records = this.topics.get(topic)?.[partition];
+    return records === undefined ? [] : records.slice(offset);
+  }
+
+  endOffset(topic: string, partition: number): number {
+    return this.topics.get(topic)?.[partition]?.length ?? 0;
+  }
+
+  /** All records of a topic in the order they were appended, across partitions. */
+  log(topic: string): readonly InputRecord[] {
+    const log = this.appendLog.get(topic);
+    if (log === undefined) throw new UnknownTopicError(topic);
+    return log;
+  }
+}

@@ -1,0 +1,309 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEAD_LETTER_TOPIC_SUFFIX } from '../common/constants.js';
+import { CdcStreamsError } from '../common/errors.js';
+import type { Headers } from '../common/headers.js';
+import { CommitProtocol, type CommitHost } from '../runtime/task/commit-protocol.js';
+import { partitionForKey } from '../runtime/task/murmur2-partitioner.js';
+import { changelogTopicName, type StreamTask } from '../runtime/task/stream-task.js';
+import { createTask, type TaskFactoryOptions } from '../runtime/task/task-factory.js';
+import type { ErrorPolicies } from '../runtime/task/task-errors.js';
+import type { KeyValueStore } from '../state/key-value-store.js';
+import type { Serde } from '../serde/serde.js';
+import type { StoreKind } from '../topology/store-definition.js';
+import type { SubTopology } from '../topology/sub-topology.js';
+import { physicalTopicName } from '../topology/topic-ref.js';
+import type { Topology } from '../topology/topology.js';
+import { InMemoryTopics } from './in-memory-topics.js';
+import type { PipeOptions, TestRecord } from './test-record.js';
+
+export interface TopologyTestDriverOptions {
+  readonly applicationId?: string;
+  /** Where RocksDB stores live; a fresh temporary directory (removed on close) when not given. */
+  readonly stateDir?: string;
+  /** `persistent` (RocksDB, the default) or `in-memory`, for stores that do not choose. */
+  readonly storeKind?: StoreKind;
+  /** Partition counts of external topics (default 1 each). */
+  readonly topics?: Readonly<Record<string, { readonly partitions: number }>>;
+  /** Partition count of repartition topics (default: the most partitions of any external input topic). */
+  readonly internalTopicPartitions?: number;
+  readonly initialWallClockTime?: number;
+  readonly errorPolicies?: Partial<ErrorPolicies>;
+  /** Commit after every `pipeInput` and clock advance, as Kafka Streams' driver does (default true). */
+  readonly autoCommit?: boolean;
+}
+
+export class TestDriverError extends CdcStreamsError {
+  constructor(message: string) {
+    super(message, { code: 'TEST_DRIVER' });
+  }
+}
+
+/**
+ * Runs a topology in-process, with no broker: topics are in memory, stores are real (RocksDB in a
+ * temporary directory by default), and the tasks are the same task engine the Kafka runtime uses.
+ * Stream time follows input timestamps; wall-clock time moves only with `advanceWallClockTime`.
+ */
+export class TopologyTestDriver {
+  private readonly topics = new InMemoryTopics();
+  private readonly tasks = new Map<number, Map<number, StreamTask>>();
+  private readonly readPositions = new Map<string, number>();
+  private readonly outputCursors = new Map<string, number>();
+  private readonly commitProtocol: CommitProtocol;
+  private wallClock: number;
+  private closed = false;
+
+  private constructor(
+    private readonly topology: Topology,
+    private readonly options: TopologyTestDriverOptions,
+    private readonly applicationId: string,
+    private readonly stateDir: string,
+    private readonly ownsStateDir: boolean,
+  ) {
+    this.wallClock = options.initialWallClockTime ?? 0;
+    const host: CommitHost = { commit: async () => this.lastChangelogOffsets() };
+    this.commitProtocol = new CommitProtocol(this.topics, host);
+  }
+
+  static async create(topology: Topology, options: TopologyTestDriverOptions = {}): Promise<TopologyTestDriver> {
+    const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'cdc-streams-driver-')));
+    const driver = new TopologyTestDriver(topology, options, options.applicationId ?? 'test-app', stateDir, options.stateDir === undefined);
+    try {
+      driver.createTopics();
+      for (const sub of topology.subTopologies) await driver.createTasks(sub);
+    } catch (error) {
+      await driver.close();
+      throw error;
+    }
+    return driver;
+  }
+
+  /** Serializes with the serdes of the source reading `topic`, writes the record, and processes it. */
+  async pipeInput<K, V>(topic: string, key: K, value: V, options: PipeOptions = {}): Promise<void> {
+    const source = this.topology.sourceFor({ name: topic, internal: false });
+    if (source === undefined) throw new TestDriverError(`no source reads topic '${topic}'`);
+    const keyBytes = toBytes(source.keySerde, key, topic);
+    const valueBytes = toBytes(source.valueSerde, value, topic);
+    await this.pipeRawInput(topic, keyBytes, valueBytes, options);
+  }
+
+  /** Writes a record as bytes (no serde), e.g. binlog envelopes to a chosen partition, and processes it. */
+  async pipeRawInput(topic: string, key: Buffer | null, value: Buffer | null, options: PipeOptions = {}): Promise<void> {
+    this.assertOpen();
+    const count = this.topics.partitionCount(topic);
+    const partition = options.partition ?? (key === null ? 0 : partitionForKey(key, count));
+    if (partition < 0 || partition >= count) throw new TestDriverError(`topic '${topic}' has no partition ${partition}`);
+    const headers: Headers = options.headers ?? {};
+    this.topics.append({ topic, partition, key, value, timestamp: options.timestamp ?? this.wallClock, headers });
+    await this.processPending();
+    if (this.options.autoCommit ?? true) await this.commit();
+  }
+
+  /** The next unread output record of `topic`, deserialized with the serdes of the sink writing it. */
+  readOutput<K = unknown, V = unknown>(topic: string): TestRecord<K, V> | undefined {
+    const log = this.topics.log(topic);
+    const cursor = this.outputCursors.get(topic) ?? 0;
+    const record = log[cursor];
+    if (record === undefined) return undefined;
+    this.outputCursors.set(topic, cursor + 1);
+    const sink = [...this.topology.nodes.values()].find(
+      (n) => n.kind === 'sink' && physicalTopicName(n.topic, this.applicationId) === topic,
+    );
+    const keySerde = sink?.kind === 'sink' ? sink.keySerde : undefined;
+    const valueSerde = sink?.kind === 'sink' ? sink.valueSerde : undefined;
+    const context = { topic, partition: record.partition, offset: record.offset, headers: record.headers };
+    return {
+      key: (record.key === null || keySerde === undefined ? record.key : keySerde.deserialize(record.key, context)) as K,
+      value: (record.value === null || valueSerde === undefined ? record.value : valueSerde.deserialize(record.value, context)) as V,
+      timestamp: record.timestamp,
+      headers: record.headers,
+      partition: record.partition,
+      offset: record.offset,
+    };
+  }
+
+  readAllOutput<K = unknown, V = unknown>(topic: string): TestRecord<K, V>[] {
+    const records: TestRecord<K, V>[] = [];
+    for (let r = this.readOutput<K, V>(topic); r !== undefined; r = this.readOutput<K, V>(topic)) records.push(r);
+    return records;
+  }
+
+  /** Physical name of the dead-letter topic (`<applicationId>-dlq`). */
+  deadLetterTopic(): string {
+    return `${this.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
+  }
+
+  /** Moves the driver's wall clock and fires the wall-clock punctuations that became due. */
+  async advanceWallClockTime(ms: number): Promise<void> {
+    this.assertOpen();
+    this.wallClock += ms;
+    for (const task of this.allTasks()) await task.punctuateWallClock();
+    await this.processPending();
+    if (this.options.autoCommit ?? true) await this.commit();
+  }
+
+  wallClockTime(): number {
+    return this.wallClock;
+  }
+
+  /** A store of the task that owns it for `partition` (default 0). */
+  getStore<K, V>(name: string, partition = 0): KeyValueStore<K, V> {
+    const sub = this.topology.subTopologies.find((s) => s.stores.includes(name));
+    if (sub === undefined) throw new TestDriverError(`no processor uses store '${name}'`);
+    const store = this.tasks.get(sub.id)?.get(partition)?.store(name);
+    if (store === undefined) throw new TestDriverError(`store '${name}' has no task for partition ${partition}`);
+    return store as KeyValueStore<K, V>;
+  }
+
+  /** Grows an external topic to `partitions` (as a CDC subscription may) and starts the new tasks. */
+  async addPartitions(topic: string, partitions: number): Promise<void> {
+    this.topics.ensure(topic, partitions);
+    for (const sub of this.topology.subTopologies) await this.createTasks(sub);
+  }
+
+  async commit(): Promise<void> {
+    this.assertOpen();
+    await this.commitProtocol.commit(this.allTasks());
+  }
+
+  /** Commits, closes every task and its stores, and removes the state directory if the driver made it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    let failure: unknown;
+    try {
+      await this.commitProtocol.commit(this.allTasks());
+    } catch (error) {
+      failure = error;
+    }
+    this.closed = true;
+    for (const task of this.allTasks()) {
+      try {
+        await task.close();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (this.ownsStateDir) await rm(this.stateDir, { recursive: true, force: true });
+    if (failure !== undefined) throw failure;
+  }
+
+  // ---- internals ----
+
+  private createTopics(): void {
+    const external = this.options.topics ?? {};
+    let maxInput = 1;
+    for (const sub of this.topology.subTopologies) {
+      for (const t of sub.sourceTopics) if (!t.internal) maxInput = Math.max(maxInput, external[t.name]?.partitions ?? 1);
+    }
+    const internalPartitions = this.options.internalTopicPartitions ?? maxInput;
+    for (const node of this.topology.nodes.values()) {
+      const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
+      for (const ref of refs) {
+        const partitions = ref.internal ? internalPartitions : (external[ref.name]?.partitions ?? 1);
+        this.topics.ensure(physicalTopicName(ref, this.applicationId), partitions);
+      }
+    }
+    for (const sub of this.topology.subTopologies) {
+      const partitions = this.partitionsOf(sub);
+      for (const store of sub.stores) this.topics.ensure(changelogTopicName(this.applicationId, store), partitions);
+    }
+    this.topics.ensure(this.deadLetterTopic(), maxInput);
+  }
+
+  private partitionsOf(sub: SubTopology): number {
+    let count = 0;
+    for (const ref of sub.sourceTopics) count = Math.max(count, this.topics.partitionCount(physicalTopicName(ref, this.applicationId)));
+    return count;
+  }
+
+  private async createTasks(sub: SubTopology): Promise<void> {
+    let tasks = this.tasks.get(sub.id);
+    if (tasks === undefined) {
+      tasks = new Map();
+      this.tasks.set(sub.id, tasks);
+    }
+    const partitions = this.partitionsOf(sub);
+    for (const store of sub.stores) this.topics.ensure(changelogTopicName(this.applicationId, store), partitions);
+    const factory: TaskFactoryOptions = {
+      applicationId: this.applicationId,
+      topology: this.topology,
+      stateDir: this.stateDir,
+      defaultStoreKind: this.options.storeKind ?? 'persistent',
+      collector: this.topics,
+      clock: () => this.wallClock,
+      errorPolicies: { deserialization: 'fail', processing: 'fail', ...this.options.errorPolicies },
+      deadLetterTopic: this.deadLetterTopic(),
+    };
+    for (let partition = 0; partition < partitions; partition++) {
+      if (tasks.has(partition)) continue;
+      const task = await createTask(factory, sub, partition, () => this.partitionsOf(sub));
+      task.transitionTo('RESTORING');
+      await this.restore(task, sub);
+      task.transitionTo('RUNNING');
+      tasks.set(partition, task);
+    }
+  }
+
+  /** Replays what the in-memory changelog holds beyond each store's checkpoint. */
+  private async restore(task: StreamTask, sub: SubTopology): Promise<void> {
+    for (const name of sub.stores) {
+      if (!this.topology.stores.get(name)?.changelog) continue;
+      const store = task.managedStore(name)!;
+      const topic = changelogTopicName(this.applicationId, name);
+      const from = Number(await store.changelogOffset() ?? '0');
+      const records = this.topics.read(topic, task.partition, from);
+      if (records.length === 0) continue;
+      await store.restore(records.map((r) => ({ key: r.key ?? Buffer.alloc(0), value: r.value })), String(this.topics.endOffset(topic, task.partition)));
+    }
+  }
+
+  private async processPending(): Promise<void> {
+    for (let progressed = true; progressed; ) {
+      progressed = false;
+      for (const sub of this.topology.subTopologies) {
+        for (const task of this.tasks.get(sub.id)?.values() ?? []) {
+          for (const topic of task.inputTopics()) {
+            const position = `${task.taskId}|${topic}`;
+            const from = this.readPositions.get(position) ?? 0;
+            const records = this.topics.read(topic, task.partition, from);
+            if (records.length === 0) continue;
+            this.readPositions.set(position, from + records.length);
+            await task.process(records);
+            progressed = true;
+          }
+        }
+      }
+    }
+  }
+
+  private lastChangelogOffsets(): ReadonlyMap<string, string> {
+    const offsets = new Map<string, string>();
+    for (const sub of this.topology.subTopologies) {
+      for (const store of sub.stores) {
+        const topic = changelogTopicName(this.applicationId, store);
+        for (let p = 0; p < this.topics.partitionCount(topic); p++) {
+          const end = this.topics.endOffset(topic, p);
+          if (end > 0) offsets.set(`${topic}:${p}`, String(end - 1));
+        }
+      }
+    }
+    return offsets;
+  }
+
+  private allTasks(): StreamTask[] {
+    return [...this.tasks.values()].flatMap((m) => [...m.values()]);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new TestDriverError('the driver is closed');
+  }
+}
+
+function toBytes<T>(serde: Serde<T> | undefined, value: T, topic: string): Buffer | null {
+  if (value === null || value === undefined) return null;
+  if (serde !== undefined) return serde.serialize(value, { topic });
+  if (Buffer.isBuffer(value)) return value;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  throw new TestDriverError(`the source of topic '${topic}' has no serde, so pipe a Buffer, a string or null`);
+}

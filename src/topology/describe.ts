@@ -1,0 +1,80 @@
+import type { Topology } from './topology.js';
+import type { TopicRef } from './topic-ref.js';
+
+export interface DescribeOptions {
+  readonly format?: 'text' | 'mermaid';
+}
+
+function topicLabel(topic: TopicRef): string {
+  return topic.internal ? `${topic.name} (internal)` : topic.name;
+}
+
+export function describeTopology(topology: Topology, options: DescribeOptions): string {
+  return options.format === 'mermaid' ? describeAsMermaid(topology) : describeAsText(topology);
+}
+
+function describeAsText(topology: Topology): string {
+  const lines: string[] = ['Topologies:'];
+  for (const sub of topology.subTopologies) {
+    lines.push(`   Sub-topology: ${sub.id}`);
+    for (const name of sub.nodeNames) {
+      const node = topology.nodes.get(name);
+      if (node === undefined) continue;
+      const children = topology.childrenOf(name);
+      if (node.kind === 'source') {
+        lines.push(`    Source: ${name} (topics: [${node.topics.map((t) => t.name).join(', ')}])`);
+      } else if (node.kind === 'processor') {
+        lines.push(`    Processor: ${name} (stores: [${node.stores.join(', ')}])`);
+      } else {
+        lines.push(`    Sink: ${name} (topic: ${node.topic.name})`);
+      }
+      if (node.kind !== 'sink') lines.push(`      --> ${children.length === 0 ? 'none' : children.join(', ')}`);
+      if (node.kind !== 'source') lines.push(`      <-- ${node.parents.join(', ')}`);
+    }
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function mermaidId(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+function describeAsMermaid(topology: Topology): string {
+  const lines: string[] = ['flowchart TD'];
+  const topics = new Map<string, TopicRef>();
+  for (const sub of topology.subTopologies) {
+    lines.push(`  subgraph sub${sub.id}["Sub-topology ${sub.id}"]`);
+    for (const name of sub.nodeNames) {
+      const node = topology.nodes.get(name);
+      if (node === undefined) continue;
+      const id = mermaidId(name);
+      if (node.kind === 'source') lines.push(`    ${id}[/"${name}"/]`);
+      else if (node.kind === 'sink') lines.push(`    ${id}[\\"${name}"\\]`);
+      else lines.push(`    ${id}["${name}"]`);
+    }
+    lines.push('  end');
+  }
+  for (const sub of topology.subTopologies) {
+    for (const name of sub.nodeNames) {
+      const node = topology.nodes.get(name);
+      if (node === undefined) continue;
+      for (const child of topology.childrenOf(name)) lines.push(`  ${mermaidId(name)} --> ${mermaidId(child)}`);
+      if (node.kind === 'source') {
+        for (const t of node.topics) {
+          topics.set(t.name, t);
+          lines.push(`  topic_${mermaidId(t.name)} --> ${mermaidId(name)}`);
+        }
+      }
+      if (node.kind === 'sink') {
+        topics.set(node.topic.name, node.topic);
+        lines.push(`  ${mermaidId(name)} --> topic_${mermaidId(node.topic.name)}`);
+      }
+      if (node.kind === 'processor') {
+        for (const store of node.stores) lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${store}")]`);
+      }
+    }
+  }
+  for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicLabel(t)}"}}`);
+  return `${lines.join('\n')}\n`;
+}
