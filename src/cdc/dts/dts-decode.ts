@@ -14,7 +14,7 @@ import {
   type DtsMessageType,
   type DtsRowChange,
 } from './dts-model.js';
-import type { RawData, RawEntries, RawEntry, RawEnvelope, RawEvent, RawHeader, RawKeyValue } from './dts-raw.js';
+import type { RawBytes, RawData, RawEntries, RawEntry, RawEnvelope, RawEvent, RawHeader, RawKeyValue } from './dts-raw.js';
 import { dtsTypes } from './dts-schema.js';
 import { longToBigInt } from './int64.js';
 
@@ -171,6 +171,11 @@ function mapProperties(raw: RawKeyValue[]): readonly DtsKeyValue[] {
   return raw.map((p) => ({ key: p.key, value: p.value }));
 }
 
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+const EMPTY = Buffer.alloc(0);
+
+/** protobufjs defaults an absent bytes field to an empty array, and yields Uint8Arrays for non-Buffer input. */
+function asBuffer(bytes: RawBytes): Buffer {
+  if (Buffer.isBuffer(bytes)) return bytes;
+  if (bytes instanceof Uint8Array) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return EMPTY;
 }

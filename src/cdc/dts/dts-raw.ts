@@ -6,6 +6,8 @@ import type { LongBits } from './int64.js';
  * number for a defaulted zero). Only the codec sees these; everything else uses dts-model.ts.
  */
 export type RawInt64 = LongBits | number;
+/** An absent bytes field decodes as protobufjs's shared empty array. */
+export type RawBytes = Uint8Array | readonly number[];
 
 export interface RawKeyValue {
   key: string;
@@ -16,7 +18,7 @@ export interface RawEnvelope {
   version: number;
   total: number;
   index: number;
-  data: Uint8Array;
+  data: RawBytes;
   properties: RawKeyValue[];
 }
 
@@ -41,7 +43,7 @@ export interface RawData {
   dataType: number;
   charset: string;
   sv: string;
-  bv: Uint8Array;
+  bv: RawBytes;
 }
 
 export interface RawColumn {
