@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { encodeTimerKey, TimerError } from '../../src/processor/timer-key.js';
+import { TimerService, type Timer } from '../../src/processor/timer-service.js';
+import type { Serde } from '../../src/serde/serde.js';
+import { rawBytesSerde } from '../../src/state/raw-bytes-serde.js';
+import { openStore } from '../../src/state/store-factory.js';
+import { withTempDir } from '../state/store-test-helpers.js';
+
+interface Deadline {
+  readonly orderId: string;
+}
+
+const deadlineSerde: Serde<Deadline> = {
+  name: 'json',
+  serialize: (value) => Buffer.from(JSON.stringify(value)),
+  deserialize: (data) => JSON.parse(data.toString('utf8')) as Deadline,
+};
+
+async function inMemoryTimers(): Promise<TimerService<Deadline>> {
+  const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: rawBytesSerde, valueSerde: rawBytesSerde });
+  return new TimerService(store, deadlineSerde);
+}
+
+function describeFired(timers: ReadonlyArray<Timer<Deadline>>): string[] {
+  return timers.map((t) => `${t.dueTime}:${t.key}:${t.payload.orderId}`);
+}
+
+describe('TimerService', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('fires the timers due by upTo in due order, then key order, and keeps the rest', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(3_000, 'o-3', { orderId: '3' });
+    timers.register(1_000, 'o-b', { orderId: 'b' });
+    timers.register(2 ** 33, 'o-far', { orderId: 'far' });
+    timers.register(1_000, 'o-a', { orderId: 'a' });
+    timers.register(2_000, 'o-2', { orderId: '2' });
+
+    const fired: Array<Timer<Deadline>> = [];
+    expect(await timers.fireDue(2_000, (t) => void fired.push(t))).toBe(3);
+    expect(describeFired(fired)).toEqual(['1000:o-a:a', '1000:o-b:b', '2000:o-2:2']);
+    expect(await timers.nextDueTime()).toBe(3_000);
+
+    fired.length = 0;
+    await timers.fireDue(Number.POSITIVE_INFINITY, (t) => void fired.push(t));
+    expect(describeFired(fired)).toEqual(['3000:o-3:3', `${2 ** 33}:o-far:far`]);
+    expect(await timers.nextDueTime()).toBeUndefined();
+  });
+
+  it('does not fire a cancelled timer', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(10, 'keep', { orderId: 'keep' });
+    timers.register(10, 'drop', { orderId: 'drop' });
+    timers.cancel(10, 'drop');
+    timers.cancel(99, 'never-registered');
+    const fired: Array<Timer<Deadline>> = [];
+    await timers.fireDue(100, (t) => void fired.push(t));
+    expect(describeFired(fired)).toEqual(['10:keep:keep']);
+  });
+
+  it('replaces the payload when the same due time and key are registered again', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(5, 'k', { orderId: 'old' });
+    timers.register(5, 'k', { orderId: 'new' });
+    const fired: Array<Timer<Deadline>> = [];
+    await timers.fireDue(5, (t) => void fired.push(t));
+    expect(describeFired(fired)).toEqual(['5:k:new']);
+  });
+
+  it('fires in the same call the timers a callback registers due by upTo, even before the current one', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(50, 'first', { orderId: 'first' });
+    const fired: Array<Timer<Deadline>> = [];
+    await timers.fireDue(100, async (t) => {
+      fired.push(t);
+      if (t.key === 'first') {
+        timers.register(80, 'later', { orderId: 'later' });
+        timers.register(40, 'earlier', { orderId: 'earlier' });
+        timers.register(500, 'future', { orderId: 'future' });
+      }
+    });
+    expect(describeFired(fired)).toEqual(['50:first:first', '40:earlier:earlier', '80:later:later']);
+    expect(await timers.nextDueTime()).toBe(500);
+  });
+
+  it('does not fire a timer that an earlier callback of the same call cancelled', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(1, 'a', { orderId: 'a' });
+    timers.register(2, 'b', { orderId: 'b' });
+    timers.register(3, 'c', { orderId: 'c' });
+    const fired: string[] = [];
+    await timers.fireDue(10, (t) => {
+      fired.push(t.key);
+      if (t.key === 'a') timers.cancel(2, 'b');
+    });
+    expect(fired).toEqual(['a', 'c']);
+  });
+
+  it('fires a backlog larger than one read slice exactly once each, in order', async () => {
+    const timers = await inMemoryTimers();
+    const count = 1_000;
+    for (let i = count - 1; i >= 0; i--) timers.register(i, `t${i}`, { orderId: String(i) });
+    const dues: number[] = [];
+    expect(await timers.fireDue(count, (t) => void dues.push(t.dueTime))).toBe(count);
+    expect(dues).toEqual(Array.from({ length: count }, (_, i) => i));
+  });
+
+  it('keeps a timer whose callback failed, since its deletion was never committed', async () => {
+    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: rawBytesSerde, valueSerde: rawBytesSerde });
+    const timers = new TimerService(store, deadlineSerde);
+    timers.register(1, 'a', { orderId: 'a' });
+    await store.flush();
+    await expect(timers.fireDue(1, () => Promise.reject(new Error('downstream failed')))).rejects.toThrow('downstream failed');
+    // The deletion is only buffered; the engine fails the task instead of committing, and a
+    // restarted task reads what was flushed, where the timer still is.
+    const stored = encodeTimerKey(1, 'a');
+    expect(store.pendingWrites()).toEqual([{ key: stored, value: null }]);
+    expect(await store.inner.get(stored)).toBeDefined();
+  });
+
+  it('rejects a nested fireDue and invalid due times', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(1, 'a', { orderId: 'a' });
+    await expect(timers.fireDue(1, () => timers.fireDue(1, () => undefined).then(() => undefined))).rejects.toBeInstanceOf(TimerError);
+    expect(() => timers.register(-5, 'x', { orderId: 'x' })).toThrow(TimerError);
+    await expect(timers.fireDue(Number.NaN, () => undefined)).rejects.toBeInstanceOf(TimerError);
+  });
+
+  it('never reads a clock: fireDue runs with Date.now and performance.now unavailable', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(1, 'a', { orderId: 'a' });
+    const clockRead = (): never => {
+      throw new Error('clock read');
+    };
+    vi.spyOn(Date, 'now').mockImplementation(clockRead);
+    vi.spyOn(performance, 'now').mockImplementation(clockRead);
+    expect(await timers.fireDue(1, () => undefined)).toBe(1);
+  });
+
+  it('survives a restart on RocksDB: timers flushed before close fire after reopening', () =>
+    withTempDir(async (dir) => {
+      const path = join(dir, '0_0', 'payment-deadlines');
+      const open = () => openStore({ name: 'payment-deadlines', kind: 'rocksdb', dir: path, keySerde: rawBytesSerde, valueSerde: rawBytesSerde });
+      const before = await open();
+      const timersBefore = new TimerService(before, deadlineSerde);
+      timersBefore.register(1_800_000, 'order-2', { orderId: '2' });
+      timersBefore.register(1_800_000 + 60_000, 'order-3', { orderId: '3' });
+      timersBefore.register(900_000, 'order-1', { orderId: '1' });
+      await before.flush();
+      await before.close();
+
+      const after = await open();
+      const timersAfter = new TimerService(after, deadlineSerde);
+      expect(await timersAfter.nextDueTime()).toBe(900_000);
+      const fired: Array<Timer<Deadline>> = [];
+      await timersAfter.fireDue(1_800_000, (t) => void fired.push(t));
+      expect(describeFired(fired)).toEqual(['900000:order-1:1', '1800000:order-2:2']);
+      await after.flush();
+      expect(await timersAfter.nextDueTime()).toBe(1_860_000);
+      await after.close();
+    }));
+});
