@@ -1,0 +1,39 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AvroSchemaError } from './avro-errors.js';
+import { AvroSchemaCatalog, type AvroSchemaSource } from './avro-schema-catalog.js';
+import type { AvroLongs } from './avro-type-options.js';
+
+/** Where the writer-only older versions live, inside the schemas folder. */
+export const SCHEMA_HISTORY_DIR = 'history';
+
+async function readSources(dir: string): Promise<AvroSchemaSource[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.avsc')).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return Promise.all(
+    names.map(async (name) => {
+      const origin = join(dir, name);
+      const text = await readFile(origin, 'utf8');
+      try {
+        return { origin, schema: JSON.parse(text) as unknown };
+      } catch (error) {
+        throw new AvroSchemaError(`${origin} is not JSON: ${error instanceof Error ? error.message : String(error)}`, error);
+      }
+    }),
+  );
+}
+
+/**
+ * Loads every `*.avsc` of `dir` (files may use named types defined in other files) and, as writer
+ * schemas for single-object decoding, every `*.avsc` of `dir/history/`.
+ */
+export async function loadAvroSchemas(dir: string, options: { longs?: AvroLongs } = {}): Promise<AvroSchemaCatalog> {
+  const [current, history] = await Promise.all([readSources(dir), readSources(join(dir, SCHEMA_HISTORY_DIR))]);
+  if (current.length === 0) throw new AvroSchemaError(`no .avsc files in ${dir}`);
+  return new AvroSchemaCatalog(current, { ...options, history });
+}
