@@ -71,7 +71,17 @@ export function registerKafkaCommand(program: Command, { io, setExitCode }: Comm
     .command('stop')
     .description('stop the recorded broker and delete its data')
     .action(async () => {
-      const { stopped } = await stopLocalBroker();
-      io.out(stopped === undefined ? 'no running broker was recorded; nothing to stop\n' : `stopped ${stopped.brokers} (pid ${stopped.pid})\n`);
+      const result = await stopLocalBroker();
+      switch (result.outcome) {
+        case 'nothing-recorded':
+          io.out('no broker was recorded; nothing to stop\n');
+          return;
+        case 'cleared':
+          io.out(`pid ${result.record.pid} for ${result.record.brokers} was already gone; cleared its record and data\n`);
+          return;
+        case 'stopped':
+          io.out(`stopped ${result.record.brokers} (pid ${result.record.pid})\n`);
+          return;
+      }
     });
 }

@@ -83,14 +83,20 @@ export async function startLocalBroker(
   return { record, alreadyRunning: false, startupMs: launched.startupMs };
 }
 
+export type StopOutcome =
+  | { readonly outcome: 'nothing-recorded' }
+  /** The recorded process was gone already; its folder and record were cleared. */
+  | { readonly outcome: 'cleared'; readonly record: BrokerRecord }
+  | { readonly outcome: 'stopped'; readonly record: BrokerRecord };
+
 /** Stops the recorded broker (only if the pid is still that broker), removes its folder and the record. */
-export async function stopLocalBroker(options: LocalBrokerOptions = {}): Promise<{ readonly stopped: BrokerRecord | undefined }> {
+export async function stopLocalBroker(options: LocalBrokerOptions = {}): Promise<StopOutcome> {
   const recordFile = runRecordPath(cacheDirOf(options));
   const record = await readBrokerRecord(recordFile);
-  if (record === undefined) return { stopped: undefined };
+  if (record === undefined) return { outcome: 'nothing-recorded' };
   const alive = await recordedProcessAlive(record);
   if (alive) await terminate(record.pid);
   await removeDataDir(record.dataDir);
   await removeBrokerRecord(recordFile);
-  return { stopped: alive ? record : undefined };
+  return { outcome: alive ? 'stopped' : 'cleared', record };
 }

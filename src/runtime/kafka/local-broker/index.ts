@@ -13,6 +13,7 @@ export {
   stopLocalBroker,
   type LocalBrokerOptions,
   type LocalBrokerStatus,
+  type StopOutcome,
 } from './detached-broker.js';
 export type { BrokerRecord } from './run-record.js';
 export { resolveCacheDir } from './cache-paths.js';
