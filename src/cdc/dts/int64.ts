@@ -14,6 +14,8 @@ const TWO_POW_32 = 4294967296n;
 
 export function longToBigInt(value: LongBits | number, unsigned: boolean): bigint {
   if (typeof value === 'number') return BigInt(value);
+  // Most positions, sequences and ids fit 32 bits: skip the slower 64-bit arithmetic.
+  if (value.high === 0) return BigInt(value.low >>> 0);
   const bits = BigInt(value.high >>> 0) * TWO_POW_32 + BigInt(value.low >>> 0);
   return unsigned ? bits : BigInt.asIntN(64, bits);
 }
