@@ -3,7 +3,7 @@ import type { StoreDefinition } from './store-definition.js';
 import type { SubTopology } from './sub-topology.js';
 
 /**
- * Splits the graph into connected parts through parent links. Parts are numbered in the order their
+ * Splits the graph into connected parts through parent links and shared stores. Parts are numbered in the order their
  * first node was added, which keeps ids stable as long as the topology code does not change.
  */
 export function splitSubTopologies(
@@ -21,6 +21,17 @@ export function splitSubTopologies(
     for (const parent of node.parents) {
       neighbours.get(parent)!.push(name);
       neighbours.get(name)!.push(parent);
+    }
+  }
+  // Processors sharing a store run in the same task, so they belong to one sub-topology.
+  for (const store of stores.keys()) {
+    const owners = order.filter((n) => {
+      const node = nodes.get(n)!;
+      return node.kind === 'processor' && node.stores.includes(store);
+    });
+    for (let i = 1; i < owners.length; i++) {
+      neighbours.get(owners[0]!)!.push(owners[i]!);
+      neighbours.get(owners[i]!)!.push(owners[0]!);
     }
   }
   for (const start of order) {

@@ -52,6 +52,19 @@ function components(nodes: ReadonlyMap<string, NodeDefinition>): Map<string, str
   return result;
 }
 
+function writesTopicReadBy(
+  ordered: readonly NodeDefinition[],
+  part: ReadonlyMap<string, string>,
+  writer: string,
+  reader: string,
+): boolean {
+  const written = new Set<string>();
+  for (const n of ordered) if (n.kind === 'sink' && part.get(n.name) === writer) written.add(`${n.topic.internal}:${n.topic.name}`);
+  return ordered.some(
+    (n) => n.kind === 'source' && part.get(n.name) === reader && n.topics.some((t) => written.has(`${t.internal}:${t.name}`)),
+  );
+}
+
 export function findTopologyProblems(
   ordered: readonly NodeDefinition[],
   stores: ReadonlyMap<string, StoreDefinition>,
@@ -97,11 +110,17 @@ export function findTopologyProblems(
       problems.push(`store '${store.name}' is not used by any processor`);
       continue;
     }
-    const parts = new Set(owners.map((o) => part.get(o.name)));
-    if (parts.size > 1) {
-      problems.push(
-        `store '${store.name}' is shared by processors of different sub-topologies: ${owners.map((o) => `'${o.name}'`).join(', ')}`,
-      );
+    // Processors of co-partitioned parts may share a store (a stream-table join); parts on the two
+    // sides of a topic one writes and the other reads may not: their tasks run on different data.
+    const parts = [...new Set(owners.map((o) => part.get(o.name)!))];
+    for (const a of parts) {
+      for (const b of parts) {
+        if (a !== b && writesTopicReadBy(ordered, part, a, b)) {
+          problems.push(
+            `store '${store.name}' is shared by processors on both sides of a repartition boundary: ${owners.map((o) => `'${o.name}'`).join(', ')}`,
+          );
+        }
+      }
     }
   }
   return problems;
