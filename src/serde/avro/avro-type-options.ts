@@ -36,5 +36,7 @@ export function avroTypeOptions(registry: Record<string, avro.Type>, longs: Avro
     registry,
     logicalTypes: { decimal: DecimalType, uuid: UuidType, 'timestamp-millis': TimestampMillisType },
     wrapUnions: 'auto',
+    // Otherwise avsc silently falls back to the underlying type when a decimal's attributes are bad.
+    assertLogicalTypes: true,
   };
 }
