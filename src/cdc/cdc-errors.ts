@@ -1,0 +1,37 @@
+import { CdcStreamsError, describeCoordinates, type RecordCoordinates } from '../common/errors.js';
+
+/**
+ * A chunk group whose index sequence broke (DESIGN.md 3.1). Not thrown: it names the reason in the
+ * dead-letter headers of every raw message of the group, so an operator can find them.
+ */
+export class AbandonedChunkGroupError extends CdcStreamsError {
+  constructor(reason: string, firstPiece: RecordCoordinates, pieces: number) {
+    super(`chunk group starting at ${describeCoordinates(firstPiece)} abandoned (${reason}) after ${pieces} piece(s)`, {
+      code: 'CDC_CHUNK_GROUP_ABANDONED',
+    });
+  }
+}
+
+/** Bytes that are not an Envelope or an Entries message; the raw message goes to the dead-letter topic. */
+export class UndecodableMessageError extends CdcStreamsError {
+  constructor(what: string, at: RecordCoordinates, cause: unknown) {
+    super(`cannot decode ${what} at ${describeCoordinates(at)}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      code: 'CDC_UNDECODABLE',
+      cause,
+    });
+  }
+}
+
+/** A control record that claims to be a watermark but does not parse; the upstream is broken or foreign. */
+export class InvalidWatermarkControlError extends CdcStreamsError {
+  constructor(problem: string, cause?: unknown) {
+    super(`invalid watermark control record: ${problem}`, { code: 'CDC_INVALID_WATERMARK_CONTROL', cause });
+  }
+}
+
+/** A row change without a usable shard position (no numeric GTID sequence): it cannot be ordered. */
+export class UnorderableEventError extends CdcStreamsError {
+  constructor(problem: string, at: RecordCoordinates | undefined) {
+    super(`cannot order event at ${describeCoordinates(at)}: ${problem}`, { code: 'CDC_UNORDERABLE_EVENT' });
+  }
+}

@@ -1,0 +1,71 @@
+import type { Headers } from '../../common/headers.js';
+import type { KeyValueStore } from '../../state/key-value-store.js';
+import type { SourcePosition } from '../source-position.js';
+
+/** A value the resequencer can order: ChangeEvent fits. */
+export interface Resequenceable {
+  readonly source: SourcePosition & { readonly timestamp: number };
+}
+
+/** A record waiting in the held store for its shard's watermark. */
+export interface HeldEvent<K, V> {
+  readonly kind: 'held';
+  readonly key: K;
+  readonly value: V;
+  readonly timestamp: number;
+  readonly headers: Headers;
+}
+
+/**
+ * Per-shard bookkeeping, durable in the held store so a restart keeps de-duplicating: `releasedThrough`
+ * (decimal GTID sequence, '-1' for none) is the watermark everything was released through;
+ * `earlyThrough` (hex held key) the last event released early under `emit-and-flag`.
+ */
+export interface ShardState {
+  readonly kind: 'shard';
+  readonly serverId: string;
+  readonly releasedThrough: string;
+  readonly earlyThrough: string | undefined;
+}
+
+export type ResequencerEntry<K, V> = HeldEvent<K, V> | ShardState;
+
+export type HoldPolicy = 'wait' | 'emit-and-flag';
+
+export interface FastPathOptions<V> {
+  /**
+   * The per-key contiguous counter of an event (e.g. `orders.version`), or undefined for an event
+   * without one (it then waits for the watermark). Only for streams where EVERY event of a key carries
+   * the counter: a key whose events also come from rows without it (payments joined to orders) could
+   * see a row released before an earlier row of the same transaction.
+   */
+  readonly counter: (value: V) => bigint | undefined;
+  /** The counter of a key's first event; without it, a key's first event waits for the watermark. */
+  readonly first?: bigint;
+}
+
+export interface StallReport {
+  readonly serverId: string;
+  readonly waitedMs: number;
+  /** The shard's watermark, undefined while some partition has passed nothing. */
+  readonly watermark: bigint | undefined;
+  readonly policy: HoldPolicy;
+}
+
+export interface ResequencerStores<K, V> {
+  readonly held: KeyValueStore<Buffer, ResequencerEntry<K, V>>;
+  /** Identities released early (value: event time), for `emit-and-flag`. */
+  readonly released?: KeyValueStore<Buffer, number>;
+  /** Last released counter per key (decimal), for the fast path. */
+  readonly counters?: KeyValueStore<K, string>;
+}
+
+export interface ResequencerOptions<V> {
+  readonly policy?: HoldPolicy;
+  /** The wall-clock bound; undefined: hold until the watermark, however long. */
+  readonly maxHoldMs?: number;
+  /** How long (event time, behind the newest early-released event) released identities are kept. Default 24 h. */
+  readonly dedupRetentionMs?: number;
+  readonly fastPath?: FastPathOptions<V>;
+  readonly onStall?: (report: StallReport) => void;
+}

@@ -1,0 +1,324 @@
+import { ConfigError } from '../../common/errors.js';
+import type { StreamRecord } from '../../processor/stream-record.js';
+import type { KeyValueStore } from '../../state/key-value-store.js';
+import { createResequencerMetrics, type ResequencerMetrics } from '../cdc-metrics.js';
+import type { EventTimeWatermark } from '../watermarks/event-time-watermark.js';
+import type { ShardProgress } from '../watermarks/shard-progress.js';
+import { UpstreamWatermarks } from '../watermarks/upstream-watermarks.js';
+import type { WatermarkControl } from '../watermarks/watermark-control.js';
+import { heldKey, heldKeyAfter, SHARD_STATE_PREFIX, shardPrefix, shardStateKey, shardUpperBound } from './resequencer-keys.js';
+import type {
+  HeldEvent,
+  HoldPolicy,
+  Resequenceable,
+  ResequencerOptions,
+  ResequencerStores,
+  ShardState,
+} from './resequencer-types.js';
+import { StallMonitor } from './stall-monitor.js';
+
+/** Receives each released record, in order; `late` under `emit-and-flag` only. */
+export type ReleaseSink<K, V> = (record: StreamRecord<K, V>, late: boolean) => void;
+
+interface Shard {
+  readonly serverId: string;
+  releasedThrough: bigint;
+  earlyThrough: Buffer | undefined;
+  /** Highest GTID sequence held since the last release, for the stall monitor; in memory. */
+  maxHeld: bigint | undefined;
+  stalled: boolean;
+  /** Newest event time released early, for the retention of released identities. */
+  newestEarly: number;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Re-sorts change events across shards and partitions and drops redeliveries (DESIGN.md 3.3, 3.4).
+ *
+ * Events wait in the held store under an order-preserving key (resequencer-keys.ts) until their
+ * shard's watermark — the minimum over all upstream input partitions of the GTID sequence each has
+ * passed — reaches their GTID sequence; then "shard s through W" is released with one range scan,
+ * in source order. That is per-key source order because all events of one key come from one shard
+ * (orders are sharded by order id). If a key's events came from two shards, their relative order
+ * would be undefined: each shard's events are released by its own watermark.
+ *
+ * De-duplication: an event at or before its shard's watermark (or what was already released through
+ * it, kept durable per shard) can only be a redelivery: dropped without a lookup. A redelivery of a
+ * held event hits the same key (putIfAbsent: counted, not held twice).
+ *
+ * The wall-clock bound (`maxHoldMs`, checked by `checkStalls`): under `wait` a stall is only reported
+ * (metrics, `onStall`); under `emit-and-flag` everything held for the stalled shard is released
+ * flagged late, and each released identity is remembered (released store) until the watermark passes
+ * it or it ages out of `dedupRetentionMs` of event time. A later redelivery of one is dropped; a later
+ * ORIGINAL that sorts before the last early release goes out at once, flagged late — never dropped.
+ *
+ * The fast path (`fastPath`): an event whose per-key counter directly follows the last released one
+ * for its key goes out at once (last counters per key in the counters store).
+ *
+ * Calls must not overlap: the task engine awaits each `accept`/`applyControl`/`checkStalls`.
+ */
+export class Resequencer<K, V extends Resequenceable> {
+  readonly metrics: ResequencerMetrics = createResequencerMetrics();
+  private readonly upstream = new UpstreamWatermarks();
+  private readonly shards = new Map<string, Shard>();
+  private readonly policy: HoldPolicy;
+  private readonly stallMonitor: StallMonitor | undefined;
+  private readonly retentionMs: number;
+  private timeWatermark = -Infinity;
+
+  constructor(
+    private readonly stores: ResequencerStores<K, V>,
+    private readonly options: ResequencerOptions<V>,
+    private readonly release: ReleaseSink<K, V>,
+  ) {
+    this.policy = options.policy ?? 'wait';
+    if (this.policy === 'emit-and-flag' && stores.released === undefined) {
+      throw new ConfigError("resequencer: policy 'emit-and-flag' needs a store for released identities");
+    }
+    if (options.fastPath !== undefined && stores.counters === undefined) {
+      throw new ConfigError('resequencer: the fast path needs a store for the last released counter per key');
+    }
+    if (options.maxHoldMs !== undefined && !(options.maxHoldMs > 0)) {
+      throw new ConfigError(`resequencer: maxHoldMs must be positive, got ${options.maxHoldMs}`);
+    }
+    this.stallMonitor = options.maxHoldMs === undefined ? undefined : new StallMonitor(options.maxHoldMs);
+    this.retentionMs = options.dedupRetentionMs ?? DAY_MS;
+  }
+
+  /** Loads the durable per-shard state; call once before anything else. */
+  async init(): Promise<void> {
+    for await (const { value } of this.stores.held.prefixScan(SHARD_STATE_PREFIX)) {
+      if (value.kind !== 'shard') continue;
+      const shard = this.newShard(value.serverId);
+      shard.releasedThrough = BigInt(value.releasedThrough);
+      shard.earlyThrough = value.earlyThrough === undefined ? undefined : Buffer.from(value.earlyThrough, 'hex');
+      for await (const last of this.stores.held.range({ from: shardPrefix(shard.serverId), to: shardUpperBound(shard.serverId), reverse: true, limit: 1 })) {
+        if (last.value.kind === 'held') shard.maxHeld = last.value.value.source.gtidSequence;
+      }
+    }
+  }
+
+  async accept(record: StreamRecord<K, V>): Promise<void> {
+    const source = record.value.source;
+    const shard = this.shardOf(source.serverId);
+    // applyControl keeps releasedThrough at or above the shard's watermark, so this is the one check.
+    if (source.gtidSequence <= shard.releasedThrough) {
+      this.metrics.duplicatesDropped++;
+      return;
+    }
+    const id = heldKey(source);
+    const released = this.stores.released;
+    if (released !== undefined && shard.earlyThrough !== undefined) {
+      if ((await released.get(id)) !== undefined) {
+        this.metrics.duplicatesDropped++;
+        return;
+      }
+      if (Buffer.compare(id, shard.earlyThrough) < 0) {
+        released.put(id, source.timestamp);
+        this.emit(record, true);
+        return;
+      }
+    }
+    if (this.options.fastPath !== undefined && (await this.tryFastPath(record))) return;
+    const held: HeldEvent<K, V> = { kind: 'held', key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers };
+    if ((await this.stores.held.putIfAbsent(id, held)) !== undefined) {
+      this.metrics.duplicatesDropped++;
+      return;
+    }
+    this.metrics.eventsHeld++;
+    if (shard.maxHeld === undefined || source.gtidSequence > shard.maxHeld) shard.maxHeld = source.gtidSequence;
+  }
+
+  /**
+   * Folds in one upstream partition's progress and releases what the watermarks now allow. Returns
+   * the event-time watermark to pass downstream when it moved.
+   */
+  async applyControl(control: WatermarkControl): Promise<EventTimeWatermark | undefined> {
+    if (!this.upstream.apply(control)) return undefined;
+    for (const serverId of this.upstream.shards()) {
+      const watermark = this.upstream.shardWatermark(serverId);
+      const lag = this.upstream.lag(serverId);
+      if (lag !== undefined) this.metrics.watermarkLag.set(serverId, { gtidSequence: lag.gtidSequence, timeMs: lag.timeMs });
+      if (watermark === undefined) continue;
+      const shard = this.shardOf(serverId);
+      if (watermark.gtidSequence > shard.releasedThrough) await this.advance(shard, watermark.gtidSequence);
+    }
+    return this.nextTimeWatermark();
+  }
+
+  /** The wall-clock bound; call periodically (the processor schedules it). */
+  async checkStalls(now: number): Promise<void> {
+    const monitor = this.stallMonitor;
+    if (monitor === undefined) return;
+    let stalled = 0;
+    for (const shard of this.shards.values()) {
+      const watermark = this.upstream.shardWatermark(shard.serverId)?.gtidSequence;
+      const waited = monitor.check(shard.serverId, shard.maxHeld, shard.releasedThrough, now);
+      if (!monitor.isStalled(waited)) {
+        shard.stalled = false;
+      } else {
+        if (!shard.stalled) {
+          shard.stalled = true;
+          this.metrics.stalls++;
+          this.options.onStall?.({ serverId: shard.serverId, waitedMs: waited ?? 0, watermark, policy: this.policy });
+        }
+        if (this.policy === 'emit-and-flag') {
+          await this.releaseEarly(shard);
+          monitor.forget(shard.serverId);
+          shard.stalled = false;
+        }
+      }
+      if (shard.stalled) stalled++;
+      if (shard.earlyThrough !== undefined) await this.expireReleased(shard);
+    }
+    this.metrics.stalledShards = stalled;
+  }
+
+  private async tryFastPath(record: StreamRecord<K, V>): Promise<boolean> {
+    const fastPath = this.options.fastPath;
+    const counters = this.stores.counters;
+    if (fastPath === undefined || counters === undefined) return false;
+    const counter = fastPath.counter(record.value);
+    if (counter === undefined) return false;
+    const last = await counters.get(record.key);
+    const lastCounter = last === undefined ? undefined : BigInt(last);
+    if (lastCounter !== undefined && counter <= lastCounter) {
+      this.metrics.duplicatesDropped++;
+      return true;
+    }
+    const follows = lastCounter === undefined ? counter === fastPath.first : counter === lastCounter + 1n;
+    if (!follows) return false;
+    counters.put(record.key, counter.toString());
+    this.metrics.fastPathReleased++;
+    this.emit(record, false);
+    return true;
+  }
+
+  /** Releases the shard's held events through `through`, in source order, and makes that durable. */
+  private async advance(shard: Shard, through: bigint): Promise<void> {
+    await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
+    shard.releasedThrough = through;
+    if (shard.maxHeld !== undefined && shard.maxHeld <= through) shard.maxHeld = undefined;
+    const released = this.stores.released;
+    if (released !== undefined && shard.earlyThrough !== undefined) {
+      // At or before the watermark a redelivery is dropped without a lookup: those identities are done.
+      const to = heldKeyAfter(shard.serverId, through);
+      await deleteRange(released, shardPrefix(shard.serverId), to);
+      if (Buffer.compare(shard.earlyThrough, to) < 0) shard.earlyThrough = undefined;
+    }
+    this.persist(shard);
+  }
+
+  private async releaseEarly(shard: Shard): Promise<void> {
+    const last = await this.releaseRange(shard, shardUpperBound(shard.serverId), true);
+    shard.maxHeld = undefined;
+    if (last !== undefined && (shard.earlyThrough === undefined || Buffer.compare(last, shard.earlyThrough) > 0)) {
+      shard.earlyThrough = last;
+      this.persist(shard);
+    }
+  }
+
+  /** Emits and deletes held events of the shard below `to`; returns the last key released. */
+  private async releaseRange(shard: Shard, to: Buffer, late: boolean): Promise<Buffer | undefined> {
+    const done: Buffer[] = [];
+    const released = late ? this.stores.released : undefined;
+    for await (const { key, value } of this.stores.held.range({ from: shardPrefix(shard.serverId), to })) {
+      if (value.kind !== 'held') continue;
+      done.push(key);
+      this.metrics.eventsHeld--;
+      const record: StreamRecord<K, V> = { key: value.key, value: value.value, timestamp: value.timestamp, headers: value.headers };
+      if (this.options.fastPath !== undefined && (await this.alreadyReleasedByCounter(record))) continue;
+      if (released !== undefined) {
+        released.put(key, value.value.source.timestamp);
+        shard.newestEarly = Math.max(shard.newestEarly, value.value.source.timestamp);
+      }
+      this.emit(record, late);
+    }
+    // Deleted after the scan: no store implementation has to keep an iterator valid across deletes.
+    for (const key of done) this.stores.held.delete(key);
+    return done[done.length - 1];
+  }
+
+  private async alreadyReleasedByCounter(record: StreamRecord<K, V>): Promise<boolean> {
+    const counter = this.options.fastPath?.counter(record.value);
+    const counters = this.stores.counters;
+    if (counter === undefined || counters === undefined) return false;
+    const last = await counters.get(record.key);
+    if (last !== undefined && counter <= BigInt(last)) {
+      this.metrics.duplicatesDropped++;
+      return true;
+    }
+    counters.put(record.key, counter.toString());
+    return false;
+  }
+
+  /** Retention in event time: identities older than the newest early release minus the retention go. */
+  private async expireReleased(shard: Shard): Promise<void> {
+    const released = this.stores.released;
+    if (released === undefined || shard.newestEarly === -Infinity) return;
+    const cutoff = shard.newestEarly - this.retentionMs;
+    const expired: Buffer[] = [];
+    // Event time grows with the binlog, so the oldest identities come first; stop at the first young one.
+    for await (const { key, value } of released.range({ from: shardPrefix(shard.serverId), to: shardUpperBound(shard.serverId) })) {
+      if (value >= cutoff) break;
+      expired.push(key);
+    }
+    for (const key of expired) released.delete(key);
+  }
+
+  private emit(record: StreamRecord<K, V>, late: boolean): void {
+    this.metrics.eventsReleased++;
+    if (late) this.metrics.eventsReleasedLate++;
+    this.release(record, late);
+  }
+
+  private nextTimeWatermark(): EventTimeWatermark | undefined {
+    let time = Infinity;
+    const shards: ShardProgress[] = [];
+    for (const serverId of this.knownShards()) {
+      const watermark = this.upstream.shardWatermark(serverId);
+      if (watermark === undefined) return undefined;
+      time = Math.min(time, watermark.timestamp);
+      shards.push({ serverId, gtidSequence: watermark.gtidSequence, timestamp: watermark.timestamp });
+    }
+    if (shards.length === 0 || time - 1 <= this.timeWatermark) return undefined;
+    this.timeWatermark = time - 1;
+    return { type: 'event-time-watermark', timeWatermark: this.timeWatermark, shards };
+  }
+
+  private *knownShards(): IterableIterator<string> {
+    yield* this.shards.keys();
+    for (const serverId of this.upstream.shards()) if (!this.shards.has(serverId)) yield serverId;
+  }
+
+  private shardOf(serverId: string): Shard {
+    const shard = this.shards.get(serverId);
+    if (shard !== undefined) return shard;
+    const created = this.newShard(serverId);
+    this.persist(created);
+    return created;
+  }
+
+  private newShard(serverId: string): Shard {
+    const shard: Shard = { serverId, releasedThrough: -1n, earlyThrough: undefined, maxHeld: undefined, stalled: false, newestEarly: -Infinity };
+    this.shards.set(serverId, shard);
+    return shard;
+  }
+
+  private persist(shard: Shard): void {
+    const state: ShardState = {
+      kind: 'shard',
+      serverId: shard.serverId,
+      releasedThrough: shard.releasedThrough.toString(),
+      earlyThrough: shard.earlyThrough?.toString('hex'),
+    };
+    this.stores.held.put(shardStateKey(shard.serverId), state);
+  }
+}
+
+async function deleteRange<V>(store: KeyValueStore<Buffer, V>, from: Buffer, to: Buffer): Promise<void> {
+  const keys: Buffer[] = [];
+  for await (const { key } of store.range({ from, to })) keys.push(key);
+  for (const key of keys) store.delete(key);
+}
