@@ -1,4 +1,4 @@
-import apiModule, { type SchemaRegistryAPIClientArgs } from '@kafkajs/confluent-schema-registry/dist/api/index.js';
+import apiModule from '@kafkajs/confluent-schema-registry/dist/api/index.js';
 import { z } from 'zod';
 import { RetriesExhaustedError, retry, type RetryOptions } from '../../common/retry.js';
 import { IncompatibleSchemaError, SchemaRegistryRequestError, SchemaRegistryUnavailableError } from './registry-errors.js';
@@ -11,19 +11,15 @@ export interface SchemaRegistryClientOptions {
   readonly auth?: { readonly username: string; readonly password: string };
 }
 
-// A status no registry sends: marks "no answer at all" (refused, reset, DNS) so it is told apart
-// from a real HTTP 400, which mappersmith would otherwise report for both.
-const NO_ANSWER = 599;
+type CreateApiClient = typeof apiModule.default;
+// Node hands over a CommonJS module's exports object as the default import, Vite (vitest) its
+// `exports.default`: accept both shapes rather than depend on who loads us.
+const createApiClient: CreateApiClient =
+  typeof apiModule === 'function' ? (apiModule as unknown as CreateApiClient) : apiModule.default;
 
-type Middleware = NonNullable<SchemaRegistryAPIClientArgs['middlewares']>[number];
-
-const markNetworkFailures: Middleware = () => ({
-  response: (next) =>
-    next().catch((response) => {
-      const networkFailure = response.status() === 400 && response.errors.length > 0;
-      throw networkFailure ? response.enhance({ status: NO_ANSWER }) : response;
-    }),
-});
+// mappersmith reports a request that got no answer at all (refused, reset, DNS) as an HTTP 400 whose
+// text is the socket error; these codes are how it is told apart from a registry's real 400.
+const NO_ANSWER = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE)\b|socket hang up/;
 
 const failureShape = z.object({ status: z.number().optional(), message: z.string().optional() });
 const idShape = z.object({ id: z.number() });
@@ -42,10 +38,9 @@ interface Answer {
  */
 export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): SchemaRegistryClient {
   const url = options.url.replace(/\/+$/, '');
-  const api = apiModule.default({
+  const api = createApiClient({
     host: url,
     retry: { retries: 0 },
-    middlewares: [markNetworkFailures],
     ...(options.auth === undefined ? {} : { auth: options.auth }),
   });
 
@@ -63,14 +58,15 @@ export function createSchemaRegistryClient(options: SchemaRegistryClientOptions)
           if (status === 404 && notFound.length > 0) return notFound[0] as T;
           const detail = failure.success ? (failure.data.message ?? 'no message') : String(error);
           if (status === 409) throw new IncompatibleSchemaError(request, detail, error);
-          throw new SchemaRegistryRequestError(request, status === NO_ANSWER ? undefined : status, detail, error);
+          const noAnswer = status === undefined || (status === 400 && NO_ANSWER.test(detail));
+          throw new SchemaRegistryRequestError(request, noAnswer ? undefined : status, detail, error);
         }
         const parsed = shape.safeParse(answer.data());
         if (!parsed.success) throw new SchemaRegistryRequestError(request, 200, `unexpected answer: ${parsed.error.message}`);
         return parsed.data;
       }, { operation: `schema registry ${request}`, ...options.retry });
     } catch (error) {
-      if (error instanceof RetriesExhaustedError) throw new SchemaRegistryUnavailableError(url, request, error.cause);
+      if (error instanceof RetriesExhaustedError) throw new SchemaRegistryUnavailableError(url, request, error);
       throw error;
     }
   }

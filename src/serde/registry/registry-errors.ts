@@ -32,8 +32,8 @@ export class SchemaRegistryUnavailableError extends CdcStreamsError {
 
 /** The registry refused a schema as incompatible with the subject's earlier versions (HTTP 409). */
 export class IncompatibleSchemaError extends CdcStreamsError {
-  constructor(subject: string, detail: string, cause?: unknown) {
-    super(`schema for subject ${subject} is incompatible with its registered versions: ${detail}`, {
+  constructor(request: string, detail: string, cause?: unknown) {
+    super(`schema registry refused ${request}: incompatible with the registered versions: ${detail}`, {
       code: 'SCHEMA_INCOMPATIBLE',
       cause,
     });
