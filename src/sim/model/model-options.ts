@@ -58,8 +58,8 @@ export const DEFAULT_MODEL_OPTIONS: FlashSaleModelOptions = {
   fates: { paid: 0.7, paidLate: 0.05, cancelled: 0.07, unpaid: 0.13, expiredThenCancelled: 0.05 },
   rollbackRate: 0.03,
   remarkEditRate: 0.15,
-  bigRemarkRate: 0.005,
-  bigRemarkBytes: 96 * 1024,
+  bigRemarkRate: 0.001,
+  bigRemarkBytes: 64 * 1024,
   pairRate: 0.05,
   boundaryRate: 0.01,
 };
