@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest';
+import { Resequencer } from '../../../src/cdc/resequencer/resequencer.js';
+import type { ResequencerEntry, ResequencerOptions, StallReport } from '../../../src/cdc/resequencer/resequencer-types.js';
+import type { WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
+import { streamRecord, type StreamRecord } from '../../../src/processor/stream-record.js';
+import { bufferKeyStore, stringKeyStore } from '../../support/fake-key-value-store.js';
+
+interface Value {
+  readonly tag: string;
+  readonly version?: bigint;
+  readonly source: { serverId: string; gtid: string; gtidSequence: bigint; fileName: string; position: bigint; rowIndex: number; timestamp: number };
+}
+
+const event = (key: string, serverId: string, seq: number, position = 100, rowIndex = 0, version?: number): StreamRecord<string, Value> => {
+  const value: Value = {
+    tag: `${serverId}:${seq}/${position}/${rowIndex}`,
+    version: version === undefined ? undefined : BigInt(version),
+    source: { serverId, gtid: `u:${seq}`, gtidSequence: BigInt(seq), fileName: 'f', position: BigInt(position), rowIndex, timestamp: seq * 1000 },
+  };
+  return streamRecord(key, value, seq * 1000);
+};
+
+const control = (partition: number, partitionCount: number, ...shards: Array<[string, number]>): WatermarkControl => ({
+  type: 'watermark',
+  inputTopic: 'dts',
+  inputPartition: partition,
+  partitionCount,
+  shards: shards.map(([serverId, seq]) => ({ serverId, gtidSequence: BigInt(seq), timestamp: seq * 1000 })),
+});
+
+function setup(options: ResequencerOptions<Value> = {}) {
+  const held = bufferKeyStore<ResequencerEntry<string, Value>>('held');
+  const released = bufferKeyStore<number>('released');
+  const counters = stringKeyStore<string>('counters');
+  const out: Array<{ tag: string; key: string; late: boolean }> = [];
+  const make = () =>
+    new Resequencer<string, Value>({ held, released, counters }, options, (record, late) => out.push({ tag: record.value.tag, key: record.key, late }));
+  return { held, released, counters, out, make, tags: () => out.map((o) => o.tag) };
+}
+
+describe('Resequencer', () => {
+  it('holds events until every partition has passed them, then releases the shard in source order', async () => {
+    const s = setup();
+    const r = s.make();
+    await r.init();
+    await r.accept(event('k', '1', 3, 50));
+    await r.accept(event('k', '1', 2, 900, 1));
+    await r.accept(event('k', '1', 2, 900, 0));
+    await r.accept(event('k', '1', 4));
+    await r.applyControl(control(0, 2, ['1', 4]));
+    expect(s.out).toEqual([]);
+    await r.applyControl(control(1, 2, ['1', 3]));
+    expect(s.tags()).toEqual(['1:2/900/0', '1:2/900/1', '1:3/50/0']);
+    await r.applyControl(control(1, 2, ['1', 9]));
+    expect(s.tags()).toEqual(['1:2/900/0', '1:2/900/1', '1:3/50/0', '1:4/100/0']);
+    expect(r.metrics.eventsHeld).toBe(0);
+  });
+
+  it('drops an event at or before its shard watermark as a redelivery, and a held duplicate once', async () => {
+    const s = setup();
+    const r = s.make();
+    await r.accept(event('k', '1', 5));
+    await r.accept(event('k', '1', 5));
+    await r.applyControl(control(0, 1, ['1', 5]));
+    await r.accept(event('k', '1', 5));
+    await r.accept(event('k', '1', 4));
+    expect(s.tags()).toEqual(['1:5/100/0']);
+    expect(r.metrics.duplicatesDropped).toBe(3);
+  });
+
+  it('keeps de-duplicating after a restart, before any fresh watermark has arrived', async () => {
+    const s = setup();
+    const first = s.make();
+    await first.accept(event('k', '1', 5));
+    await first.accept(event('k', '1', 6));
+    await first.applyControl(control(0, 1, ['1', 5]));
+    const restarted = s.make();
+    await restarted.init();
+    await restarted.accept(event('k', '1', 5));
+    await restarted.accept(event('k', '1', 6));
+    await restarted.applyControl(control(0, 1, ['1', 6]));
+    expect(s.tags()).toEqual(['1:5/100/0', '1:6/100/0']);
+  });
+
+  it('releases each shard by its own watermark; time waits for every shard seen', async () => {
+    const s = setup();
+    const r = s.make();
+    await r.accept(event('a', '1', 2));
+    await r.accept(event('b', '2', 1));
+    const w = await r.applyControl(control(0, 1, ['2', 1]));
+    expect(s.tags()).toEqual(['2:1/100/0']);
+    expect(w).toBeUndefined(); // shard 1 has shown data but no progress yet
+    const both = await r.applyControl(control(0, 1, ['1', 2]));
+    expect(s.tags()).toEqual(['2:1/100/0', '1:2/100/0']);
+    expect(both?.timeWatermark).toBe(999);
+  });
+
+  it('forwards the event-time watermark (minimum over shards, minus 1 ms) only when it moves', async () => {
+    const s = setup();
+    const r = s.make();
+    expect(await r.applyControl(control(0, 2, ['1', 5]))).toBeUndefined();
+    const first = await r.applyControl(control(1, 2, ['1', 7], ['2', 9]));
+    expect(first).toBeUndefined(); // shard 2 has not been passed by partition 0
+    const second = await r.applyControl(control(0, 2, ['1', 5], ['2', 3]));
+    expect(second).toEqual({
+      type: 'event-time-watermark',
+      timeWatermark: 2999,
+      shards: [
+        { serverId: '1', gtidSequence: 5n, timestamp: 5000 },
+        { serverId: '2', gtidSequence: 3n, timestamp: 3000 },
+      ],
+    });
+    expect(await r.applyControl(control(0, 2, ['1', 5], ['2', 3]))).toBeUndefined();
+  });
+
+  it("under 'wait' reports a stall after maxHoldMs but keeps holding", async () => {
+    const stalls: StallReport[] = [];
+    const s = setup({ maxHoldMs: 1000, onStall: (r) => stalls.push(r) });
+    const r = s.make();
+    await r.applyControl(control(0, 2, ['1', 1]));
+    await r.accept(event('k', '1', 3));
+    await r.checkStalls(0);
+    await r.checkStalls(999);
+    expect(stalls).toEqual([]);
+    await r.checkStalls(1000);
+    await r.checkStalls(1500);
+    expect(stalls).toEqual([{ serverId: '1', waitedMs: 1000, watermark: undefined, policy: 'wait' }]);
+    expect(r.metrics.stalls).toBe(1);
+    expect(r.metrics.stalledShards).toBe(1);
+    expect(s.out).toEqual([]);
+    await r.applyControl(control(1, 2, ['1', 3]));
+    await r.applyControl(control(0, 2, ['1', 3]));
+    await r.checkStalls(1600);
+    expect(s.tags()).toEqual(['1:3/100/0']);
+    expect(r.metrics.stalledShards).toBe(0);
+  });
+
+  it("under 'emit-and-flag' releases a stalled shard flagged late, drops later redeliveries, flags a late original", async () => {
+    const s = setup({ policy: 'emit-and-flag', maxHoldMs: 1000 });
+    const r = s.make();
+    await r.accept(event('k', '1', 4));
+    await r.accept(event('k', '1', 6));
+    await r.checkStalls(0);
+    await r.checkStalls(1000);
+    expect(s.out).toEqual([
+      { tag: '1:4/100/0', key: 'k', late: true },
+      { tag: '1:6/100/0', key: 'k', late: true },
+    ]);
+    await r.accept(event('k', '1', 6)); // redelivery of a released event
+    await r.accept(event('k', '1', 5)); // an original that belongs before a released one
+    await r.accept(event('k', '1', 5)); // and its redelivery
+    await r.accept(event('k', '1', 7)); // after everything released: held normally
+    expect(s.out.slice(2)).toEqual([{ tag: '1:5/100/0', key: 'k', late: true }]);
+    expect(r.metrics.duplicatesDropped).toBe(2);
+    await r.applyControl(control(0, 1, ['1', 7]));
+    expect(s.out.slice(3)).toEqual([{ tag: '1:7/100/0', key: 'k', late: false }]);
+    expect(s.released.size).toBe(0); // identities at or before the watermark are no longer needed
+  });
+
+  it('releases released identities older than the retention behind the newest early release', async () => {
+    const s = setup({ policy: 'emit-and-flag', maxHoldMs: 10, dedupRetentionMs: 1500 });
+    const r = s.make();
+    await r.accept(event('k', '1', 1));
+    await r.accept(event('k', '1', 2));
+    await r.accept(event('k', '1', 3));
+    await r.checkStalls(0);
+    await r.checkStalls(10); // released early; newest event time 3000, cutoff 1500
+    await r.checkStalls(20);
+    expect(s.released.size).toBe(2);
+  });
+
+  it('fast path: releases the event that directly follows the last released counter of its key at once', async () => {
+    const s = setup({ fastPath: { counter: (v) => v.version, first: 1n } });
+    const r = s.make();
+    await r.accept(event('k', '1', 1, 100, 0, 1));
+    await r.accept(event('k', '1', 3, 100, 0, 3));
+    await r.accept(event('k', '1', 2, 100, 0, 2));
+    await r.accept(event('k', '1', 2, 100, 0, 2)); // redelivery
+    expect(s.tags()).toEqual(['1:1/100/0', '1:2/100/0']);
+    await r.applyControl(control(0, 1, ['1', 3]));
+    expect(s.tags()).toEqual(['1:1/100/0', '1:2/100/0', '1:3/100/0']);
+    expect(r.metrics.fastPathReleased).toBe(2);
+    expect(await s.counters.get('k')).toBe('3');
+  });
+});
