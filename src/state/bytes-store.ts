@@ -24,9 +24,16 @@ export interface BytesStore {
   open(): Promise<void>;
   get(key: Buffer): Promise<Buffer | undefined>;
   getMany(keys: readonly Buffer[]): Promise<Array<Buffer | undefined>>;
-  /** Applies all writes and metadata atomically (one RocksDB write batch). */
+  /**
+   * Applies all writes and metadata atomically (one RocksDB write batch), in order: a later write to
+   * the same key wins. A batch with an entry that is not a Buffer is rejected whole.
+   */
   write(writes: readonly BytesWrite[], metadata?: ReadonlyMap<string, Buffer>): Promise<void>;
   getMetadata(name: string): Promise<Buffer | undefined>;
+  /**
+   * Entries in byte order of their keys (reverse if asked), never metadata. Finish or `return()`
+   * every scan; `close()` ends scans left open, whose next `next()` then throws `StoreClosedError`.
+   */
   iterate(range: BytesRange): AsyncIterableIterator<[Buffer, Buffer]>;
   approximateCount(): Promise<number>;
   close(): Promise<void>;

@@ -146,6 +146,19 @@ export function describeBytesStoreBehaviour(makeHarness: () => Promise<BytesStor
       await expect(scan.next()).rejects.toBeInstanceOf(StoreClosedError);
     });
 
+    it('a next() still running when the store closes settles, and close still succeeds', async () => {
+      const scan = store.iterate({});
+      const pending = scan.next().then(
+        (result) => ({ ok: true as const, done: result.done }),
+        (error: unknown) => ({ ok: false as const, error }),
+      );
+      await store.close();
+      const outcome = await pending;
+      if (!outcome.ok) expect(outcome.error).toBeInstanceOf(StoreClosedError);
+      expect(store.openScanCount()).toBe(0);
+      await expect(scan.next()).rejects.toBeInstanceOf(StoreClosedError);
+    });
+
     it('a scan opened and never advanced is also ended by close', async () => {
       store.iterate({ gte: bytes('61') });
       await store.close();
