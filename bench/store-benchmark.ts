@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Serde } from '../src/serde/serde.js';
-import { rawBytesSerde } from '../src/state/raw-bytes-serde.js';
+import { bytesSerde } from '../src/serde/bytes-serde.js';
 import { openStore, type StoreKind } from '../src/state/store-factory.js';
 
 const ENTRIES = 1_000_000;
@@ -57,7 +57,7 @@ async function runKind(kind: StoreKind): Promise<PhaseResult[]> {
       kind,
       dir: join(dir, '0_0', 'bench'),
       keySerde: stringSerde,
-      valueSerde: rawBytesSerde,
+      valueSerde: bytesSerde,
       maxBufferedEntries: FLUSH_EVERY,
     });
     const value = Buffer.alloc(VALUE_BYTES, 0x61);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { encodeTimerKey, TimerError } from '../../src/processor/timer-key.js';
 import { TimerService, type Timer } from '../../src/processor/timer-service.js';
 import type { Serde } from '../../src/serde/serde.js';
-import { rawBytesSerde } from '../../src/state/raw-bytes-serde.js';
+import { bytesSerde } from '../../src/serde/bytes-serde.js';
 import { openStore } from '../../src/state/store-factory.js';
 import { withTempDir } from '../state/store-test-helpers.js';
 
@@ -18,7 +18,7 @@ const deadlineSerde: Serde<Deadline> = {
 };
 
 async function inMemoryTimers(): Promise<TimerService<Deadline>> {
-  const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: rawBytesSerde, valueSerde: rawBytesSerde });
+  const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: bytesSerde, valueSerde: bytesSerde });
   return new TimerService(store, deadlineSerde);
 }
 
@@ -109,7 +109,7 @@ describe('TimerService', () => {
   });
 
   it('keeps a timer whose callback failed, since its deletion was never committed', async () => {
-    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: rawBytesSerde, valueSerde: rawBytesSerde });
+    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: bytesSerde, valueSerde: bytesSerde });
     const timers = new TimerService(store, deadlineSerde);
     timers.register(1, 'a', { orderId: 'a' });
     await store.flush();
@@ -143,7 +143,7 @@ describe('TimerService', () => {
   it('survives a restart on RocksDB: timers flushed before close fire after reopening', () =>
     withTempDir(async (dir) => {
       const path = join(dir, '0_0', 'payment-deadlines');
-      const open = () => openStore({ name: 'payment-deadlines', kind: 'rocksdb', dir: path, keySerde: rawBytesSerde, valueSerde: rawBytesSerde });
+      const open = () => openStore({ name: 'payment-deadlines', kind: 'rocksdb', dir: path, keySerde: bytesSerde, valueSerde: bytesSerde });
       const before = await open();
       const timersBefore = new TimerService(before, deadlineSerde);
       timersBefore.register(1_800_000, 'order-2', { orderId: '2' });
