@@ -57,19 +57,21 @@ export class GroundTruthBuilder {
         position: event.position.toString(),
       };
       for (const { before, after } of event.rows) {
-        const base = {
-          orderId: after.order_id.toString(),
-          amount: after.amount,
-          userId: after.user_id.toString(),
-          skuId: after.sku_id.toString(),
-          occurredAt: txn.timestamp * 1000,
-          afterExpiry: false,
-          late: false,
-          source,
-        };
         if (before === undefined) {
           if (this.open.has(after.order_id)) throw new SimulatorInvariantError(`order ${after.order_id} inserted twice`);
-          const created: Unnumbered = { ...base, type: 'OrderCreated', status: 'CREATED', payment: null };
+          const created: Unnumbered = {
+            orderId: after.order_id.toString(),
+            type: 'OrderCreated',
+            status: 'CREATED',
+            amount: after.amount,
+            userId: after.user_id.toString(),
+            skuId: after.sku_id.toString(),
+            occurredAt: txn.timestamp * 1000,
+            afterExpiry: false,
+            late: false,
+            payment: null,
+            source,
+          };
           this.open.set(after.order_id, { created, events: [created] });
           continue;
         }
@@ -77,10 +79,19 @@ export class GroundTruthBuilder {
         const order = this.open.get(after.order_id);
         if (order === undefined) throw new SimulatorInvariantError(`order ${after.order_id} updated before it was created`);
         const payment = after.status === 'PAID' ? payments.get(after.order_id) : undefined;
+        // Ids and SKU never change after the INSERT: share its strings, 200,000 orders are held at once.
+        const { orderId, userId, skuId } = order.created;
         order.events.push({
-          ...base,
+          orderId,
           type: EVENT_TYPE_OF_STATUS[after.status],
           status: after.status,
+          amount: after.amount,
+          userId: after.user_id.toString() === userId ? userId : after.user_id.toString(),
+          skuId: after.sku_id.toString() === skuId ? skuId : after.sku_id.toString(),
+          occurredAt: txn.timestamp * 1000,
+          afterExpiry: false,
+          late: false,
+          source,
           payment:
             payment === undefined
               ? null
