@@ -35,3 +35,16 @@ export class UnorderableEventError extends CdcStreamsError {
     super(`cannot order event at ${describeCoordinates(at)}: ${problem}`, { code: 'CDC_UNORDERABLE_EVENT' });
   }
 }
+
+/** The engine called process() outside of an input record; the source needs the record's offset. */
+export class MissingInputCoordinatesError extends CdcStreamsError {
+  constructor(nodeName: string) {
+    super(`node '${nodeName}': the DTS source needs the input record's topic, partition and offset`, { code: 'CDC_NO_RECORD_METADATA' });
+  }
+}
+
+export class ProcessorNotInitializedError extends CdcStreamsError {
+  constructor(what: string) {
+    super(`${what} processor used before init()`, { code: 'CDC_NOT_INITIALIZED' });
+  }
+}

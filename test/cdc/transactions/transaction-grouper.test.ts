@@ -8,7 +8,7 @@ interface Entry {
   readonly tag: string;
 }
 
-const entry = (kind: EntryKind, serverId: string, seq: number, tag = kind, timestamp = 100): Entry => ({
+const entry = (kind: EntryKind, serverId: string, seq: number, tag: string = kind, timestamp = 100): Entry => ({
   header: { serverId, gtid: `uuid-${serverId}:${seq}`, timestamp },
   event: { kind },
   tag,

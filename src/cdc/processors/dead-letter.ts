@@ -1,0 +1,41 @@
+import {
+  DLQ_HEADER_ERROR_CLASS,
+  DLQ_HEADER_ERROR_MESSAGE,
+  DLQ_HEADER_OFFSET,
+  DLQ_HEADER_PARTITION,
+  DLQ_HEADER_TOPIC,
+} from '../../common/constants.js';
+import type { Headers } from '../../common/headers.js';
+import type { StreamRecord } from '../../processor/stream-record.js';
+
+/** A raw input message as it came, kept so it can be dead-lettered byte for byte. */
+export interface RawMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer;
+  readonly timestamp: number;
+  readonly headers: Headers;
+}
+
+/** Where dead letters go: the DSL wires this to the application's dead-letter topic. */
+export type DeadLetterSink = (record: StreamRecord<Buffer | null, Buffer>) => void;
+
+/** The raw message with the dead-letter headers naming where it came from and why it was set aside. */
+export function deadLetterRecord(
+  message: RawMessage,
+  at: { readonly topic: string; readonly partition: number; readonly offset: string },
+  error: Error,
+): StreamRecord<Buffer | null, Buffer> {
+  return {
+    key: message.key,
+    value: message.value,
+    timestamp: message.timestamp,
+    headers: {
+      ...message.headers,
+      [DLQ_HEADER_TOPIC]: at.topic,
+      [DLQ_HEADER_PARTITION]: String(at.partition),
+      [DLQ_HEADER_OFFSET]: at.offset,
+      [DLQ_HEADER_ERROR_CLASS]: error.constructor.name,
+      [DLQ_HEADER_ERROR_MESSAGE]: error.message,
+    },
+  };
+}

@@ -1,0 +1,181 @@
+import { CdcStreamsError, type RecordCoordinates } from '../../common/errors.js';
+import type { Processor, ProcessorSupplier } from '../../processor/processor.js';
+import type { ProcessorContext } from '../../processor/processor-context.js';
+import type { Cancellable } from '../../processor/punctuation.js';
+import { streamRecord, type StreamRecord } from '../../processor/stream-record.js';
+import {
+  AbandonedChunkGroupError,
+  MissingInputCoordinatesError,
+  ProcessorNotInitializedError,
+  UndecodableMessageError,
+} from '../cdc-errors.js';
+import type { ChangeEvent } from '../change-event.js';
+import { decodeEntries, decodeEnvelope, normalizeTransaction, type DtsEntry, type NormalizeOptions } from '../dts/index.js';
+import { minOffset } from '../offsets.js';
+import type { AbandonedGroup, CompletedGroup } from '../reassembly/chunk-piece.js';
+import { EnvelopeReassembler, type ReassemblyOptions } from '../reassembly/envelope-reassembler.js';
+import type { TransactionAnomaly } from '../transactions/transaction-entry.js';
+import { TransactionGrouper } from '../transactions/transaction-grouper.js';
+import { PartitionProgress } from '../watermarks/partition-progress.js';
+import { watermarkControlRecord } from '../watermarks/watermark-control.js';
+import { deadLetterRecord, type DeadLetterSink, type RawMessage } from './dead-letter.js';
+
+export interface DtsSourceOptions {
+  /** Receives raw messages that cannot be used, with dead-letter headers (DESIGN.md 6). */
+  readonly deadLetters: DeadLetterSink;
+  readonly reassembly?: ReassemblyOptions;
+  readonly normalize?: NormalizeOptions;
+  /** Told about entries that break the transaction grammar (they are counted and skipped). */
+  readonly onAnomaly?: (anomaly: TransactionAnomaly, at: RecordCoordinates) => void;
+  /**
+   * Wall-clock interval at which this partition's progress is re-sent even when unchanged, so a
+   * restarted downstream resequencer catches up without waiting for a heartbeat. Default 5000; 0: never.
+   */
+  readonly watermarkResendIntervalMs?: number;
+}
+
+/** Counters of the source step beyond those of its state machines. */
+export interface DtsSourceMetrics {
+  undecodableMessages: number;
+  deadLetters: number;
+  untranslatableTransactions: number;
+  watermarksSent: number;
+}
+
+/**
+ * One input partition of raw DTS bytes (DESIGN.md 3.1-3.2): Envelope → reassembly → Entries →
+ * transaction grouping → ChangeEvents, forwarded per committed transaction with their event time,
+ * followed by a watermark control record with this partition's per-shard progress whenever it moved.
+ * The committable offset is held at the earliest of the open chunk group and the oldest open
+ * transaction, so a crash re-reads what was still in memory (rewind, not persist).
+ *
+ * Dead letters: a message that is not an Envelope; every message of an abandoned chunk group; every
+ * message of a group whose joined bytes are not an Entries, or that completed a transaction that
+ * cannot be normalized (its rows are skipped; the error names the transaction).
+ */
+export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null, ChangeEvent> {
+  readonly reassembler: EnvelopeReassembler<RawMessage>;
+  readonly grouper: TransactionGrouper<DtsEntry>;
+  readonly metrics: DtsSourceMetrics = { undecodableMessages: 0, deadLetters: 0, untranslatableTransactions: 0, watermarksSent: 0 };
+  private readonly progress = new PartitionProgress();
+  private context: ProcessorContext<null, ChangeEvent> | undefined;
+  private resend: Cancellable | undefined;
+  private topic: string | undefined;
+  private held: string | undefined;
+  private coordinates: RecordCoordinates | undefined;
+
+  constructor(private readonly options: DtsSourceOptions) {
+    this.reassembler = new EnvelopeReassembler<RawMessage>(options.reassembly);
+    this.grouper = new TransactionGrouper<DtsEntry>({
+      onAnomaly: (anomaly) => options.onAnomaly?.(anomaly, this.coordinates ?? { topic: this.topic ?? '?', partition: -1, offset: anomaly.offset }),
+    });
+  }
+
+  init(context: ProcessorContext<null, ChangeEvent>): void {
+    this.context = context;
+    const interval = this.options.watermarkResendIntervalMs ?? 5000;
+    if (interval > 0) this.resend = context.schedule(interval, 'wall-clock', (now) => this.sendWatermark(now));
+  }
+
+  process(record: StreamRecord<Buffer | null, Buffer>): void {
+    const context = this.requireContext();
+    const metadata = context.recordMetadata();
+    if (metadata === undefined) throw new MissingInputCoordinatesError(context.nodeName);
+    this.topic = metadata.topic;
+    this.coordinates = metadata;
+    const raw: RawMessage = { key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers };
+    let moved = false;
+    let envelope;
+    try {
+      envelope = decodeEnvelope(record.value, metadata);
+    } catch (error) {
+      this.metrics.undecodableMessages++;
+      this.deadLetter(raw, metadata.offset, new UndecodableMessageError('DTS Envelope', metadata, error));
+    }
+    if (envelope !== undefined) {
+      const step = this.reassembler.accept(envelope, metadata.offset, raw);
+      if (step.abandoned !== undefined) this.deadLetterAbandoned(step.abandoned, metadata.topic, metadata.partition);
+      if (step.completed !== undefined) moved = this.processEntries(step.completed, metadata.topic, metadata.partition, context);
+    }
+    const hold = minOffset(this.reassembler.openGroupOffset(), this.grouper.openTransactionOffset());
+    if (hold !== this.held) {
+      this.held = hold;
+      context.holdCommittableOffset(hold);
+    }
+    if (moved) this.sendWatermark(record.timestamp);
+  }
+
+  close(): void {
+    this.resend?.cancel();
+  }
+
+  private processEntries(group: CompletedGroup<RawMessage>, topic: string, partition: number, context: ProcessorContext<null, ChangeEvent>): boolean {
+    const at = { topic, partition, offset: group.firstOffset };
+    let entries: DtsEntry[];
+    try {
+      entries = decodeEntries(group.data, at);
+    } catch (error) {
+      this.metrics.undecodableMessages++;
+      const failure = new UndecodableMessageError('DTS Entries', at, error);
+      for (const message of group.messages) this.deadLetter(message.raw, message.offset, failure);
+      return false;
+    }
+    let moved = false;
+    let failed = false;
+    for (const entry of entries) {
+      const step = this.grouper.accept(entry, group.firstOffset);
+      if (step === undefined) continue;
+      if (step.committed !== undefined) {
+        let events: ChangeEvent[] = [];
+        try {
+          events = normalizeTransaction(step.committed.entries, { topic, partition, offset: step.committed.beginOffset }, this.options.normalize);
+        } catch (error) {
+          if (!(error instanceof CdcStreamsError)) throw error;
+          this.metrics.untranslatableTransactions++;
+          // Once per group: the group's raw messages carry the COMMIT and the error names the transaction.
+          if (!failed) for (const message of group.messages) this.deadLetter(message.raw, message.offset, error);
+          failed = true;
+        }
+        for (const event of events) context.forward(streamRecord(null, event, event.source.timestamp));
+      }
+      if (step.progress !== undefined && this.progress.advance(step.progress)) moved = true;
+    }
+    return moved;
+  }
+
+  private sendWatermark(timestamp: number): void {
+    const context = this.requireContext();
+    if (this.topic === undefined || this.progress.size === 0) return;
+    const control = {
+      type: 'watermark' as const,
+      inputTopic: this.topic,
+      inputPartition: context.partition,
+      partitionCount: Math.max(context.inputPartitionCount(), context.partition + 1),
+      shards: this.progress.snapshot(),
+    };
+    this.metrics.watermarksSent++;
+    context.forwardControl(watermarkControlRecord(control, timestamp));
+  }
+
+  private deadLetterAbandoned(group: AbandonedGroup<RawMessage>, topic: string, partition: number): void {
+    const first = group.messages[0];
+    if (first === undefined) return;
+    const error = new AbandonedChunkGroupError(group.reason, { topic, partition, offset: first.offset }, group.messages.length);
+    for (const message of group.messages) this.deadLetter(message.raw, message.offset, error);
+  }
+
+  private deadLetter(message: RawMessage, offset: string, error: Error): void {
+    const context = this.requireContext();
+    this.metrics.deadLetters++;
+    this.options.deadLetters(deadLetterRecord(message, { topic: this.topic ?? '?', partition: context.partition, offset }, error));
+  }
+
+  private requireContext(): ProcessorContext<null, ChangeEvent> {
+    if (this.context === undefined) throw new ProcessorNotInitializedError('dts source');
+    return this.context;
+  }
+}
+
+export function dtsSourceProcessor(options: DtsSourceOptions): ProcessorSupplier<Buffer | null, Buffer, null, ChangeEvent> {
+  return () => new DtsSourceProcessor(options);
+}

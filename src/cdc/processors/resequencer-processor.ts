@@ -1,0 +1,113 @@
+import type { Processor, ProcessorSupplier } from '../../processor/processor.js';
+import type { ProcessorContext } from '../../processor/processor-context.js';
+import type { Cancellable } from '../../processor/punctuation.js';
+import { withHeaders, type StreamRecord } from '../../processor/stream-record.js';
+import { ConfigError } from '../../common/errors.js';
+import { LATE_HEADER } from '../resequencer/late-flag.js';
+import { Resequencer } from '../resequencer/resequencer.js';
+import type { Resequenceable, ResequencerEntry, ResequencerOptions } from '../resequencer/resequencer-types.js';
+import { eventTimeWatermarkRecord } from '../watermarks/event-time-watermark.js';
+import { readWatermarkControl } from '../watermarks/watermark-control.js';
+import { ProcessorNotInitializedError } from '../cdc-errors.js';
+
+export interface ResequencerProcessorOptions<V> extends ResequencerOptions<V> {
+  /** Held events and per-shard state: keys are bytes (resequencer-keys.ts), values ResequencerEntry. */
+  readonly storeName: string;
+  /** Released identities (key bytes → event time); required for `emit-and-flag`. */
+  readonly releasedStoreName?: string;
+  /** Last released counter per record key; required with `fastPath`. */
+  readonly countersStoreName?: string;
+  /** How often the wall-clock bound is checked. Default maxHoldMs / 4 (at least 100 ms). */
+  readonly stallCheckIntervalMs?: number;
+}
+
+/**
+ * The resequencer as a processor (DESIGN.md 3.3-3.4): change events in, the same records out in
+ * per-shard source order, each exactly once; upstream watermark control records in (processControl),
+ * an event-time watermark control record out after what it covers was released. Other control records
+ * pass through. Late releases (emit-and-flag) carry LATE_HEADER = 'true'.
+ *
+ * It must run after a repartition (or on a single-partition input): its watermarks wait for control
+ * records from EVERY input partition, which only a repartition topic brings to one task.
+ */
+export class ResequencerProcessor<K, V extends Resequenceable> implements Processor<K, V, K, V> {
+  private context: ProcessorContext<K, V> | undefined;
+  private resequencer: Resequencer<K, V> | undefined;
+  private stallCheck: Cancellable | undefined;
+
+  constructor(private readonly options: ResequencerProcessorOptions<V>) {
+    validateResequencerOptions(options);
+  }
+
+  /** The state machine's counters and gauges, for the ops layer. */
+  get metrics(): Resequencer<K, V>['metrics'] | undefined {
+    return this.resequencer?.metrics;
+  }
+
+  async init(context: ProcessorContext<K, V>): Promise<void> {
+    this.context = context;
+    const { options } = this;
+    const stores = {
+      held: context.getStateStore<Buffer, ResequencerEntry<K, V>>(options.storeName),
+      released: options.releasedStoreName === undefined ? undefined : context.getStateStore<Buffer, number>(options.releasedStoreName),
+      counters: options.countersStoreName === undefined ? undefined : context.getStateStore<K, string>(options.countersStoreName),
+    };
+    this.resequencer = new Resequencer<K, V>(stores, options, (record, late) => context.forward(late ? markLate(record) : record));
+    await this.resequencer.init();
+    if (options.maxHoldMs !== undefined) {
+      const interval = options.stallCheckIntervalMs ?? Math.max(100, Math.floor(options.maxHoldMs / 4));
+      this.stallCheck = context.schedule(interval, 'wall-clock', (now) => this.requireResequencer().checkStalls(now));
+    }
+  }
+
+  process(record: StreamRecord<K, V>): Promise<void> {
+    return this.requireResequencer().accept(record);
+  }
+
+  async processControl(record: StreamRecord<unknown, unknown>): Promise<void> {
+    const context = this.requireContext();
+    const control = readWatermarkControl(record);
+    if (control === undefined) {
+      context.forwardControl(record);
+      return;
+    }
+    const watermark = await this.requireResequencer().applyControl(control);
+    if (watermark !== undefined) context.forwardControl(eventTimeWatermarkRecord(watermark));
+  }
+
+  close(): void {
+    this.stallCheck?.cancel();
+  }
+
+  private requireContext(): ProcessorContext<K, V> {
+    if (this.context === undefined) throw new ProcessorNotInitializedError('resequencer');
+    return this.context;
+  }
+
+  private requireResequencer(): Resequencer<K, V> {
+    if (this.resequencer === undefined) throw new ProcessorNotInitializedError('resequencer');
+    return this.resequencer;
+  }
+}
+
+function markLate<K, V>(record: StreamRecord<K, V>): StreamRecord<K, V> {
+  return withHeaders(record, { ...record.headers, [LATE_HEADER]: 'true' });
+}
+
+/** Throws ConfigError for options that cannot work; called when the topology is built. */
+export function validateResequencerOptions<V>(options: ResequencerProcessorOptions<V>): void {
+  if ((options.policy ?? 'wait') === 'emit-and-flag' && options.releasedStoreName === undefined) {
+    throw new ConfigError(`resequencer '${options.storeName}': policy 'emit-and-flag' needs releasedStoreName`);
+  }
+  if (options.fastPath !== undefined && options.countersStoreName === undefined) {
+    throw new ConfigError(`resequencer '${options.storeName}': fastPath needs countersStoreName`);
+  }
+  if (options.maxHoldMs !== undefined && !(options.maxHoldMs > 0)) {
+    throw new ConfigError(`resequencer '${options.storeName}': maxHoldMs must be positive, got ${options.maxHoldMs}`);
+  }
+}
+
+export function resequencerProcessor<K, V extends Resequenceable>(options: ResequencerProcessorOptions<V>): ProcessorSupplier<K, V, K, V> {
+  validateResequencerOptions(options);
+  return () => new ResequencerProcessor<K, V>(options);
+}

@@ -1,0 +1,143 @@
+import type { ChangeEvent } from '../../src/cdc/change-event.js';
+import { DtsSourceProcessor } from '../../src/cdc/processors/dts-source-processor.js';
+import { ResequencerProcessor } from '../../src/cdc/processors/resequencer-processor.js';
+import type { ResequencerEntry } from '../../src/cdc/resequencer/resequencer-types.js';
+import { withKey, type StreamRecord } from '../../src/processor/stream-record.js';
+import { generateStream, Random } from './cdc-stream-generator.js';
+import { bufferKeyStore } from './fake-key-value-store.js';
+import { FakeProcessorContext } from './fake-processor-context.js';
+
+type Output = { kind: 'data'; record: StreamRecord<null, ChangeEvent> } | { kind: 'control'; record: StreamRecord<unknown, unknown> };
+
+/** What one seed produced, and which of the input's misbehaviours it went through. */
+export interface PipelineRun {
+  readonly actual: Map<string, string[]>;
+  readonly expected: Map<string, string[]>;
+  readonly exercised: Record<'deadLetters' | 'orphanPieces' | 'duplicatePieces' | 'anomalies' | 'rollbacks' | 'duplicatesDropped' | 'restarts', number>;
+}
+
+interface Upstream {
+  context: FakeProcessorContext<null, ChangeEvent>;
+  processor: DtsSourceProcessor;
+  next: number;
+  queue: Output[];
+}
+
+const identity = (event: ChangeEvent): string =>
+  `${event.source.serverId}:${event.source.gtidSequence}:${event.source.position}:${event.source.rowIndex}`;
+
+/**
+ * Runs one seed through DTS source processors (one per input partition, as one task each) and one
+ * resequencer downstream (as after a repartition), interleaving partitions at random, crashing and
+ * restarting upstream tasks (re-reading from their held offset) and the resequencer (from its store).
+ * Returns, per key, the identities the resequencer emitted.
+ */
+export async function runPipeline(
+  seed: number,
+  trace: (what: string) => void = () => undefined,
+): Promise<PipelineRun> {
+  const { partitions, expected, idleHeartbeats } = generateStream(seed);
+  const rnd = new Random(seed ^ 0x5eed);
+  const startUpstream = (partition: number, next: number, queue: Output[]): Upstream => {
+    const context = new FakeProcessorContext<null, ChangeEvent>(partition, 'dts-source');
+    context.partitionCount = partitions.length;
+    const processor = new DtsSourceProcessor({ deadLetters: () => undefined, watermarkResendIntervalMs: 1000 });
+    processor.init(context);
+    return { context, processor, next, queue };
+  };
+  const exercised = { deadLetters: 0, orphanPieces: 0, duplicatePieces: 0, anomalies: 0, rollbacks: 0, duplicatesDropped: 0, restarts: 0 };
+  const account = (upstream: Upstream) => {
+    const { reassembler, grouper, metrics } = upstream.processor;
+    exercised.deadLetters += metrics.deadLetters;
+    exercised.orphanPieces += reassembler.metrics.orphanPieces;
+    exercised.duplicatePieces += reassembler.metrics.duplicatePieces;
+    exercised.anomalies += grouper.metrics.anomalies;
+    exercised.rollbacks += grouper.metrics.rollbacks;
+  };
+  const upstreams = partitions.map((_, p) => startUpstream(p, 0, []));
+
+  const held = bufferKeyStore<ResequencerEntry<string, ChangeEvent>>('held');
+  const downstreamContext = (): FakeProcessorContext<string, ChangeEvent> =>
+    new FakeProcessorContext<string, ChangeEvent>(0, 'resequence').addStore(held);
+  let downstream = downstreamContext();
+  let resequencer = new ResequencerProcessor<string, ChangeEvent>({ storeName: 'held' });
+  await resequencer.init(downstream);
+  const released: ChangeEvent[] = [];
+  const collect = () => {
+    for (const { record } of downstream.forwarded.splice(0)) released.push(record.value);
+  };
+
+  // Upstream's periodic re-send of its progress (a wall-clock punctuation in the engine).
+  const resend = async (upstream: Upstream) => {
+    await upstream.context.punctuate('wall-clock');
+    upstream.queue.push(...upstream.context.output.splice(0));
+  };
+  let finalRound = false;
+  for (;;) {
+    const readable = upstreams.filter((u, p) => u.next < (partitions[p] as Buffer[]).length);
+    const queued = upstreams.filter((u) => u.queue.length > 0);
+    if (readable.length === 0 && queued.length === 0) {
+      // Idle: in production heartbeats and re-sends keep coming; one more heartbeat per partition
+      // lets restarted tasks relearn every partition's final progress.
+      if (finalRound) break;
+      finalRound = true;
+      for (const input of partitions) input.push(idleHeartbeats);
+      continue;
+    }
+    const roll = rnd.next();
+    // No crashes once the idle heartbeats are in flight: they stand for "heartbeats keep coming".
+    if (finalRound && roll < 0.015) continue;
+    if (roll < 0.005) {
+      await resend(upstreams[rnd.int(0, upstreams.length - 1)] as Upstream);
+    } else if (roll < 0.01) {
+      // Upstream crash: everything sent so far is committed; re-read from the held offset.
+      const p = rnd.int(0, upstreams.length - 1);
+      const old = upstreams[p] as Upstream;
+      const resume = old.context.heldOffset === undefined ? old.next : Number(old.context.heldOffset);
+      trace(`upstream ${p} restarts at ${resume} (was at ${old.next})`);
+      account(old);
+      exercised.restarts++;
+      upstreams[p] = startUpstream(p, resume, old.queue);
+    } else if (roll < 0.015) {
+      // Downstream crash: the store survives, the in-memory watermarks do not.
+      collect();
+      trace('downstream restarts');
+      exercised.duplicatesDropped += resequencer.metrics?.duplicatesDropped ?? 0;
+      exercised.restarts++;
+      downstream = downstreamContext();
+      resequencer = new ResequencerProcessor<string, ChangeEvent>({ storeName: 'held' });
+      await resequencer.init(downstream);
+    } else if (readable.length > 0 && (queued.length === 0 || roll < 0.6)) {
+      const upstream = readable[rnd.int(0, readable.length - 1)] as Upstream;
+      const partition = upstream.context.partition;
+      const value = (partitions[partition] as Buffer[])[upstream.next] as Buffer;
+      upstream.context.metadata = { topic: 'dts.sale', partition, offset: String(upstream.next) };
+      upstream.processor.process({ key: null, value, timestamp: 0, headers: {} });
+      upstream.next++;
+      upstream.queue.push(...upstream.context.output.splice(0));
+    } else {
+      const upstream = queued[rnd.int(0, queued.length - 1)] as Upstream;
+      const output = upstream.queue.shift() as Output;
+      trace(`${upstream.context.partition} -> ${output.kind} ${output.kind === 'data' ? identity(output.record.value) : JSON.stringify(output.record.value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+      if (output.kind === 'data') {
+        await resequencer.process(withKey(output.record, String(output.record.value.row['k'])));
+      } else {
+        await resequencer.processControl(output.record);
+      }
+      collect();
+    }
+  }
+  collect();
+  for (const upstream of upstreams) account(upstream);
+  exercised.duplicatesDropped += resequencer.metrics?.duplicatesDropped ?? 0;
+  trace(`metrics ${JSON.stringify(resequencer.metrics, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v instanceof Map ? [...v] : v))}`);
+  const actual = new Map<string, string[]>();
+  for (const event of released) {
+    const key = String(event.row['k']);
+    const list = actual.get(key) ?? [];
+    list.push(identity(event));
+    actual.set(key, list);
+  }
+  return { actual, expected, exercised };
+}
+
