@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeEvent } from '../../../src/cdc/change-event.js';
+import { chunkEntries, encodeEntries, encodeEnvelope, type DtsEntry } from '../../../src/cdc/dts/index.js';
+import { DtsDataType, DtsDmlType } from '../../../src/cdc/dts/dts-model.js';
+import { DtsSourceProcessor } from '../../../src/cdc/processors/dts-source-processor.js';
+import type { WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
+import {
+  CONTROL_HEADER,
+  DLQ_HEADER_ERROR_CLASS,
+  DLQ_HEADER_ERROR_MESSAGE,
+  DLQ_HEADER_OFFSET,
+  DLQ_HEADER_PARTITION,
+  DLQ_HEADER_TOPIC,
+} from '../../../src/common/constants.js';
+import type { StreamRecord } from '../../../src/processor/stream-record.js';
+import { FakeProcessorContext } from '../../support/fake-processor-context.js';
+
+const NONE: readonly never[] = [];
+
+function entry(kind: 'begin' | 'dml' | 'commit' | 'rollback' | 'heartbeat', seq: number, timestamp = 1_700_000_000, rows: string[] = []): DtsEntry {
+  const header = {
+    version: 1,
+    sourceType: 0,
+    messageType: ({ begin: 0, commit: 1, dml: 2, rollback: 4, heartbeat: 5 } as const)[kind],
+    timestamp,
+    serverId: '7',
+    fileName: 'binlog.000001',
+    position: BigInt(seq * 1000 + rows.length),
+    gtid: `uuid:${seq}`,
+    schemaName: 'sale',
+    tableName: 'orders',
+    seqId: 0n,
+    eventIndex: 0n,
+    isLast: false,
+    properties: NONE,
+  };
+  switch (kind) {
+    case 'begin':
+      return { header, event: { kind, transactionId: 't', threadId: 1n, properties: NONE } };
+    case 'commit':
+      return { header, event: { kind, transactionId: 't', properties: NONE } };
+    case 'rollback':
+      return { header, event: { kind, properties: NONE } };
+    case 'heartbeat':
+      return { header, event: { kind, epoch: BigInt(timestamp), properties: NONE } };
+    case 'dml':
+      return {
+        header,
+        event: {
+          kind,
+          dmlType: DtsDmlType.INSERT,
+          columns: [{ name: 'order_id', originalType: 'varchar(20)', isKey: true }],
+          rows: rows.map((id) => ({ oldColumns: NONE, newColumns: [{ dataType: DtsDataType.STRING, charset: 'utf8mb4', sv: '', bv: Buffer.from(id) }] })),
+          properties: NONE,
+        },
+      };
+  }
+}
+
+const message = (...entries: DtsEntry[]): Buffer => encodeEnvelope({ version: 1, total: 1, index: 0, data: encodeEntries(entries), properties: NONE });
+const pieces = (total: number, ...entries: DtsEntry[]): Buffer[] => {
+  const bytes = encodeEntries(entries);
+  return chunkEntries(bytes, Math.ceil(bytes.length / total)).map((envelope) => encodeEnvelope(envelope));
+};
+
+function setup() {
+  const context = new FakeProcessorContext<null, ChangeEvent>(2, 'dts-source');
+  context.partitionCount = 4;
+  const deadLetters: Array<StreamRecord<Buffer | null, Buffer>> = [];
+  const processor = new DtsSourceProcessor({ deadLetters: (r) => deadLetters.push(r) });
+  processor.init(context);
+  let offset = 40;
+  const send = (value: Buffer) => {
+    context.metadata = { topic: 'dts.sale', partition: 2, offset: String(offset++) };
+    processor.process({ key: null, value, timestamp: 5, headers: { origin: 'test' } });
+  };
+  const rows = () => context.forwarded.map((f) => String(f.record.value.row['order_id']));
+  return { context, processor, deadLetters, send, rows };
+}
+
+describe('DtsSourceProcessor', () => {
+  it('forwards a committed transaction at its event time, then the partition progress as a control record', () => {
+    const { context, send, rows } = setup();
+    send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1', 'o-2']), entry('commit', 3, 1_700_000_001)));
+    expect(rows()).toEqual(['o-1', 'o-2']);
+    expect(context.forwarded[0]?.record.timestamp).toBe(1_700_000_000_000);
+    expect(context.output.map((o) => o.kind)).toEqual(['data', 'data', 'control']);
+    const control = context.controls[0];
+    expect(control?.headers[CONTROL_HEADER]).toBe('watermark');
+    expect(control?.value).toEqual({
+      type: 'watermark',
+      inputTopic: 'dts.sale',
+      inputPartition: 2,
+      partitionCount: 4,
+      shards: [{ serverId: '7', gtidSequence: 3n, timestamp: 1_700_000_001_000 }],
+    } satisfies WatermarkControl);
+  });
+
+  it('holds the committable offset at the BEGIN of an open transaction and releases it at COMMIT', () => {
+    const { context, send, rows } = setup();
+    send(message(entry('begin', 3)));
+    expect(context.heldOffset).toBe('40');
+    send(message(entry('dml', 3, 1_700_000_000, ['o-1'])));
+    expect(rows()).toEqual([]);
+    send(message(entry('commit', 3)));
+    expect(rows()).toEqual(['o-1']);
+    expect(context.heldOffset).toBeUndefined();
+  });
+
+  it('holds the committable offset at the first piece of an unfinished chunk group', () => {
+    const { context, send, rows } = setup();
+    const [first, second, third] = pieces(3, entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('commit', 3));
+    send(first as Buffer);
+    send(second as Buffer);
+    expect(context.heldOffset).toBe('40');
+    send(third as Buffer);
+    expect(rows()).toEqual(['o-1']);
+    expect(context.heldOffset).toBeUndefined();
+  });
+
+  it('never forwards the rows of a rolled-back transaction', () => {
+    const { send, rows, processor } = setup();
+    send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('rollback', 3)));
+    expect(rows()).toEqual([]);
+    expect(processor.grouper.metrics.rollbacks).toBe(1);
+  });
+
+  it('dead-letters bytes that are not an Envelope with headers naming where and why, and carries on', () => {
+    const { send, deadLetters, rows } = setup();
+    send(Buffer.from([0xff, 0xff, 0xff]));
+    send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('commit', 3)));
+    expect(deadLetters).toHaveLength(1);
+    const headers = deadLetters[0]?.headers ?? {};
+    expect(deadLetters[0]?.value).toEqual(Buffer.from([0xff, 0xff, 0xff]));
+    expect([headers['origin'], headers[DLQ_HEADER_TOPIC], headers[DLQ_HEADER_PARTITION], headers[DLQ_HEADER_OFFSET]]).toEqual(['test', 'dts.sale', '2', '40']);
+    expect(headers[DLQ_HEADER_ERROR_CLASS]).toBe('UndecodableMessageError');
+    expect(String(headers[DLQ_HEADER_ERROR_MESSAGE])).toContain('dts.sale/2@40');
+    expect(rows()).toEqual(['o-1']);
+  });
+
+  it('dead-letters every raw message of an abandoned chunk group and processes the group that broke it', () => {
+    const { send, deadLetters, rows, context } = setup();
+    const [first, second] = pieces(3, entry('begin', 3), entry('dml', 3, 1_700_000_000, ['lost']), entry('commit', 3));
+    send(first as Buffer);
+    send(second as Buffer);
+    send(message(entry('begin', 4), entry('dml', 4, 1_700_000_000, ['o-4']), entry('commit', 4)));
+    expect(deadLetters.map((d) => [d.headers[DLQ_HEADER_OFFSET], d.headers[DLQ_HEADER_ERROR_CLASS]])).toEqual([
+      ['40', 'AbandonedChunkGroupError'],
+      ['41', 'AbandonedChunkGroupError'],
+    ]);
+    expect(deadLetters[0]?.value).toEqual(first);
+    expect(rows()).toEqual(['o-4']);
+    expect(context.heldOffset).toBeUndefined();
+  });
+
+  it('turns heartbeats into progress and re-sends the whole progress on its wall-clock punctuation', async () => {
+    const { context, send } = setup();
+    send(message(entry('heartbeat', 9, 1_700_000_050)));
+    expect(context.controls).toHaveLength(1);
+    expect(context.scheduledIntervals('wall-clock')).toEqual([5000]);
+    await context.punctuate('wall-clock');
+    expect(context.controls).toHaveLength(2);
+    expect((context.controls[1]?.value as WatermarkControl).shards).toEqual([{ serverId: '7', gtidSequence: 9n, timestamp: 1_700_000_050_000 }]);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { isLateRecord } from '../../../src/cdc/resequencer/late-flag.js';
+import { ResequencerProcessor, resequencerProcessor } from '../../../src/cdc/processors/resequencer-processor.js';
+import type { ResequencerEntry } from '../../../src/cdc/resequencer/resequencer-types.js';
+import { readEventTimeWatermark } from '../../../src/cdc/watermarks/event-time-watermark.js';
+import { encodeWatermarkControl, watermarkControlRecord, type WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
+import { CONTROL_HEADER } from '../../../src/common/constants.js';
+import { ConfigError } from '../../../src/common/errors.js';
+import { streamRecord, type StreamRecord } from '../../../src/processor/stream-record.js';
+import { bufferKeyStore } from '../../support/fake-key-value-store.js';
+import { FakeProcessorContext } from '../../support/fake-processor-context.js';
+
+interface Value {
+  readonly source: { serverId: string; gtid: string; gtidSequence: bigint; fileName: string; position: bigint; rowIndex: number; timestamp: number };
+}
+
+const event = (seq: number): StreamRecord<string, Value> =>
+  streamRecord('order-1', { source: { serverId: '7', gtid: `u:${seq}`, gtidSequence: BigInt(seq), fileName: 'f', position: 4n, rowIndex: 0, timestamp: seq * 1000 } }, seq * 1000);
+
+const control = (seq: number): WatermarkControl => ({
+  type: 'watermark',
+  inputTopic: 'dts.sale',
+  inputPartition: 0,
+  partitionCount: 1,
+  shards: [{ serverId: '7', gtidSequence: BigInt(seq), timestamp: seq * 1000 }],
+});
+
+async function setup(options: Partial<ConstructorParameters<typeof ResequencerProcessor<string, Value>>[0]> = {}) {
+  const context = new FakeProcessorContext<string, Value>(0, 'resequence')
+    .addStore(bufferKeyStore<ResequencerEntry<string, Value>>('held'))
+    .addStore(bufferKeyStore<number>('released'));
+  const processor = new ResequencerProcessor<string, Value>({ storeName: 'held', ...options });
+  await processor.init(context);
+  return { context, processor };
+}
+
+describe('ResequencerProcessor', () => {
+  it('releases held events in source order when a watermark control record (object or bytes) passes them', async () => {
+    const { context, processor } = await setup();
+    await processor.process(event(3));
+    await processor.process(event(2));
+    expect(context.forwarded).toEqual([]);
+    await processor.processControl(watermarkControlRecord(control(2), 0));
+    await processor.processControl(streamRecord(null, encodeWatermarkControl(control(3)), 0, { [CONTROL_HEADER]: 'watermark' }));
+    expect(context.forwarded.map((f) => f.record.value.source.gtidSequence)).toEqual([2n, 3n]);
+  });
+
+  it('forwards the event-time watermark after the events it covers', async () => {
+    const { context, processor } = await setup();
+    await processor.process(event(2));
+    await processor.processControl(watermarkControlRecord(control(2), 0));
+    expect(context.output.map((o) => o.kind)).toEqual(['data', 'control']);
+    expect(readEventTimeWatermark(context.controls[0] as StreamRecord<unknown, unknown>)?.timeWatermark).toBe(1999);
+  });
+
+  it('passes other control records on unchanged', async () => {
+    const { context, processor } = await setup();
+    const other = streamRecord(null, { type: 'something-else' }, 0, { [CONTROL_HEADER]: 'other' });
+    await processor.processControl(other);
+    expect(context.controls).toEqual([other]);
+  });
+
+  it("under 'emit-and-flag' releases a stalled shard on its wall-clock check with the late header", async () => {
+    const { context, processor } = await setup({ policy: 'emit-and-flag', maxHoldMs: 1000, releasedStoreName: 'released' });
+    expect(context.scheduledIntervals('wall-clock')).toEqual([250]);
+    await processor.process(event(5));
+    context.systemTime = 0;
+    await context.punctuate();
+    context.systemTime = 1000;
+    await context.punctuate();
+    expect(context.forwarded.map((f) => isLateRecord(f.record))).toEqual([true]);
+    expect(processor.metrics?.stalls).toBe(1);
+  });
+
+  it('rejects options that cannot work when the topology is built', () => {
+    expect(() => resequencerProcessor({ storeName: 'held', policy: 'emit-and-flag' })).toThrow(ConfigError);
+    expect(() => resequencerProcessor<string, Value>({ storeName: 'held', fastPath: { counter: () => 1n } })).toThrow('countersStoreName');
+    expect(() => resequencerProcessor({ storeName: 'held', maxHoldMs: 0 })).toThrow('maxHoldMs must be positive');
+  });
+});
