@@ -28,4 +28,20 @@ describe('CDC pipeline (reassembly → transactions → watermarks → resequenc
     const { actual, expected } = await runPipeline(seed);
     expect(new Map([...actual].sort())).toEqual(new Map([...expected].sort()));
   });
+
+  it(`under emit-and-flag with random stalls: every original exactly once per key, the rest in source order, for ${SEEDS} seeds`, async () => {
+    let lateSeen = 0;
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const { actual, expected, late } = await runPipeline(seed, undefined, 'emit-and-flag');
+      lateSeen += late.size;
+      for (const [key, order] of expected) {
+        const emitted = actual.get(key) ?? [];
+        expect([...emitted].sort(), `seed ${seed}, key ${key}: exactly once`).toEqual([...order].sort());
+        const onTime = emitted.filter((id) => !late.has(id));
+        expect(onTime, `seed ${seed}, key ${key}: on-time events in source order`).toEqual(order.filter((id) => onTime.includes(id)));
+      }
+      expect([...actual.keys()].filter((key) => !expected.has(key)), `seed ${seed}`).toEqual([]);
+    }
+    expect(lateSeen).toBeGreaterThan(0);
+  });
 });

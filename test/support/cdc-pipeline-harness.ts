@@ -2,6 +2,7 @@ import type { ChangeEvent } from '../../src/cdc/change-event.js';
 import { DtsSourceProcessor } from '../../src/cdc/processors/dts-source-processor.js';
 import { ResequencerProcessor } from '../../src/cdc/processors/resequencer-processor.js';
 import type { ResequencerEntry } from '../../src/cdc/resequencer/resequencer-types.js';
+import { isLateRecord } from '../../src/cdc/resequencer/late-flag.js';
 import { withKey, type StreamRecord } from '../../src/processor/stream-record.js';
 import { generateStream, Random } from './cdc-stream-generator.js';
 import { bufferKeyStore } from './fake-key-value-store.js';
@@ -12,6 +13,8 @@ type Output = { kind: 'data'; record: StreamRecord<null, ChangeEvent> } | { kind
 /** What one seed produced, and which of the input's misbehaviours it went through. */
 export interface PipelineRun {
   readonly actual: Map<string, string[]>;
+  /** Identities released flagged late (emit-and-flag only). */
+  readonly late: ReadonlySet<string>;
   readonly expected: Map<string, string[]>;
   readonly exercised: Record<'deadLetters' | 'orphanPieces' | 'duplicatePieces' | 'anomalies' | 'rollbacks' | 'duplicatesDropped' | 'restarts', number>;
 }
@@ -35,6 +38,7 @@ const identity = (event: ChangeEvent): string =>
 export async function runPipeline(
   seed: number,
   trace: (what: string) => void = () => undefined,
+  policy: 'wait' | 'emit-and-flag' = 'wait',
 ): Promise<PipelineRun> {
   const { partitions, expected, idleHeartbeats } = generateStream(seed);
   const rnd = new Random(seed ^ 0x5eed);
@@ -57,14 +61,25 @@ export async function runPipeline(
   const upstreams = partitions.map((_, p) => startUpstream(p, 0, []));
 
   const held = bufferKeyStore<ResequencerEntry<string, ChangeEvent>>('held');
-  const downstreamContext = (): FakeProcessorContext<string, ChangeEvent> =>
-    new FakeProcessorContext<string, ChangeEvent>(0, 'resequence').addStore(held);
+  const releasedIdentities = bufferKeyStore<number>('released');
+  const resequencerOptions =
+    policy === 'wait' ? { storeName: 'held' } : { storeName: 'held', policy, maxHoldMs: 1000, releasedStoreName: 'released' };
+  let clock = 0;
+  const downstreamContext = (): FakeProcessorContext<string, ChangeEvent> => {
+    const context = new FakeProcessorContext<string, ChangeEvent>(0, 'resequence').addStore(held).addStore(releasedIdentities);
+    context.systemTime = clock;
+    return context;
+  };
   let downstream = downstreamContext();
-  let resequencer = new ResequencerProcessor<string, ChangeEvent>({ storeName: 'held' });
+  let resequencer = new ResequencerProcessor<string, ChangeEvent>(resequencerOptions);
   await resequencer.init(downstream);
   const released: ChangeEvent[] = [];
+  const late = new Set<string>();
   const collect = () => {
-    for (const { record } of downstream.forwarded.splice(0)) released.push(record.value);
+    for (const { record } of downstream.forwarded.splice(0)) {
+      released.push(record.value);
+      if (isLateRecord(record)) late.add(identity(record.value));
+    }
   };
 
   // Upstream's periodic re-send of its progress (a wall-clock punctuation in the engine).
@@ -87,7 +102,13 @@ export async function runPipeline(
     const roll = rnd.next();
     // No crashes once the idle heartbeats are in flight: they stand for "heartbeats keep coming".
     if (finalRound && roll < 0.015) continue;
-    if (roll < 0.005) {
+    if (policy === 'emit-and-flag' && roll > 0.98) {
+      // Wall clock moves on; the resequencer's stall check may release a shard early.
+      clock += rnd.int(0, 600);
+      downstream.systemTime = clock;
+      await downstream.punctuate('wall-clock');
+      collect();
+    } else if (roll < 0.005) {
       await resend(upstreams[rnd.int(0, upstreams.length - 1)] as Upstream);
     } else if (roll < 0.01) {
       // Upstream crash: everything sent so far is committed; re-read from the held offset.
@@ -105,7 +126,7 @@ export async function runPipeline(
       exercised.duplicatesDropped += resequencer.metrics?.duplicatesDropped ?? 0;
       exercised.restarts++;
       downstream = downstreamContext();
-      resequencer = new ResequencerProcessor<string, ChangeEvent>({ storeName: 'held' });
+      resequencer = new ResequencerProcessor<string, ChangeEvent>(resequencerOptions);
       await resequencer.init(downstream);
     } else if (readable.length > 0 && (queued.length === 0 || roll < 0.6)) {
       const upstream = readable[rnd.int(0, readable.length - 1)] as Upstream;
@@ -138,6 +159,6 @@ export async function runPipeline(
     list.push(identity(event));
     actual.set(key, list);
   }
-  return { actual, expected, exercised };
+  return { actual, expected, exercised, late };
 }
 
