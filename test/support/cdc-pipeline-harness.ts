@@ -139,7 +139,7 @@ export async function runPipeline(
     } else {
       const upstream = queued[rnd.int(0, queued.length - 1)] as Upstream;
       const output = upstream.queue.shift() as Output;
-      trace(`${upstream.context.partition} -> ${output.kind} ${output.kind === 'data' ? identity(output.record.value) : JSON.stringify(output.record.value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`);
+      trace(`${upstream.context.partition} -> ${output.kind} ${output.kind === 'data' ? identity(output.record.value) : String(output.record.value)}`);
       if (output.kind === 'data') {
         await resequencer.process(withKey(output.record, String(output.record.value.row['k'])));
       } else {

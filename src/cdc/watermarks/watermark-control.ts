@@ -105,9 +105,12 @@ export function readWatermarkControl(record: StreamRecord<unknown, unknown>): Wa
   return undefined;
 }
 
-/** A control record carrying `control`, marked with CONTROL_HEADER so sinks and readers know it. */
-export function watermarkControlRecord(control: WatermarkControl, timestamp: number): StreamRecord<null, WatermarkControl> {
-  return streamRecord(null, control, timestamp, { [CONTROL_HEADER]: WATERMARK_CONTROL });
+/**
+ * A control record carrying `control` already encoded, marked with CONTROL_HEADER: a sink writes
+ * control values as bytes, unchanged, to every partition of a repartition topic.
+ */
+export function watermarkControlRecord(control: WatermarkControl, timestamp: number): StreamRecord<null, Buffer> {
+  return streamRecord(null, encodeWatermarkControl(control), timestamp, { [CONTROL_HEADER]: WATERMARK_CONTROL });
 }
 
 export const watermarkControlSerde: Serde<WatermarkControl> = {

@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../../../src/cdc/change-event.js';
 import { chunkEntries, encodeEntries, encodeEnvelope, type DtsEntry } from '../../../src/cdc/dts/index.js';
 import { DtsDataType, DtsDmlType } from '../../../src/cdc/dts/dts-model.js';
 import { DtsSourceProcessor } from '../../../src/cdc/processors/dts-source-processor.js';
-import type { WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
+import { readWatermarkControl, type WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
 import {
   CONTROL_HEADER,
   DLQ_HEADER_ERROR_CLASS,
@@ -87,7 +87,7 @@ describe('DtsSourceProcessor', () => {
     expect(context.output.map((o) => o.kind)).toEqual(['data', 'data', 'control']);
     const control = context.controls[0];
     expect(control?.headers[CONTROL_HEADER]).toBe('watermark');
-    expect(control?.value).toEqual({
+    expect(readWatermarkControl(control as StreamRecord<unknown, unknown>)).toEqual({
       type: 'watermark',
       inputTopic: 'dts.sale',
       inputPartition: 2,
@@ -160,6 +160,6 @@ describe('DtsSourceProcessor', () => {
     expect(context.scheduledIntervals('wall-clock')).toEqual([5000]);
     await context.punctuate('wall-clock');
     expect(context.controls).toHaveLength(2);
-    expect((context.controls[1]?.value as WatermarkControl).shards).toEqual([{ serverId: '7', gtidSequence: 9n, timestamp: 1_700_000_050_000 }]);
+    expect(readWatermarkControl(context.controls[1] as StreamRecord<unknown, unknown>)?.shards).toEqual([{ serverId: '7', gtidSequence: 9n, timestamp: 1_700_000_050_000 }]);
   });
 });

@@ -28,11 +28,12 @@ describe('watermark control records', () => {
     expect(decodeWatermarkControl(bytes)).toEqual(control);
   });
 
-  it('are read from bytes (after a repartition topic) and from the in-process object', () => {
+  it('travel as bytes marked with the control header, and are also read from an in-process object', () => {
     const record = watermarkControlRecord(control, 5);
     expect(record.headers[CONTROL_HEADER]).toBe('watermark');
+    expect(record.value).toEqual(encodeWatermarkControl(control));
     expect(readWatermarkControl(record)).toEqual(control);
-    expect(readWatermarkControl(streamRecord(null, encodeWatermarkControl(control), 5, record.headers))).toEqual(control);
+    expect(readWatermarkControl(streamRecord(null, control, 5))).toEqual(control);
   });
 
   it('leave other control records alone', () => {
