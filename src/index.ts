@@ -1,11 +1,72 @@
 // The public API of cdc-streams. Topologies, the CLI and users import from here only.
-export { CdcStreamsError, ConfigError } from './common/errors.js';
+
+// errors, logging, headers
+export { CdcStreamsError, ConfigError, describeCoordinates } from './common/errors.js';
 export type { RecordCoordinates } from './common/errors.js';
 export type { Headers } from './common/headers.js';
+export type { Logger } from './common/logger.js';
+export { silentLogger } from './common/logger.js';
+export { retry, RetriesExhaustedError } from './common/retry.js';
+
+// serdes
 export type { Serde, Serializer, Deserializer, SerdeContext } from './serde/serde.js';
+export { stringSerde } from './serde/string-serde.js';
+export { bytesSerde } from './serde/bytes-serde.js';
+export { jsonSerde } from './serde/json-serde.js';
+export { InvalidJsonError, JsonNotSerializableError, KeyEncodingError, SerdeNotInitializedError } from './serde/serde-errors.js';
+export { int32KeySerde, int64KeySerde, float64KeySerde, stringKeySerde, tupleSerde, prefixUpperBound } from './serde/keys/index.js';
+export type { KeyPart, TupleKeySerde, LeadingValues } from './serde/keys/index.js';
+export { avroSerde, type AvroSerdeOptions } from './serde/avro/avro-serde.js';
+export { loadAvroSchemas } from './serde/avro/load-avro-schemas.js';
+export type { AvroSchemaCatalog } from './serde/avro/avro-schema-catalog.js';
+export * from './serde/avro/avro-errors.js';
+export { createSchemaRegistryClient } from './serde/registry/confluent-schema-registry-client.js';
+export type { SchemaRegistryClient } from './serde/registry/schema-registry-client.js';
+export { checkSchemaCompatibility } from './serde/registry/check-schema-compatibility.js';
+export * from './serde/registry/registry-errors.js';
+
+// state
 export type { KeyValueStore, KeyValue, RangeOptions } from './state/key-value-store.js';
+export { TimerService, type Timer, type TimerCallback } from './processor/timer-service.js';
+
+// processor API
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
 export type { ProcessorContext } from './processor/processor-context.js';
 export type { PunctuationType, Punctuator, Cancellable } from './processor/punctuation.js';
 export type { StreamRecord, RecordMetadata } from './processor/stream-record.js';
 export { streamRecord, withKey, withValue, withTimestamp, withHeaders } from './processor/stream-record.js';
+
+// topology and DSL
+export { TopologyBuilder } from './topology/topology-builder.js';
+export type { SourceOptions, ProcessorOptions, SinkOptions, StoreOptions } from './topology/topology-builder.js';
+export { Topology } from './topology/topology.js';
+export { TopologyError } from './topology/topology-error.js';
+export { internalTopic, externalTopic, type TopicRef } from './topology/topic-ref.js';
+export type { Partitioner } from './topology/node-definitions.js';
+export type { StoreKind } from './topology/store-definition.js';
+export type { DescribeOptions } from './topology/describe.js';
+export { StreamsBuilder } from './dsl/streams-builder.js';
+export type { StreamOptions, TableOptions, StateStoreOptions } from './dsl/streams-builder.js';
+export { KStream } from './dsl/kstream.js';
+export type { Named, StreamSerdes, ProcessOptions, ToOptions, RepartitionOptions } from './dsl/kstream.js';
+export { KTable } from './dsl/ktable.js';
+export { KGroupedStream, type Materialized } from './dsl/kgrouped-stream.js';
+export { BranchedKStream } from './dsl/branched-kstream.js';
+export { pair, type KeyValuePair } from './dsl/key-value-pair.js';
+export { defineTopology, buildTopology, type TopologyDefinition, type TopologyEnvironment } from './dsl/define-topology.js';
+export { createTopologyEnvironment, type TopologyEnvironmentOptions } from './dsl/topology-environment.js';
+
+// CDC
+export type { ChangeEvent, ChangeSource, ChangeOperation, ColumnValue, JsonValue, Row } from './cdc/change-event.js';
+export { compareSourcePositions, gtidSequenceOf, type SourcePosition } from './cdc/source-position.js';
+export { changeEventSerde, ChangeEventSerdeError } from './cdc/change-event-serde.js';
+export * from './cdc/dts/index.js';
+export { readEventTimeWatermark, type EventTimeWatermark } from './cdc/watermarks/event-time-watermark.js';
+
+// runtime
+export type { ErrorPolicies, RecordErrorPolicy } from './runtime/task/task-errors.js';
+export { RecordDeserializationError, RecordProcessingError, RecordSerializationError } from './runtime/task/task-errors.js';
+export type { AppSnapshot, AppState, OperableApp, StoreQueryResult, TaskSnapshot } from './runtime/app-snapshot.js';
+
+// simulator and verifier
+export * from './sim/index.js';

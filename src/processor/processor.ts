@@ -16,6 +16,8 @@ export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
    */
   processControl?(record: StreamRecord<unknown, unknown>): void | Promise<void>;
   close?(): void | Promise<void>;
+  /** Counters and gauges the processor keeps (e.g. duplicates dropped); the ops layer exports them. */
+  reportMetrics?(): Readonly<Record<string, number>>;
 }
 
 /** Makes a fresh processor for each task; a topology is instantiated once per task. */

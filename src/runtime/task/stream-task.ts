@@ -277,6 +277,17 @@ export class StreamTask implements TaskServices {
     for (const name of subTopology.nodeNames) {
       for (const child of topology.childrenOf(name)) this.nodes.get(name)!.addChild(this.nodes.get(child)!);
     }
+    // Serdes that talk to a schema registry register or look up their schema once, before any record.
+    for (const node of this.nodes.values()) {
+      const d = node.definition;
+      if (d.kind === 'processor') continue;
+      const topics = d.kind === 'source' ? d.topics : [d.topic];
+      for (const topic of topics) {
+        const name = physicalTopicName(topic, applicationId);
+        await d.keySerde?.init?.(name);
+        await d.valueSerde?.init?.(name);
+      }
+    }
     for (const node of this.nodes.values()) {
       const stores = node.definition.kind === 'processor' ? node.definition.stores : [];
       const pending = node.processor.init?.(new NodeContext(node, this, stores));
