@@ -226,7 +226,8 @@ export class Resequencer<K, V extends Resequenceable> {
     for await (const { key, value } of this.stores.held.range({ from: shardPrefix(shard.serverId), to })) {
       if (value.kind !== 'held') continue;
       done.push(key);
-      this.metrics.eventsHeld--;
+      // Events held before a restart were not counted by this instance.
+      if (this.metrics.eventsHeld > 0) this.metrics.eventsHeld--;
       const record: StreamRecord<K, V> = { key: value.key, value: value.value, timestamp: value.timestamp, headers: value.headers };
       if (this.options.fastPath !== undefined && (await this.alreadyReleasedByCounter(record))) continue;
       if (released !== undefined) {

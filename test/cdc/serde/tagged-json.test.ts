@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { ChangeEvent } from '../../../src/cdc/change-event.js';
+import { changeEventSerde, resequencerEntrySerde } from '../../../src/cdc/serde/cdc-serdes.js';
+import { fromTaggedJson, toTaggedJson } from '../../../src/cdc/serde/tagged-json.js';
+import { InvalidJsonError } from '../../../src/serde/serde-errors.js';
+
+const context = { topic: 'app-resequence-repartition' };
+
+const event: ChangeEvent = {
+  schema: 'sale',
+  table: 'orders',
+  op: 'update',
+  before: { order_id: 18446744073709551615n, remark: { $cdc: 'user data', list: [1, null] }, blob: Buffer.from([0, 255]) },
+  after: { order_id: 18446744073709551615n, amount: '12.50', status: 'PAID' },
+  row: { order_id: 18446744073709551615n, amount: '12.50', status: 'PAID' },
+  keyColumns: ['order_id'],
+  source: {
+    serverId: '101',
+    gtid: 'uuid:42',
+    gtidSequence: 42n,
+    fileName: 'binlog.000007',
+    position: 1234n,
+    rowIndex: 0,
+    timestamp: 1_700_000_000_000,
+    transactionId: undefined,
+    indexInTransaction: 3,
+    partition: 2,
+    offset: '99',
+  },
+};
+
+describe('tagged JSON', () => {
+  it('round-trips a ChangeEvent with bigint, bytes and user JSON that looks like a tag', () => {
+    const back = changeEventSerde.deserialize(changeEventSerde.serialize(event, context), context);
+    const { transactionId: _dropped, ...sourceWithoutUndefined } = event.source;
+    expect(back).toEqual({ ...event, source: sourceWithoutUndefined });
+    expect(back.before?.['remark']).toEqual({ $cdc: 'user data', list: [1, null] });
+    expect(back.source.transactionId).toBeUndefined();
+  });
+
+  it('writes the tags it documents', () => {
+    expect(toTaggedJson([1n, Buffer.from('hi'), undefined, { $cdc: 1 }])).toEqual([
+      { $cdc: 'bigint', v: '1' },
+      { $cdc: 'bytes', v: 'aGk=' },
+      { $cdc: 'undefined' },
+      { $cdc: 'object', v: { $cdc: 1 } },
+    ]);
+    expect(fromTaggedJson([{ $cdc: 'undefined' }])).toEqual([undefined]);
+  });
+
+  it('round-trips a held resequencer entry with headers', () => {
+    const serde = resequencerEntrySerde<string>();
+    const held = { kind: 'held' as const, key: 'order-1', value: event, timestamp: 5, headers: { a: Buffer.from('x'), b: 'y' } };
+    expect(serde.deserialize(serde.serialize(held, context), context)).toEqual(held);
+  });
+
+  it('rejects bytes that are not its JSON with an error naming the topic', () => {
+    expect(() => changeEventSerde.deserialize(Buffer.from('{"$cdc":"nonsense"}'), context)).toThrow(InvalidJsonError);
+    expect(() => changeEventSerde.deserialize(Buffer.from('{"$cdc":"nonsense"}'), context)).toThrow('app-resequence-repartition');
+  });
+});
