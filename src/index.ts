@@ -70,3 +70,9 @@ export type { AppSnapshot, AppState, OperableApp, StoreQueryResult, TaskSnapshot
 
 // simulator and verifier
 export * from './sim/index.js';
+
+// CDC DSL helpers
+export { cdcStream, type CdcStreamOptions } from './cdc/dsl/cdc-stream.js';
+export { resequence, type ResequenceOptions } from './cdc/dsl/resequence.js';
+export { LATE_HEADER } from './cdc/resequencer/late-flag.js';
+export type { HoldPolicy, StallReport, FastPathOptions } from './cdc/resequencer/resequencer-types.js';

@@ -114,6 +114,24 @@ export class KStream<K, V> {
     return new BranchedKStream(this.ctx, this.ctx.nameFor('KSTREAM-BRANCH', options.name), this, this.serdes, this.repartitionRequired);
   }
 
+  /**
+   * Applies an operator built elsewhere (e.g. `resequence(...)` from the CDC layer), so libraries can
+   * add chainable steps without the DSL depending on them.
+   */
+  pipe<K2, V2>(operator: (stream: KStream<K, V>) => KStream<K2, V2>): KStream<K2, V2> {
+    return operator(this);
+  }
+
+  /** The key serde this stream carries, if it still knows one. */
+  get keySerde(): Serde<K> | undefined {
+    return this.serdes.keySerde;
+  }
+
+  /** @internal The DSL state this stream belongs to, for operators built outside the DSL. */
+  get dslContext(): DslContext {
+    return this.ctx;
+  }
+
   /** Runs a user processor (Processor API) with the named stores. Serdes downstream are unknown. */
   process<K2, V2>(supplier: ProcessorSupplier<K, V, K2, V2>, options: ProcessOptions = {}): KStream<K2, V2> {
     const name = this.ctx.nameFor('KSTREAM-PROCESSOR', options.name);
