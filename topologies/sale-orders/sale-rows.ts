@@ -1,0 +1,126 @@
+import type { ChangeEvent, ColumnValue, Row } from '../../src/index.js';
+import { SaleOrderRowError } from './sale-orders-errors.js';
+
+export const SALE_SCHEMA = 'sale';
+export const ORDERS_TABLE = 'orders';
+export const PAYMENTS_TABLE = 'payments';
+
+/** The `orders` columns the lifecycle reads, typed. */
+export interface OrderColumns {
+  readonly orderId: string;
+  readonly userId: string;
+  readonly skuId: string;
+  readonly amount: string;
+  readonly status: string;
+}
+
+/** The `payments` columns the lifecycle reads, typed; `paidAt` in epoch ms. */
+export interface PaymentColumns {
+  readonly paymentId: string;
+  readonly orderId: string;
+  readonly amount: string;
+  readonly channel: string;
+  readonly paidAt: number;
+}
+
+/**
+ * Keeps the row changes the lifecycle uses: `sale.orders` and `sale.payments` rows that name an order.
+ * Anything else (other schemas and tables, a payment row without an order) is dropped here, so an
+ * unknown table never reaches code that would have to fail on it.
+ */
+export function isSaleOrderChange(change: ChangeEvent): boolean {
+  if (change.schema !== SALE_SCHEMA) return false;
+  if (change.table !== ORDERS_TABLE && change.table !== PAYMENTS_TABLE) return false;
+  return isId(change.row['order_id']);
+}
+
+/** The record key: the order id as a decimal string (ids are int64, beyond a JS number's exact range). */
+export function orderIdOf(change: ChangeEvent): string {
+  const value = change.row['order_id'];
+  if (!isId(value)) throw new SaleOrderRowError(`${change.schema}.${change.table} row at ${positionOf(change)}: order_id is ${describe(value)}, not an id`);
+  return String(value);
+}
+
+export function readOrderColumns(row: Row, where: string): OrderColumns {
+  return {
+    orderId: id(row, 'order_id', where),
+    userId: id(row, 'user_id', where),
+    skuId: id(row, 'sku_id', where),
+    amount: decimal(row, 'amount', where),
+    status: text(row, 'status', where),
+  };
+}
+
+export function readPaymentColumns(row: Row, where: string): PaymentColumns {
+  return {
+    paymentId: id(row, 'payment_id', where),
+    orderId: id(row, 'order_id', where),
+    amount: decimal(row, 'amount', where),
+    channel: text(row, 'channel', where),
+    paidAt: timestamp(row, 'paid_at', where),
+  };
+}
+
+/** `sale.orders order 19…, gtid …:42` — what error messages name. */
+export function describeChange(change: ChangeEvent, orderId: string): string {
+  return `${change.schema}.${change.table} row of order ${orderId} at ${positionOf(change)}`;
+}
+
+const SQL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([+-])(\d{2}):?(\d{2})|Z)$/;
+
+/**
+ * A DTS TIMESTAMP string (`YYYY-MM-DD hh:mm:ss[.ffffff] +hh:mm`, or `Z`) as epoch ms; undefined if it
+ * is not one. The zone is required: a wall-clock time without one names no instant.
+ */
+export function parseSqlTimestamp(value: string): number | undefined {
+  const m = SQL_TIMESTAMP.exec(value);
+  if (m === null) return undefined;
+  const [, y, mo, d, h, mi, s, frac, sign, zh, zm] = m;
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
+  if (Number.isNaN(utc)) return undefined;
+  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
+  return utc - offsetMinutes * 60_000;
+}
+
+function isId(value: ColumnValue | undefined): value is bigint | number | string {
+  return typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d+$/.test(value));
+}
+
+function id(row: Row, column: string, where: string): string {
+  const value = row[column];
+  if (!isId(value)) throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected an integer id`);
+  return String(value);
+}
+
+function decimal(row: Row, column: string, where: string): string {
+  const value = row[column];
+  if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value)) return value;
+  throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected a DECIMAL`);
+}
+
+function text(row: Row, column: string, where: string): string {
+  const value = row[column];
+  if (typeof value === 'string') return value;
+  throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected text`);
+}
+
+function timestamp(row: Row, column: string, where: string): number {
+  const value = row[column];
+  const ms = typeof value === 'string' ? parseSqlTimestamp(value) : undefined;
+  if (ms === undefined) throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected a TIMESTAMP with a zone`);
+  return ms;
+}
+
+function positionOf(change: ChangeEvent): string {
+  const s = change.source;
+  return `server ${s.serverId} gtid ${s.gtid} ${s.fileName}:${s.position} row ${s.rowIndex}`;
+}
+
+function describe(value: ColumnValue | undefined): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'NULL';
+  if (Buffer.isBuffer(value)) return `${value.length} bytes`;
+  if (typeof value === 'string') return `'${value.length > 40 ? `${value.slice(0, 40)}…` : value}'`;
+  if (typeof value === 'object') return 'a JSON value';
+  return `${typeof value} ${String(value)}`;
+}
