@@ -76,3 +76,9 @@ export { cdcStream, type CdcStreamOptions } from './cdc/dsl/cdc-stream.js';
 export { resequence, type ResequenceOptions } from './cdc/dsl/resequence.js';
 export { LATE_HEADER } from './cdc/resequencer/late-flag.js';
 export type { HoldPolicy, StallReport, FastPathOptions } from './cdc/resequencer/resequencer-types.js';
+
+// running on Kafka
+export { StreamsApp, type StreamsAppOptions } from './runtime/streams-app.js';
+export { parseAppConfig, appConfigSchema, type AppConfig, type AppConfigInput } from './runtime/app-config.js';
+export { parseKafkaConnection, splitBrokers, type KafkaConnection, type KafkaConnectionInput } from './runtime/kafka-connection-config.js';
+export { ApplicationFailedError } from './runtime/kafka/kafka-streams-runtime.js';

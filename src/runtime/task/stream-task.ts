@@ -125,6 +125,16 @@ export class StreamTask implements TaskServices {
     return this.options.stores.get(name);
   }
 
+  /** Metrics of the processors that report any, by node name. */
+  processorMetrics(): Record<string, Readonly<Record<string, number>>> {
+    const result: Record<string, Readonly<Record<string, number>>> = {};
+    for (const node of this.nodes.values()) {
+      const metrics = node.processor.reportMetrics?.();
+      if (metrics !== undefined) result[node.name] = metrics;
+    }
+    return result;
+  }
+
   /** A store with the engine-facing methods (flush, restore), for the host. */
   managedStore(name: string): ManagedStore | undefined {
     return this.options.stores.get(name);

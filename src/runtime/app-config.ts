@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from '../common/errors.js';
+import { describeConfigIssues, kafkaConnectionSchema } from './kafka-connection-config.js';
+
+const errorPolicy = z.enum(['fail', 'dead-letter']);
+
+/**
+ * Everything a running application is configured with, validated before anything connects. Defaults
+ * never depend on NODE_ENV.
+ */
+export const appConfigSchema = z.object({
+  applicationId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, '.', '_' and '-' only"),
+  kafka: kafkaConnectionSchema,
+  /** Default `./.state/<applicationId>`. */
+  stateDir: z.string().min(1).optional(),
+  processingGuarantee: z.enum(['at_least_once', 'exactly_once']).default('at_least_once'),
+  /** How often offsets (and, under exactly_once, the transaction) are committed. */
+  commitIntervalMs: z.number().int().positive().default(1000),
+  /** How often wall-clock punctuation is checked. */
+  punctuationIntervalMs: z.number().int().positive().default(100),
+  /** Port of /health, /metrics and /stores; none when absent, 0 picks a free one. */
+  httpPort: z.number().int().min(0).max(65535).optional(),
+  /** `host:port` other instances use to reach this one's /stores (interactive queries). */
+  advertisedEndpoint: z.string().optional(),
+  errorPolicies: z
+    .object({ deserialization: errorPolicy.default('fail'), processing: errorPolicy.default('fail') })
+    .default({ deserialization: 'fail', processing: 'fail' }),
+  defaultStoreKind: z.enum(['persistent', 'in-memory']).default('persistent'),
+  maxBufferedEntriesPerStore: z.number().int().positive().default(10_000),
+  /** Records buffered before the producer is handed a batch. */
+  producerBatchRecords: z.number().int().positive().default(5_000),
+  /** Replication factor for topics the application creates; -1 takes the broker's default. */
+  replicationFactor: z.number().int().min(-1).default(-1),
+  /** Upper bound of one fetch; with one batch processed at a time this bounds input buffering. */
+  fetchMaxBytes: z.number().int().positive().default(8 * 1024 * 1024),
+  fetchMaxBytesPerPartition: z.number().int().positive().default(1024 * 1024),
+  sessionTimeoutMs: z.number().int().positive().default(30_000),
+  /** Transaction timeout under exactly_once: how long a crashed instance's open transaction can block readers. */
+  transactionTimeoutMs: z.number().int().positive().default(15_000),
+});
+
+export type AppConfigInput = z.input<typeof appConfigSchema>;
+export type AppConfig = z.output<typeof appConfigSchema> & { readonly stateDir: string };
+
+export function parseAppConfig(input: unknown): AppConfig {
+  const parsed = appConfigSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${describeConfigIssues(parsed.error)}`);
+  return { ...parsed.data, stateDir: parsed.data.stateDir ?? join('.state', parsed.data.applicationId) };
+}

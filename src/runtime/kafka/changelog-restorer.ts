@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { CdcStreamsError } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
+import type { BytesWrite } from '../../state/bytes-store.js';
+import type { ManagedStore } from '../task/managed-store.js';
+
+export interface RestoreRequest {
+  readonly taskId: string;
+  readonly storeName: string;
+  readonly store: ManagedStore;
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface RestoreProgressEvent {
+  readonly taskId: string;
+  readonly store: string;
+  readonly restored: number;
+  readonly total: number;
+  readonly done: boolean;
+}
+
+export class RestoreError extends CdcStreamsError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'RESTORE_FAILED', retriable: true, cause });
+  }
+}
+
+interface Pending {
+  readonly request: RestoreRequest;
+  next: bigint;
+  readonly end: bigint;
+  readonly from: bigint;
+  done: boolean;
+}
+
+/** No batch for this long after the last one means only transaction markers are left before the end. */
+const IDLE_DONE_MS = 3000;
+const STALL_MS = 60_000;
+
+/**
+ * Brings stores up to their changelog's end before their task processes (DESIGN.md 3.6): from the
+ * offset each store checkpointed (or the log start) to the end offset seen when restore began. A store
+ * already at the end costs one offsets request and no consumer. Restore uses a consumer in a throwaway
+ * group (kafkajs has no manual assignment), seeks each partition, and applies each fetched batch as one
+ * RocksDB write batch together with the next offset to read.
+ */
+export async function restoreFromChangelogs(
+  kafka: Kafka,
+  requests: readonly RestoreRequest[],
+  options: { readonly readCommitted: boolean; readonly logger: Logger; readonly onProgress: (event: RestoreProgressEvent) => void },
+): Promise<void> {
+  if (requests.length === 0) return;
+  const admin = kafka.admin();
+  await admin.connect();
+  const pending: Pending[] = [];
+  try {
+    const offsetsByTopic = new Map<string, Awaited<ReturnType<typeof admin.fetchTopicOffsets>>>();
+    for (const topic of new Set(requests.map((r) => r.topic))) offsetsByTopic.set(topic, await admin.fetchTopicOffsets(topic));
+    for (const request of requests) {
+      const offsets = offsetsByTopic.get(request.topic)?.find((o) => o.partition === request.partition);
+      if (offsets === undefined) throw new RestoreError(`changelog ${request.topic}/${request.partition} does not exist`);
+      const end = BigInt(offsets.high);
+      const low = BigInt(offsets.low);
+      const checkpoint = await request.store.changelogOffset();
+      let from = checkpoint === undefined ? low : BigInt(checkpoint);
+      if (from < low) from = low;
+      const total = Number(end > from ? end - from : 0n);
+      options.onProgress({ taskId: request.taskId, store: request.storeName, restored: 0, total, done: from >= end });
+      if (from < end) pending.push({ request, next: from, end, from, done: false });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  if (pending.length === 0) return;
+  options.logger.info('restoring stores from changelogs', {
+    stores: pending.map((p) => `${p.request.taskId}/${p.request.storeName} ${p.from}..${p.end}`),
+  });
+  await consumeUntilRestored(kafka, pending, options);
+}
+
+async function consumeUntilRestored(
+  kafka: Kafka,
+  pending: Pending[],
+  options: { readonly readCommitted: boolean; readonly logger: Logger; readonly onProgress: (event: RestoreProgressEvent) => void },
+): Promise<void> {
+  const groupId = `cdc-streams-restore-${randomUUID()}`;
+  const consumer = kafka.consumer({ groupId, readUncommitted: !options.readCommitted, allowAutoTopicCreation: false });
+  const byPartition = new Map(pending.map((p) => [`${p.request.topic}:${p.request.partition}`, p] as const));
+  let lastBatchAt = Date.now();
+  let failure: unknown;
+  const report = (p: Pending) =>
+    options.onProgress({
+      taskId: p.request.taskId,
+      store: p.request.storeName,
+      restored: Number(p.next - p.from),
+      total: Number(p.end - p.from),
+      done: p.done,
+    });
+  await consumer.connect();
+  try {
+    const topics = [...new Set(pending.map((p) => p.request.topic))];
+    await consumer.subscribe({ topics, fromBeginning: true });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      for (const p of pending) consumer.seek({ topic: p.request.topic, partition: p.request.partition, offset: String(p.next) });
+    });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch }) => {
+        const p = byPartition.get(`${batch.topic}:${batch.partition}`);
+        if (p === undefined || p.done) return;
+        lastBatchAt = Date.now();
+        const writes: BytesWrite[] = [];
+        for (const m of batch.messages) {
+          const offset = BigInt(m.offset);
+          if (offset < p.next || offset >= p.end) continue;
+          writes.push({ key: m.key ?? Buffer.alloc(0), value: m.value });
+        }
+        let next = BigInt(batch.lastOffset()) + 1n;
+        if (next > p.end) next = p.end;
+        if (next <= p.next && writes.length === 0) return;
+        try {
+          await p.request.store.restore(writes, String(next > p.next ? next : p.next));
+        } catch (error) {
+          failure ??= error;
+          return;
+        }
+        if (next > p.next) p.next = next;
+        if (p.next >= p.end) p.done = true;
+        report(p);
+      },
+    });
+    const startedAt = Date.now();
+    while (failure === undefined && pending.some((p) => !p.done)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const idle = Date.now() - lastBatchAt;
+      if (idle >= IDLE_DONE_MS && pending.every((p) => p.done || p.next > p.from)) {
+        for (const p of pending) {
+          if (p.done) continue;
+          // Only transaction markers (or aborted records) remain before the end: record the end as restored.
+          await p.request.store.restore([], String(p.end));
+          p.next = p.end;
+          p.done = true;
+          report(p);
+        }
+      } else if (idle >= STALL_MS && Date.now() - startedAt >= STALL_MS) {
+        throw new RestoreError(
+          `restore made no progress for ${STALL_MS} ms: ${pending.filter((p) => !p.done).map((p) => `${p.request.topic}/${p.request.partition}@${p.next}`).join(', ')}`,
+        );
+      }
+    }
+    if (failure !== undefined) throw new RestoreError('restoring a store failed', failure);
+  } finally {
+    await consumer.disconnect();
+    await deleteGroup(kafka, groupId, options.logger);
+  }
+}
+
+async function deleteGroup(kafka: Kafka, groupId: string, logger: Logger): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch (error) {
+    // The group holds no offsets and expires on its own; a failed clean-up is worth a line, not a failure.
+    logger.debug('could not delete the restore group', { groupId, error: String(error) });
+  } finally {
+    await admin.disconnect();
+  }
+}

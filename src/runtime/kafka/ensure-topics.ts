@@ -1,0 +1,20 @@
+import type { Admin } from 'kafkajs';
+import type { TopicPlan } from '../topic-plan.js';
+
+/** Creates and grows the planned topics; a topic created concurrently by another instance is fine. */
+export async function applyTopicPlan(admin: Admin, plan: TopicPlan, replicationFactor: number): Promise<void> {
+  if (plan.create.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: plan.create.map((t) => ({
+        topic: t.topic,
+        numPartitions: t.partitions,
+        replicationFactor,
+        configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      })),
+    });
+  }
+  if (plan.grow.length > 0) {
+    await admin.createPartitions({ topicPartitions: plan.grow.map((g) => ({ topic: g.topic, count: g.partitions })) });
+  }
+}

@@ -1,0 +1,113 @@
+import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
+import type { Headers } from '../../common/headers.js';
+import type { OutputRecord } from '../task/input-record.js';
+import type { RecordCollector } from '../task/record-collector.js';
+import type { TopicMetadata } from './topic-metadata.js';
+
+/** Sends one batch of records (to a plain producer, or inside a transaction). */
+export type BatchSender = (batch: TopicMessages[]) => Promise<RecordMetadata[]>;
+
+function kafkaHeaders(headers: Headers): Record<string, Buffer | string> | undefined {
+  let result: Record<string, Buffer | string> | undefined;
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined) continue;
+    (result ??= {})[key] = value;
+  }
+  return result;
+}
+
+/**
+ * A RecordCollector over a kafkajs producer. `send` only buffers; every `batchRecords` records one
+ * `sendBatch` is started, one at a time in order (so order per partition holds without relying on
+ * in-flight settings). A send failure is remembered and rethrown by the next `send` or `flush`, never
+ * lost (as Kafka Streams' RecordCollectorImpl does).
+ */
+export class ProducerCollector implements RecordCollector {
+  private buffer = new Map<string, Message[]>();
+  private buffered = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private lastOffsets = new Map<string, string>();
+  /** Records handed to `send`, per topic (for metrics). */
+  readonly sentPerTopic = new Map<string, number>();
+
+  constructor(
+    private readonly sender: BatchSender,
+    private readonly metadata: TopicMetadata,
+    private readonly batchRecords: number,
+  ) {}
+
+  partitionCount(topic: string): number {
+    return this.metadata.partitionCount(topic);
+  }
+
+  send(record: OutputRecord): void {
+    if (this.failure !== undefined) throw this.failure;
+    let messages = this.buffer.get(record.topic);
+    if (messages === undefined) {
+      messages = [];
+      this.buffer.set(record.topic, messages);
+    }
+    const headers = kafkaHeaders(record.headers);
+    messages.push({
+      partition: record.partition,
+      key: record.key,
+      value: record.value,
+      timestamp: String(record.timestamp),
+      ...(headers === undefined ? {} : { headers }),
+    });
+    this.sentPerTopic.set(record.topic, (this.sentPerTopic.get(record.topic) ?? 0) + 1);
+    if (++this.buffered >= this.batchRecords) this.dispatch();
+  }
+
+  /**
+   * Sends what is buffered, waits for every send to be acknowledged, and returns the offset of the last
+   * record written to each `<topic>:<partition>` since the previous flush.
+   */
+  async flush(): Promise<ReadonlyMap<string, string>> {
+    this.dispatch();
+    await this.chain;
+    if (this.failure !== undefined) throw this.failure;
+    const offsets = this.lastOffsets;
+    this.lastOffsets = new Map();
+    return offsets;
+  }
+
+  /** Drops what is buffered and forgets a failure (after a transaction abort). */
+  reset(): void {
+    this.buffer = new Map();
+    this.buffered = 0;
+    this.failure = undefined;
+    this.lastOffsets = new Map();
+  }
+
+  private dispatch(): void {
+    if (this.buffered === 0) return;
+    const batch: TopicMessages[] = [];
+    const counts = new Map<string, number>();
+    for (const [topic, messages] of this.buffer) {
+      batch.push({ topic, messages });
+      for (const m of messages) {
+        const key = `${topic}:${m.partition!}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+    }
+    this.buffer = new Map();
+    this.buffered = 0;
+    this.chain = this.chain.then(async () => {
+      if (this.failure !== undefined) return;
+      try {
+        const results = await this.sender(batch);
+        for (const r of results) {
+          const key = `${r.topicName}:${r.partition}`;
+          const count = counts.get(key);
+          if (count === undefined || r.baseOffset === undefined) continue;
+          this.lastOffsets.set(key, String(BigInt(r.baseOffset) + BigInt(count - 1)));
+        }
+      } catch (error) {
+        this.failure = error;
+      }
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { Admin } from 'kafkajs';
+import { silentLogger, type Logger } from '../../../common/logger.js';
+import type { KafkaConnection } from '../../kafka-connection-config.js';
+import { createKafkaClient } from '../kafka-client.js';
+
+export interface ToolOptions {
+  readonly logger?: Logger;
+}
+
+/** Runs `work` with a connected admin client and always disconnects it, keeping `work`'s error. */
+export async function withAdmin<T>(connection: KafkaConnection, options: ToolOptions, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = createKafkaClient(connection, options.logger ?? silentLogger, '-admin').admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
