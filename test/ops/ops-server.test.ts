@@ -1,0 +1,188 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CdcStreamsError } from '../../src/common/errors.js';
+import type { Logger } from '../../src/common/logger.js';
+import { createMetricsRegistry } from '../../src/ops/metrics.js';
+import { OpsServerListenError } from '../../src/ops/ops-errors.js';
+import { startOpsServer, type OpsServer } from '../../src/ops/ops-server.js';
+import { FakeOperableApp, snapshotOf } from './fake-operable-app.js';
+
+interface LoggedLine {
+  readonly level: string;
+  readonly message: string;
+  readonly context: Readonly<Record<string, unknown>> | undefined;
+}
+
+function recordingLogger(lines: LoggedLine[]): Logger {
+  const at = (level: string) => (message: string, context?: Readonly<Record<string, unknown>>) => {
+    lines.push({ level, message, context });
+  };
+  const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
+  return logger;
+}
+
+describe('startOpsServer', () => {
+  let app: FakeOperableApp;
+  let logged: LoggedLine[];
+  let server: OpsServer;
+
+  beforeEach(async () => {
+    app = new FakeOperableApp();
+    logged = [];
+    const registry = createMetricsRegistry(app, { defaultMetrics: false });
+    server = await startOpsServer({ port: 0, host: '127.0.0.1', app, registry, logger: recordingLogger(logged) });
+  });
+
+  afterEach(async () => {
+    await server.close();
+  });
+
+  async function get(path: string): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+    const response = await fetch(`${server.url}${path}`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown>, headers: response.headers };
+  }
+
+  it('listens on a free port when asked for port 0 and reports its url', () => {
+    expect(server.port).toBeGreaterThan(0);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+  });
+
+  describe('GET /health', () => {
+    it('answers 200 UP when the application is ready', async () => {
+      const { status, body } = await get('/health');
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ status: 'UP', state: 'RUNNING', ready: true, applicationId: 'sale-orders', tasks: { RUNNING: 1, RESTORING: 1 } });
+    });
+
+    it('answers 503 with the same body, listing what still restores, while not ready', async () => {
+      app.current = snapshotOf({ ready: false });
+      const { status, body } = await get('/health');
+      expect(status).toBe(503);
+      expect(body).toMatchObject({ status: 'DOWN', state: 'RUNNING', ready: false, restoring: [{ task: '0_1', store: 'orders', restored: 40, total: 100 }] });
+    });
+
+    it('answers 503 when the application has failed even if the snapshot still says ready', async () => {
+      app.current = snapshotOf({ state: 'ERROR' });
+      expect((await get('/health')).status).toBe(503);
+    });
+  });
+
+  it('GET /metrics answers the Prometheus text format with its content type', async () => {
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await response.text()).toContain('cdc_streams_records_in_total{topic="dts.sale"} 130');
+  });
+
+  describe('GET /stores/<store>/<key>', () => {
+    it('answers 200 with the value when this instance holds it', async () => {
+      app.answer = () => Promise.resolve({ kind: 'found', partition: 3, value: { status: 'PAID', total: 12.5 } });
+      const { status, body } = await get('/stores/orders/42');
+      expect(status).toBe(200);
+      expect(body).toEqual({ store: 'orders', key: '42', partition: 3, found: true, value: { status: 'PAID', total: 12.5 } });
+    });
+
+    it('percent-decodes the store and the key, keeping an encoded slash inside the key', async () => {
+      await get('/stores/order%20totals/a%2Fb%20c');
+      expect(app.queries).toEqual([{ store: 'order totals', key: 'a/b c' }]);
+    });
+
+    it('answers 404 found:false when this instance owns the partition but has no value', async () => {
+      app.answer = () => Promise.resolve({ kind: 'not-found', partition: 1 });
+      const { status, body } = await get('/stores/orders/missing');
+      expect(status).toBe(404);
+      expect(body).toEqual({ store: 'orders', key: 'missing', partition: 1, found: false });
+    });
+
+    it('answers 421 naming the owner when another instance owns the partition', async () => {
+      app.answer = () => Promise.resolve({ kind: 'remote', partition: 2, owner: 'host-b:8080' });
+      const { status, body } = await get('/stores/orders/7');
+      expect(status).toBe(421);
+      expect(body).toMatchObject({ store: 'orders', key: '7', partition: 2, owner: 'host-b:8080' });
+    });
+
+    it('answers 503 with Retry-After when no instance owns the partition right now', async () => {
+      app.answer = () => Promise.resolve({ kind: 'remote', partition: 2, owner: undefined });
+      const { status, body, headers } = await get('/stores/orders/7');
+      expect(status).toBe(503);
+      expect(headers.get('retry-after')).toBe('1');
+      expect(body).toMatchObject({ partition: 2, owner: null });
+    });
+
+    it('answers 404 naming the store when the application has no such store', async () => {
+      app.answer = (store) => Promise.reject(new CdcStreamsError(`no store '${store}'`, { code: 'UNKNOWN_STORE' }));
+      const { status, body } = await get('/stores/nope/1');
+      expect(status).toBe(404);
+      expect(body['message']).toContain("no queryable store named 'nope'");
+    });
+
+    it('serializes bigint values as decimal strings and bytes as base64', async () => {
+      const value = { sequence: 9007199254740993n, raw: Buffer.from('hi!'), bytes: new Uint8Array([1, 2, 3]) };
+      app.answer = () => Promise.resolve({ kind: 'found', partition: 0, value });
+      const { status, body } = await get('/stores/orders/1');
+      expect(status).toBe(200);
+      expect(body['value']).toEqual({ sequence: '9007199254740993', raw: 'aGkh', bytes: 'AQID' });
+    });
+
+    it('answers 400 for malformed percent-encoding without asking the app', async () => {
+      const { status } = await get('/stores/orders/%E0%A4%A');
+      expect(status).toBe(400);
+      expect(app.queries).toEqual([]);
+    });
+
+    it('answers 500 with the message and logs the error when the query fails', async () => {
+      app.answer = () => Promise.reject(new Error('disk on fire'));
+      const { status, body } = await get('/stores/orders/1');
+      expect(status).toBe(500);
+      expect(body).toEqual({ message: 'disk on fire' });
+      const errors = logged.filter((line) => line.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]?.context?.['err']).toBeInstanceOf(Error);
+    });
+  });
+
+  it.each(['/', '/nope', '/stores', '/stores/orders', '/stores/orders/', '/health/extra'])('answers 404 for %s', async (path) => {
+    const { status, body } = await get(path);
+    expect(status).toBe(404);
+    expect(body['message']).toContain('no such endpoint');
+  });
+
+  it('answers 405 for methods other than GET', async () => {
+    const response = await fetch(`${server.url}/health`, { method: 'POST' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+  });
+
+  it('lets an in-flight request finish when closed', async () => {
+    let release: () => void = () => undefined;
+    app.answer = () => new Promise((resolve) => {
+      release = () => resolve({ kind: 'found', partition: 0, value: 'late' });
+    });
+    const pending = get('/stores/orders/1');
+    await waitUntil(() => app.queries.length === 1);
+    const closed = server.close();
+    release();
+    expect((await pending).body['value']).toBe('late');
+    await closed;
+    await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  });
+
+  it('cuts a request still unanswered after the grace, so close() always ends', async () => {
+    const stuck = await startOpsServer({ port: 0, host: '127.0.0.1', app, registry: createMetricsRegistry(app, { defaultMetrics: false }), logger: recordingLogger(logged), closeGraceMs: 10 });
+    app.answer = () => new Promise(() => undefined);
+    const pending = fetch(`${stuck.url}/stores/orders/1`);
+    await waitUntil(() => app.queries.length === 1);
+    await stuck.close();
+    await expect(pending).rejects.toThrow();
+  });
+
+  it('fails to start with OpsServerListenError when the port is taken', async () => {
+    const registry = createMetricsRegistry(app, { defaultMetrics: false });
+    const second = startOpsServer({ port: server.port, host: '127.0.0.1', app, registry, logger: recordingLogger(logged) });
+    await expect(second).rejects.toThrow(OpsServerListenError);
+    await expect(second).rejects.toMatchObject({ code: 'OPS_SERVER_LISTEN' });
+  });
+});
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}
