@@ -44,6 +44,26 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
     return this.resequencer?.metrics;
   }
 
+  /** The metrics as flat numbers for the ops layer; watermark lag per shard as `watermarkLagMs:<serverId>`. */
+  reportMetrics(): Readonly<Record<string, number>> {
+    const m = this.resequencer?.metrics;
+    if (m === undefined) return {};
+    const flat: Record<string, number> = {
+      eventsHeld: m.eventsHeld,
+      eventsReleased: m.eventsReleased,
+      eventsReleasedLate: m.eventsReleasedLate,
+      fastPathReleased: m.fastPathReleased,
+      duplicatesDropped: m.duplicatesDropped,
+      stalls: m.stalls,
+      stalledShards: m.stalledShards,
+    };
+    for (const [shard, lag] of m.watermarkLag) {
+      flat[`watermarkLagMs:${shard}`] = lag.timeMs;
+      flat[`watermarkLagGtid:${shard}`] = Number(lag.gtidSequence);
+    }
+    return flat;
+  }
+
   async init(context: ProcessorContext<K, V>): Promise<void> {
     this.context = context;
     const { options } = this;
