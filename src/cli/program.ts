@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import type { CliIo } from './cli-io.js';
+import { CliUsageError } from './cli-errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -15,6 +16,10 @@ function packageVersion(): string {
 
 const EXAMPLES = `
 Examples:
+  $ cdc-streams validate topologies/sale-orders.ts
+  $ cdc-streams simulate --orders 20000 --shards 4 --partitions 6
+  $ cdc-streams verify --ground-truth ground-truth.jsonl
+  $ cdc-streams inspect dts.sale --limit 5
   $ cdc-streams kafka start            start a local Kafka broker in the background
   $ cdc-streams kafka start --port 9092
   $ cdc-streams kafka status           is it running and answering?
@@ -69,6 +74,6 @@ export async function runCli(argv: readonly string[], io: CliIo, groups: readonl
     }
     const message = error instanceof Error ? error.message : String(error);
     io.err(`cdc-streams: ${message}\n`);
-    return EXIT_FAILURE;
+    return error instanceof CliUsageError ? EXIT_USAGE : EXIT_FAILURE;
   }
 }

@@ -88,8 +88,15 @@ export async function deleteTopics(connection: KafkaConnection, topics: readonly
   return withAdmin(connection, options, async (admin) => {
     const all = new Set(await admin.listTopics());
     const present = topics.filter((t) => all.has(t));
-    if (present.length > 0) await admin.deleteTopics({ topics: present });
-    return present;
+    if (present.length === 0) return present;
+    await admin.deleteTopics({ topics: present });
+    // A topic is recreated right after deletion by `simulate --recreate`: wait until it is gone from the metadata.
+    for (let attempt = 0; ; attempt++) {
+      const left = new Set(await admin.listTopics());
+      if (!present.some((t) => left.has(t))) return present;
+      if (attempt >= 100) throw new KafkaToolError(`topics ${present.join(', ')} are still listed after deleting them`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   });
 }
 

@@ -4,7 +4,7 @@ import type { KafkaConnection } from '../../kafka-connection-config.js';
 import { createKafkaClient } from '../kafka-client.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { growTopicWith, partitionCountsWith } from './topic-admin.js';
-import { withAdmin, type ToolOptions } from './with-admin.js';
+import type { ToolOptions } from './with-admin.js';
 
 /** One record to write, to an explicit partition. */
 export interface OutgoingMessage {
@@ -129,9 +129,3 @@ function assertEveryPartitionAcknowledged(topic: string, batch: readonly Message
   }
 }
 
-/** Convenience for one-off writes: creates nothing, just checks the topic exists and reports its partition count. */
-export async function requireTopic(connection: KafkaConnection, topic: string, options: ToolOptions = {}): Promise<number> {
-  const count = await withAdmin(connection, options, async (admin) => (await partitionCountsWith(admin, [topic])).get(topic));
-  if (count === undefined) throw new KafkaToolError(`topic '${topic}' does not exist`);
-  return count;
-}

@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { formatVerification, OrderEventVerifier, readGroundTruth } from '../../index.js';
+import { readTopic } from '../../runtime/kafka/tools/index.js';
+import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
+import { integerOption } from '../option-parsers.js';
+import { createOrderEventDecoder, toOutputOrderEvent } from '../order-event-avro.js';
+import { EXIT_FAILURE, type CommandContext } from '../program.js';
+import { startProgress } from '../progress.js';
+
+const EXAMPLES = `
+Examples:
+  $ cdc-streams verify
+  $ cdc-streams verify --topic sale.order-events --ground-truth truth.jsonl --idle-ms 10000
+  $ cdc-streams verify --schema-registry http://localhost:8081
+
+Reads the whole topic with read_committed until it has reached the end and nothing new came for
+--idle-ms, then compares every event with the ground truth written by \`cdc-streams simulate\`.
+
+Exit codes: 0 the output matches, 1 any difference (or an undecodable record, or a failure), 2 usage error.`;
+
+/** How many undecodable records are named in the report; the rest are only counted. */
+const SHOWN_DECODE_ERRORS = 5;
+
+interface Flags extends ConnectionFlags {
+  readonly topic: string;
+  readonly groundTruth: string;
+  readonly idleMs: number;
+  readonly schemas: string;
+  readonly schemaRegistry?: string;
+}
+
+/** `cdc-streams verify`: the output topic against the simulator's ground truth. */
+export function registerVerifyCommand(program: Command, { io, setExitCode }: CommandContext): void {
+  addConnectionOptions(
+    program
+      .command('verify')
+      .description('check the order events on the output topic against the ground-truth file')
+      .option('--topic <name>', 'output topic of order events (Avro)', 'sale.order-events')
+      .option('--ground-truth <file>', 'file written by `cdc-streams simulate`', 'ground-truth.jsonl')
+      .option('--idle-ms <ms>', 'stop once the end is reached and nothing new arrived for this long', integerOption(0), 5000)
+      .option('--schemas <dir>', 'folder of .avsc schemas (single-object decoding needs the writer schema here)', 'schemas')
+      .option('--schema-registry <url>', 'registry for records in its wire format (default: $SCHEMA_REGISTRY_URL)'),
+  )
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: Flags) => {
+      const connection = connectionFromFlags(flags);
+      const registry = flags.schemaRegistry ?? process.env['SCHEMA_REGISTRY_URL'];
+      const truth = await readGroundTruth(flags.groundTruth);
+      const decoder = await createOrderEventDecoder({
+        schemasDir: flags.schemas,
+        ...(registry === undefined || registry === '' ? {} : { schemaRegistryUrl: registry }),
+      });
+      const verifier = new OrderEventVerifier(truth.orders);
+      const bar = startProgress(io, { label: `reading ${flags.topic}`, total: 0, unit: 'offsets' });
+      const undecodable: string[] = [];
+      let undecodableCount = 0;
+      let records = 0;
+      for await (const record of readTopic(connection, flags.topic, {
+        isolation: 'read_committed',
+        idleMs: flags.idleMs,
+        onProgress: (p) => {
+          bar.setTotal(p.total);
+          bar.update(p.position, `${p.records} records${p.caughtUp ? ', at the end, waiting for more' : ''}`);
+        },
+      })) {
+        records += 1;
+        try {
+          verifier.observe(toOutputOrderEvent(await decoder.decode(record)));
+        } catch (error) {
+          // Reported below and fails the verification; reading goes on so the report covers everything.
+          undecodableCount += 1;
+          if (undecodable.length < SHOWN_DECODE_ERRORS) undecodable.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+      bar.stop();
+      const summary = verifier.result();
+      io.out(`read ${records} records from ${flags.topic}; ground truth ${flags.groundTruth} (seed ${String(truth.meta['seed'])})\n\n`);
+      io.out(`${formatVerification(summary)}\n`);
+      if (undecodableCount > 0) {
+        io.out(`\n${undecodableCount} record(s) could not be decoded as order events:\n${undecodable.map((m) => `  ${m}`).join('\n')}\n`);
+      }
+      if (!summary.ok || undecodableCount > 0) setExitCode(EXIT_FAILURE);
+    });
+}

@@ -1,0 +1,51 @@
+import { Option, type Command } from 'commander';
+import { ConfigError } from '../index.js';
+import { parseKafkaConnection, splitBrokers, type KafkaConnection } from '../runtime/kafka-connection-config.js';
+import { CliUsageError } from './cli-errors.js';
+import { choiceOption } from './option-parsers.js';
+
+const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+/** The connection flags as commander hands them over. */
+export interface ConnectionFlags {
+  readonly brokers?: string;
+  readonly saslMechanism?: (typeof SASL_MECHANISMS)[number];
+  readonly saslUsername?: string;
+  readonly saslPassword?: string;
+  readonly tls?: boolean;
+  readonly tlsCa?: string;
+}
+
+/** Adds the flags every command that talks to Kafka shares. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .option('--brokers <host:port,...>', 'Kafka bootstrap brokers (default: $KAFKA_BROKERS)')
+    .addOption(new Option('--sasl-mechanism <mechanism>', `SASL mechanism: ${SASL_MECHANISMS.join(', ')}`).argParser(choiceOption(SASL_MECHANISMS)))
+    .option('--sasl-username <user>', 'SASL user name')
+    .option('--sasl-password <password>', 'SASL password (default: $KAFKA_SASL_PASSWORD; prefer the variable, flags show up in ps)')
+    .option('--tls', 'connect with TLS')
+    .option('--tls-ca <file>', 'PEM file of the CA that signed the brokers\' certificates (implies --tls)');
+}
+
+/** Turns the flags (and their environment defaults) into a validated connection, or a usage error naming the flag. */
+export function connectionFromFlags(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>> = process.env): KafkaConnection {
+  const brokers = flags.brokers ?? env['KAFKA_BROKERS'];
+  if (brokers === undefined || splitBrokers(brokers).length === 0) {
+    throw new CliUsageError('no Kafka brokers: pass --brokers host:port or set KAFKA_BROKERS (or run `cdc-streams kafka start`)');
+  }
+  const password = flags.saslPassword ?? env['KAFKA_SASL_PASSWORD'];
+  let sasl: { mechanism: string; username: string; password: string } | undefined;
+  if (flags.saslMechanism !== undefined || flags.saslUsername !== undefined) {
+    if (flags.saslMechanism === undefined) throw new CliUsageError('--sasl-username needs --sasl-mechanism');
+    if (flags.saslUsername === undefined) throw new CliUsageError('--sasl-mechanism needs --sasl-username');
+    if (password === undefined || password === '') throw new CliUsageError('SASL needs a password: set KAFKA_SASL_PASSWORD or pass --sasl-password');
+    sasl = { mechanism: flags.saslMechanism, username: flags.saslUsername, password };
+  }
+  const tls = flags.tls === true || flags.tlsCa !== undefined ? (flags.tlsCa === undefined ? {} : { caFile: flags.tlsCa }) : undefined;
+  try {
+    return parseKafkaConnection({ brokers: splitBrokers(brokers), ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { tls }) });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliUsageError(`--brokers '${brokers}': ${error.message}`, error);
+    throw error;
+  }
+}
