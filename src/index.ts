@@ -82,3 +82,8 @@ export { StreamsApp, type StreamsAppOptions } from './runtime/streams-app.js';
 export { parseAppConfig, appConfigSchema, type AppConfig, type AppConfigInput } from './runtime/app-config.js';
 export { parseKafkaConnection, splitBrokers, type KafkaConnection, type KafkaConnectionInput } from './runtime/kafka-connection-config.js';
 export { ApplicationFailedError } from './runtime/kafka/kafka-streams-runtime.js';
+
+// operations
+export { createLogger, type LoggerOptions, type LogLevel } from './ops/pino-logger.js';
+export { createMetricsRegistry, type MetricsRegistryOptions } from './ops/metrics.js';
+export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/ops-server.js';

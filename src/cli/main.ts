@@ -10,17 +10,25 @@ import { processIo } from './cli-io.js';
 import { registerDescribeCommand } from './commands/describe-command.js';
 import { registerInspectCommand } from './commands/inspect-command.js';
 import { registerKafkaCommand } from './commands/kafka-command.js';
+import { registerQueryCommand } from './commands/query-command.js';
+import { registerResetCommand } from './commands/reset-command.js';
+import { registerRunCommand } from './commands/run-command.js';
+import { registerSchemasCommand } from './commands/schemas-command.js';
 import { registerSimulateCommand } from './commands/simulate-command.js';
 import { registerValidateCommand } from './commands/validate-command.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
 import { runCli, type CommandGroup } from './program.js';
 
 const commandGroups: readonly CommandGroup[] = [
+  registerRunCommand,
   registerDescribeCommand,
   registerValidateCommand,
   registerSimulateCommand,
   registerVerifyCommand,
   registerInspectCommand,
+  registerResetCommand,
+  registerQueryCommand,
+  registerSchemasCommand,
   registerKafkaCommand,
 ];
 

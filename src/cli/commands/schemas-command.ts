@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { loadAvroSchemas } from '../../serde/avro/load-avro-schemas.js';
 import {
   checkSchemaCompatibility,
@@ -39,7 +40,7 @@ export function formatCompatibilityReport(results: readonly SubjectCompatibility
 }
 
 /** `cdc-streams schemas check`: are the local schemas compatible with what the registry holds? */
-export function schemasCommand(): Command {
+export function schemasCommand(context?: CommandContext): Command {
   const schemas = new Command('schemas').description('Avro schemas of the schemas/ folder and the schema registry');
   schemas
     .command('check')
@@ -58,8 +59,18 @@ export function schemasCommand(): Command {
         level: opts.level,
         ...(opts.subject.length > 0 ? { subjects: opts.subject } : {}),
       });
-      process.stdout.write(`${formatCompatibilityReport(results, opts.level)}\n`);
-      if (results.some((result) => result.status === 'incompatible')) process.exitCode = 1;
+      const report = `${formatCompatibilityReport(results, opts.level)}\n`;
+      if (context === undefined) process.stdout.write(report);
+      else context.io.out(report);
+      if (results.some((result) => result.status === 'incompatible')) {
+        if (context === undefined) process.exitCode = 1;
+        else context.setExitCode(EXIT_FAILURE);
+      }
     });
   return schemas;
+}
+
+/** Registers `schemas check` with the CLI's output and exit-code handling. */
+export function registerSchemasCommand(program: Command, context: CommandContext): void {
+  program.addCommand(schemasCommand(context));
 }
