@@ -107,8 +107,10 @@ async function prepareTopic(
       );
     }
   }
-  const config = maxMessageBytes + 1024 > BROKER_DEFAULT_MAX_MESSAGE_BYTES ? { 'max.message.bytes': String(maxMessageBytes + 1024) } : undefined;
-  const [ensured] = await ensureTopics(connection, [{ topic, partitions, ...(config === undefined ? {} : { config }) }], { grow: true });
+  // The simulated binlog's event times lie in the past: time-based retention would delete it at once.
+  const config: Record<string, string> = { 'retention.ms': '-1' };
+  if (maxMessageBytes + 1024 > BROKER_DEFAULT_MAX_MESSAGE_BYTES) config['max.message.bytes'] = String(maxMessageBytes + 1024);
+  const [ensured] = await ensureTopics(connection, [{ topic, partitions, config }], { grow: true });
   if (ensured !== undefined && ensured.action !== 'existing') log(`${ensured.action} ${topic} with ${ensured.partitions} partitions`);
 }
 

@@ -10,7 +10,9 @@ export async function applyTopicPlan(admin: Admin, plan: TopicPlan, replicationF
         topic: t.topic,
         numPartitions: t.partitions,
         replicationFactor,
-        configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        // Records carry event time, which may lie far in the past (a replayed binlog): time-based
+        // retention would delete them before they are read. Kafka Streams sets the same on repartition topics.
+        configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: '-1' }],
       })),
     });
   }

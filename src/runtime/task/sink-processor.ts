@@ -29,6 +29,8 @@ export class SinkProcessor implements Processor<unknown, unknown, never, never> 
     private readonly definition: SinkNodeDefinition,
     private readonly topic: string,
     private readonly collector: RecordCollector,
+    /** True when another sub-topology reads this sink's topic: only those tasks need control records. */
+    private readonly feedsDownstreamTasks: boolean,
   ) {}
 
   init(context: ProcessorContext<never, never>): void {
@@ -53,8 +55,9 @@ export class SinkProcessor implements Processor<unknown, unknown, never, never> 
   }
 
   processControl(record: StreamRecord<unknown, unknown>): void {
-    // Control records are progress signals between our own tasks; outputs for users never carry them.
-    if (!this.definition.topic.internal) return;
+    // Control records are progress signals between our own tasks; outputs for users and the dead-letter
+    // topic never carry them.
+    if (!this.feedsDownstreamTasks) return;
     const value = rawBytes(record.value);
     const headers = { ...record.headers, [CONTROL_HEADER]: record.headers[CONTROL_HEADER] ?? '1' };
     const count = this.collector.partitionCount(this.topic);

@@ -276,7 +276,10 @@ export class StreamTask implements TaskServices {
       const definition = topology.node(name)!;
       let processor: Processor<unknown, unknown, unknown, unknown>;
       if (definition.kind === 'source') processor = new SourceProcessor();
-      else if (definition.kind === 'sink') processor = new SinkProcessor(definition, physicalTopicName(definition.topic, applicationId), collector);
+      else if (definition.kind === 'sink') {
+        const feedsDownstream = definition.topic.internal && topology.sourceFor(definition.topic) !== undefined;
+        processor = new SinkProcessor(definition, physicalTopicName(definition.topic, applicationId), collector, feedsDownstream);
+      }
       else processor = definition.supplier();
       const node = new RuntimeNode(definition, processor);
       this.nodes.set(name, node);
