@@ -7,6 +7,7 @@
  * Command groups live one per file in commands/; adding one means adding it to the list below.
  */
 import { processIo } from './cli-io.js';
+import { registerDemoCommand } from './commands/demo-command.js';
 import { registerDescribeCommand } from './commands/describe-command.js';
 import { registerInspectCommand } from './commands/inspect-command.js';
 import { registerKafkaCommand } from './commands/kafka-command.js';
@@ -27,6 +28,7 @@ const commandGroups: readonly CommandGroup[] = [
   registerVerifyCommand,
   registerInspectCommand,
   registerResetCommand,
+  registerDemoCommand,
   registerQueryCommand,
   registerSchemasCommand,
   registerKafkaCommand,

@@ -84,7 +84,7 @@ function simulation(flags: Flags): FlashSaleSimulation {
   }
 }
 
-async function prepareTopic(
+export async function prepareTopic(
   connection: KafkaConnection,
   topic: string,
   partitions: number,
