@@ -15,6 +15,12 @@ export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
    * without this method lets control records pass through to its children unchanged.
    */
   processControl?(record: StreamRecord<unknown, unknown>): void | Promise<void>;
+  /**
+   * Called after the task has processed a batch of input records (one fetch from one partition), so a
+   * processor can emit what it coalesces per batch (e.g. watermark progress) once instead of per record.
+   * In the test driver, every piped record ends a batch.
+   */
+  onBatchEnd?(): void | Promise<void>;
   close?(): void | Promise<void>;
   /** Counters and gauges the processor keeps (e.g. duplicates dropped); the ops layer exports them. */
   reportMetrics?(): Readonly<Record<string, number>>;

@@ -134,6 +134,7 @@ export async function runPipeline(
       const value = (partitions[partition] as Buffer[])[upstream.next] as Buffer;
       upstream.context.metadata = { topic: 'dts.sale', partition, offset: String(upstream.next) };
       upstream.processor.process({ key: null, value, timestamp: 0, headers: {} });
+      upstream.processor.onBatchEnd();
       upstream.next++;
       upstream.queue.push(...upstream.context.output.splice(0));
     } else {

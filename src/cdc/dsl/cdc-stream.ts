@@ -62,6 +62,7 @@ function routedDtsSource(
       return inner.init(routed);
     },
     process: (record) => inner.process(record),
+    onBatchEnd: () => inner.onBatchEnd(),
     close: () => inner.close(),
     reportMetrics: () => ({
       ...inner.metrics,

@@ -63,6 +63,8 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
   private topic: string | undefined;
   private held: string | undefined;
   private coordinates: RecordCoordinates | undefined;
+  /** Set when this partition's progress moved since it was last sent: the timestamp to send it with. */
+  private progressTimestamp: number | undefined;
 
   constructor(private readonly options: DtsSourceOptions) {
     this.reassembler = new EnvelopeReassembler<RawMessage>(options.reassembly);
@@ -102,7 +104,16 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
       this.held = hold;
       context.holdCommittableOffset(hold);
     }
-    if (moved) this.sendWatermark(record.timestamp);
+    // Progress goes out once per batch (onBatchEnd), after the data it covers: one control record per
+    // fetched batch instead of one per message keeps the repartition topic mostly data.
+    if (moved) this.progressTimestamp = record.timestamp;
+  }
+
+  onBatchEnd(): void {
+    if (this.progressTimestamp === undefined) return;
+    const timestamp = this.progressTimestamp;
+    this.progressTimestamp = undefined;
+    this.sendWatermark(timestamp);
   }
 
   close(): void {

@@ -193,6 +193,22 @@ export class StreamTask implements TaskServices {
       this.current = undefined;
       await this.punctuate('stream-time', this.streamTime_);
     }
+    await this.endBatch();
+  }
+
+  /** Lets processors emit what they coalesce per batch; nodes in graph order, so upstream goes first. */
+  private async endBatch(): Promise<void> {
+    for (const node of this.nodes.values()) {
+      if (node.processor.onBatchEnd === undefined) continue;
+      try {
+        const pending = node.processor.onBatchEnd();
+        if (pending !== undefined) await pending;
+        const delivered = node.deliverQueued();
+        if (delivered !== undefined) await delivered;
+      } catch (error) {
+        throw new RecordProcessingError(undefined, node.name, error);
+      }
+    }
   }
 
   /** Fires wall-clock punctuations that are due now; returns how many fired. */

@@ -73,6 +73,7 @@ function setup() {
   const send = (value: Buffer) => {
     context.metadata = { topic: 'dts.sale', partition: 2, offset: String(offset++) };
     processor.process({ key: null, value, timestamp: 5, headers: { origin: 'test' } });
+    processor.onBatchEnd();
   };
   const rows = () => context.forwarded.map((f) => String(f.record.value.row['order_id']));
   return { context, processor, deadLetters, send, rows };
@@ -94,6 +95,21 @@ describe('DtsSourceProcessor', () => {
       partitionCount: 4,
       shards: [{ serverId: '7', gtidSequence: 3n, timestamp: 1_700_000_001_000 }],
     } satisfies WatermarkControl);
+  });
+
+  it('sends the progress of a whole batch as one control record at the end of the batch, after its data', () => {
+    const { context, processor } = setup();
+    let offset = 60;
+    for (const seq of [3, 4, 5]) {
+      context.metadata = { topic: 'dts.sale', partition: 2, offset: String(offset++) };
+      processor.process({ key: null, value: message(entry('begin', seq), entry('dml', seq, 1_700_000_000, [`o-${seq}`]), entry('commit', seq)), timestamp: 5, headers: {} });
+    }
+    expect(context.controls).toEqual([]);
+    processor.onBatchEnd();
+    expect(context.output.map((o) => o.kind)).toEqual(['data', 'data', 'data', 'control']);
+    expect(readWatermarkControl(context.controls[0] as StreamRecord<unknown, unknown>)?.shards[0]?.gtidSequence).toBe(5n);
+    processor.onBatchEnd();
+    expect(context.controls).toHaveLength(1);
   });
 
   it('holds the committable offset at the BEGIN of an open transaction and releases it at COMMIT', () => {
