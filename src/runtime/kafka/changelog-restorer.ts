@@ -32,6 +32,8 @@ interface Pending {
   next: bigint;
   readonly end: bigint;
   readonly from: bigint;
+  /** The consumer's position after the last fetched batch, including batches of only markers or aborted records. */
+  passed: bigint;
   done: boolean;
 }
 
@@ -68,7 +70,7 @@ export async function restoreFromChangelogs(
       if (from < low) from = low;
       const total = Number(end > from ? end - from : 0n);
       options.onProgress({ taskId: request.taskId, store: request.storeName, restored: 0, total, done: from >= end });
-      if (from < end) pending.push({ request, next: from, end, from, done: false });
+      if (from < end) pending.push({ request, next: from, end, from, passed: from, done: false });
     }
   } finally {
     await admin.disconnect();
@@ -105,6 +107,15 @@ async function consumeUntilRestored(
     consumer.on(consumer.events.GROUP_JOIN, () => {
       for (const p of pending) consumer.seek({ topic: p.request.topic, partition: p.request.partition, offset: String(p.next) });
     });
+    // kafkajs never hands eachBatch a batch whose records were all filtered out (transaction markers,
+    // aborted records), but reports it here: a range holding only those is then known to be passed.
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      const p = byPartition.get(`${event.payload.topic}:${event.payload.partition}`);
+      if (p === undefined) return;
+      lastBatchAt = Date.now();
+      const passed = BigInt(event.payload.lastOffset) + 1n;
+      if (passed > p.passed) p.passed = passed;
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -135,8 +146,17 @@ async function consumeUntilRestored(
     const startedAt = Date.now();
     while (failure === undefined && pending.some((p) => !p.done)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
+      if (failure !== undefined) break;
+      for (const p of pending) {
+        if (p.done || p.passed < p.end) continue;
+        // Everything up to the end was fetched and eachBatch has applied any data in it: the rest was markers.
+        await p.request.store.restore([], String(p.end));
+        p.next = p.end;
+        p.done = true;
+        report(p);
+      }
       const idle = Date.now() - lastBatchAt;
-      if (idle >= IDLE_DONE_MS && pending.every((p) => p.done || p.next > p.from)) {
+      if (idle >= IDLE_DONE_MS && pending.every((p) => p.done || p.next > p.from || p.passed > p.from)) {
         for (const p of pending) {
           if (p.done) continue;
           // Only transaction markers (or aborted records) remain before the end: record the end as restored.
