@@ -67,4 +67,75 @@ export class KafkaTestKit {
     }
     return messages;
   }
+
+  /** Each partition's end offset (high watermark), by partition. */
+  async endOffsets(topic: string): Promise<Map<number, bigint>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** The group's committed offset per partition of `topic` (-1n where it has none). */
+  async committedOffsets(groupId: string, topic: string): Promise<Map<number, bigint>> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Reads everything committed on a topic whose writers have stopped: from the start with
+   * read_committed until every partition's position passes the end offset taken first (transaction
+   * markers and aborted records count as passed, though they are not returned). A transaction left
+   * open keeps it from reaching the end, so it fails after `timeoutMs`.
+   */
+  async readAll(topic: string, timeoutMs = 120_000): Promise<Array<KafkaMessage & { partition: number }>> {
+    const ends = await this.endOffsets(topic);
+    const position = new Map<number, bigint>([...ends.keys()].map((p) => [p, 0n]));
+    const caughtUp = () => [...ends].every(([p, end]) => (position.get(p) ?? 0n) >= end);
+    const messages: Array<KafkaMessage & { partition: number }> = [];
+    if (caughtUp()) return messages;
+    const consumer = this.kafka.consumer({ groupId: `it-read-${randomUUID()}`, readUncommitted: false });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          const where = [...ends].map(([p, end]) => `${p}: ${position.get(p) ?? 0n}/${end}`).join(', ');
+          reject(new Error(`read ${messages.length} messages of '${topic}' but did not reach its end (${where}) before the time limit`));
+        }, timeoutMs);
+        consumer.on(consumer.events.CRASH, (event) => {
+          if (!event.payload.restart) reject(event.payload.error);
+        });
+        // Batches holding only markers or aborted records never reach eachMessage; this event still reports them.
+        consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+          const next = BigInt(event.payload.lastOffset) + 1n;
+          if (next > (position.get(event.payload.partition) ?? 0n)) position.set(event.payload.partition, next);
+          if (caughtUp()) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        consumer
+          .run({
+            eachMessage: async ({ message, partition }) => {
+              messages.push({ ...message, partition });
+            },
+          })
+          .catch(reject);
+      });
+    } finally {
+      await consumer.disconnect();
+    }
+    return messages;
+  }
 }

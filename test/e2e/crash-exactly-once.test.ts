@@ -1,0 +1,118 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaJSProtocolError, type Admin } from 'kafkajs';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Prng } from '../../src/sim/prng.js';
+import { testSeed } from '../serde/seeded-random.js';
+import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
+import { KafkaTestKit } from '../support/kafka-test-kit.js';
+import { StreamsChild, sum, waitFor } from '../support/streams-child.js';
+
+/**
+ * DESIGN.md 3.5: under exactly_once, killing the process with SIGKILL at any moment and restarting it
+ * on the same state directory leaves every expected record in the output exactly once.
+ */
+const brokers = inject('kafkaBrokers');
+const kit = new KafkaTestKit(brokers);
+const TOTAL = 100_000;
+const KEYS = 1_000;
+const KILLS = 3;
+
+let admin: Admin;
+const dirs: string[] = [];
+beforeAll(async () => {
+  admin = kit.kafka.admin();
+  await admin.connect();
+});
+afterEach(() => StreamsChild.killAll());
+afterAll(async () => {
+  await admin.disconnect();
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+/**
+ * Records written to a topic so far, committed or not (the sum of its end offsets; 0 before it
+ * exists); undefined while a just-created topic has no leader yet.
+ */
+async function written(topic: string): Promise<bigint | undefined> {
+  const { topics } = await admin.fetchTopicMetadata();
+  if (!topics.some((t) => t.name === topic)) return 0n;
+  try {
+    return sum((await admin.fetchTopicOffsets(topic)).map((o) => BigInt(o.high)));
+  } catch (error) {
+    if (error instanceof KafkaJSProtocolError && error.retriable) return undefined;
+    throw error;
+  }
+}
+
+async function committedInput(groupId: string, topic: string): Promise<bigint> {
+  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  return sum((offsets?.partitions ?? []).map((p) => (BigInt(p.offset) < 0n ? 0n : BigInt(p.offset))));
+}
+
+describe('crash-exactly-once: a count topology killed with SIGKILL three times (exactly_once, 6 partitions)', () => {
+  it('writes every input record once to the mapped output and ends with the exact count per key', { timeout: 400_000 }, async () => {
+    const seed = testSeed('crash-exactly-once');
+    const random = new Prng(seed);
+    const applicationId = `e2e-crash-${randomUUID().slice(0, 8)}`;
+    const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
+    await kit.createTopic(topics.input, 6);
+    await kit.produce(topics.input, countInput({ to: TOTAL }, KEYS));
+    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-crash-'));
+    dirs.push(stateDir);
+    const run = () =>
+      StreamsChild.run({
+        topology: 'test/fixtures/topologies/e2e-count.ts',
+        brokers,
+        applicationId,
+        stateDir,
+        guarantee: 'exactly_once',
+        params: topics,
+      });
+
+    // The app drains this backlog in seconds, so a fixed 0.5-4 s wait would often kill it after it
+    // finished. Each kill instead comes when this run has written a random share of what is left
+    // (plus a random 0-200 ms), which lands it in the middle of the work: mostly inside an open
+    // transaction, sometimes just after a commit.
+    for (let kill = 1; kill <= KILLS; kill++) {
+      const remaining = TOTAL - Number(await committedInput(applicationId, topics.input));
+      const before = await waitFor('the mapped topic to answer', () => written(topics.mapped), { timeoutMs: 30_000 });
+      const target = BigInt(random.int(1_000, Math.floor(remaining / 3)));
+      const delayMs = random.int(0, 200);
+      const child = run();
+      await waitFor(`run ${kill} to write ${target} records`, async () => {
+        const now = await written(topics.mapped);
+        return now !== undefined && now - before >= target ? true : undefined;
+      }, {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+        child,
+      });
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      child.kill('SIGKILL');
+      expect((await child.waitForExit(10_000)).signal).toBe('SIGKILL');
+      const committed = await committedInput(applicationId, topics.input);
+      console.log(`crash-exactly-once: kill ${kill} after ${target} records + ${delayMs} ms; input committed ${committed}/${TOTAL}`);
+      expect(committed, 'the kill must land while input is left, or it tests nothing').toBeLessThan(BigInt(TOTAL));
+    }
+
+    const last = run();
+    await waitFor('the last run to commit all input', async () => ((await committedInput(applicationId, topics.input)) === BigInt(TOTAL) ? true : undefined), {
+      timeoutMs: 180_000,
+      intervalMs: 250,
+      child: last,
+    });
+    last.kill('SIGTERM');
+    expect((await last.waitForExit(30_000)).code).toBe(0);
+
+    const mapped = await kit.readAll(topics.mapped);
+    expect(idAccounting(mapped, TOTAL)).toEqual({ duplicates: [], missing: [], unexpected: [] });
+    expect(mapped.length).toBe(TOTAL);
+    const { latest, notIncreasing } = latestCounts(await kit.readAll(topics.counts));
+    expect(notIncreasing).toEqual([]);
+    expect(wrongCounts(latest, KEYS, () => TOTAL / KEYS)).toEqual([]);
+    expect(latest.size).toBe(KEYS);
+  });
+});
