@@ -111,6 +111,7 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat, isRunning }) => {
+        // Partitions not asked for are fetched and dropped: kafkajs cannot pause them before the group is joined.
         const first = start.get(batch.partition);
         if (first === undefined) return;
         for (const message of batch.messages) {
@@ -128,8 +129,6 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
       },
     });
     for (const [partition, offset] of start) consumer.seek({ topic, partition, offset: offset.toString() });
-    const others = offsets.map((o) => o.partition).filter((p) => !start.has(p));
-    if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
 
     const caughtUp = (): boolean => [...end].every(([p, e]) => (position.get(p) ?? 0n) >= e);
     const progress = (records: number): void =>

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { registerDescribeCommand } from '../../../src/cli/commands/describe-command.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/program.js';
+import { runCommands } from '../run-commands.js';
+
+const describeCli = (...args: string[]) => runCommands([registerDescribeCommand], 'describe', ...args);
+const FIXTURE = 'test/fixtures/topologies/uppercase-with-store.ts';
+
+describe('cdc-streams describe', () => {
+  it('prints the sub-topology with its source, processor store and sink topic as text', async () => {
+    const result = await describeCli(FIXTURE);
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.out).toMatch(/Sub-topology: 0/);
+    expect(result.out).toMatch(/Source: .* \(topics: \[in\]\)/);
+    expect(result.out).toMatch(/Processor: .* \(stores: \[seen\]\)/);
+    expect(result.out).toMatch(/Sink: .* \(topic: out\)/);
+  });
+
+  it('prints a Mermaid flowchart with --format mermaid', async () => {
+    const result = await describeCli(FIXTURE, '--format', 'mermaid');
+    expect(result.code).toBe(EXIT_OK);
+    expect(result.out.startsWith('flowchart')).toBe(true);
+  });
+
+  it('exits 2 naming an unknown format', async () => {
+    const result = await describeCli(FIXTURE, '--format', 'dot');
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.err).toContain("'dot' is not one of text, mermaid");
+  });
+
+  it('exits 1 with the problems of an invalid topology instead of a description', async () => {
+    const result = await describeCli('test/fixtures/topologies/unknown-store.ts');
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.out).toBe('');
+    expect(result.err).toContain("processor 'uses-missing' uses store 'missing-store'");
+  });
+});

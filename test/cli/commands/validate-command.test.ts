@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { registerValidateCommand } from '../../../src/cli/commands/validate-command.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/program.js';
+import { runCommands } from '../run-commands.js';
+
+const validate = (...args: string[]) => runCommands([registerValidateCommand], 'validate', ...args);
+
+describe('cdc-streams validate', () => {
+  it('exits 0 and counts sub-topologies and stores of a valid topology', async () => {
+    const result = await validate('test/fixtures/topologies/uppercase-with-store.ts');
+    expect(result).toMatchObject({ code: EXIT_OK, out: 'valid: 1 sub-topology, 1 store\n' });
+  });
+
+  it('exits 1 listing each problem of an invalid topology', async () => {
+    const result = await validate('test/fixtures/topologies/unknown-store.ts');
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.out).toBe(
+      "invalid topology test/fixtures/topologies/unknown-store.ts: 1 problem\n  - processor 'uses-missing' uses store 'missing-store', which is not defined\n",
+    );
+  });
+
+  it('exits 1 with one line for a file that does not exist', async () => {
+    const result = await validate('test/fixtures/topologies/nope.ts');
+    expect(result.code).toBe(EXIT_FAILURE);
+    expect(result.err).toBe("cdc-streams: topology file 'test/fixtures/topologies/nope.ts' not found\n");
+  });
+
+  it('exits 2 for a --set that is not key=value', async () => {
+    const result = await validate('test/fixtures/topologies/uppercase-with-store.ts', '--set', 'novalue');
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.err).toContain("'novalue' is not key=value");
+  });
+});
