@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { ConfigError } from '../index.js';
-import { parseKafkaConnection, splitBrokers, type KafkaConnection } from '../runtime/kafka-connection-config.js';
+import { ConfigError, parseKafkaConnection, splitBrokers, type KafkaConnection } from '../index.js';
 import { CliUsageError } from './cli-errors.js';
 import { choiceOption } from './option-parsers.js';
 

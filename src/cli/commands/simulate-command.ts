@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
-import { ConfigError, simulateFlashSale, writeGroundTruth, type ExpectedOrder, type FlashSaleSimulation } from '../../index.js';
-import type { KafkaConnection } from '../../runtime/kafka-connection-config.js';
+import {
+  ConfigError,
+  simulateFlashSale,
+  writeGroundTruth,
+  type ExpectedOrder,
+  type FlashSaleSimulation,
+  type KafkaConnection,
+} from '../../index.js';
 import { deleteTopics, ensureTopics, KafkaToolError, topicOffsets, topicPartitionCounts, writeMessages } from '../../runtime/kafka/tools/index.js';
 import { CliUsageError } from '../cli-errors.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
