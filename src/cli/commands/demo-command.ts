@@ -139,6 +139,11 @@ async function runDemo(
       lastChange = Date.now();
     }
     if (produced >= expectedEvents && (snapshot.recordsIn[inputTopic] ?? 0) >= totalMessages) break;
+    if (snapshot.state === 'ERROR' || snapshot.state === 'NOT_RUNNING') {
+      runBar.stop();
+      await app.stopped.catch((error: unknown) => say(`sale-orders failed: ${error instanceof Error ? error.message : String(error)}`));
+      return false;
+    }
     if (Date.now() - lastChange > STALL_MS) {
       say(`no progress for ${STALL_MS / 1000} s; stopping and verifying what was written`);
       break;

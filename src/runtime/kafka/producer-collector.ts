@@ -4,6 +4,8 @@ import type { OutputRecord } from '../task/input-record.js';
 import type { RecordCollector } from '../task/record-collector.js';
 import type { TopicMetadata } from './topic-metadata.js';
 
+const MAX_BATCH_BYTES = 768 * 1024;
+
 /** Sends one batch of records (to a plain producer, or inside a transaction). */
 export type BatchSender = (batch: TopicMessages[]) => Promise<RecordMetadata[]>;
 
@@ -26,6 +28,7 @@ function kafkaHeaders(headers: Headers): Record<string, Buffer | string> | undef
 export class ProducerCollector implements RecordCollector {
   private buffer = new Map<string, Message[]>();
   private buffered = 0;
+  private bufferedBytes = 0;
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
   private lastOffsets = new Map<string, string>();
@@ -58,7 +61,10 @@ export class ProducerCollector implements RecordCollector {
       ...(headers === undefined ? {} : { headers }),
     });
     this.sentPerTopic.set(record.topic, (this.sentPerTopic.get(record.topic) ?? 0) + 1);
-    if (++this.buffered >= this.batchRecords) this.dispatch();
+    this.bufferedBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 64;
+    // A partition's share of one request is one record batch, which the broker refuses above its
+    // message.max.bytes (1 MiB by default): bound the request's bytes, not only its records.
+    if (++this.buffered >= this.batchRecords || this.bufferedBytes >= MAX_BATCH_BYTES) this.dispatch();
   }
 
   /**
@@ -78,6 +84,7 @@ export class ProducerCollector implements RecordCollector {
   reset(): void {
     this.buffer = new Map();
     this.buffered = 0;
+    this.bufferedBytes = 0;
     this.failure = undefined;
     this.lastOffsets = new Map();
   }
@@ -95,6 +102,7 @@ export class ProducerCollector implements RecordCollector {
     }
     this.buffer = new Map();
     this.buffered = 0;
+    this.bufferedBytes = 0;
     this.chain = this.chain.then(async () => {
       if (this.failure !== undefined) return;
       try {
