@@ -182,7 +182,8 @@ export class KafkaStreamsRuntime {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
-        if (this.failure !== undefined || isStale()) return;
+        // Once closing, nothing new is processed: the final commit must cover everything processed.
+        if (this.failure !== undefined || this.stopping !== undefined || isStale()) return;
         try {
           await this.executor.run(() => this.processBatch(batch));
         } catch (error) {
@@ -488,9 +489,11 @@ export class KafkaStreamsRuntime {
         this.logger.error(`${what} failed during shutdown`, { error: String(error) });
       }
     };
+    // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.
+    // Queued behind the batch in flight; batches fetched after close() began are not processed.
+    if (graceful && this.failure === undefined) await attempt('the final commit', () => this.executor.run(() => this.commitAll(false)));
     await attempt('stopping the consumer', async () => this.consumer?.stop());
     await this.executor.idle();
-    if (graceful && this.failure === undefined) await attempt('the final commit', () => this.executor.run(() => this.commitAll(false)));
     for (const running of [...this.tasks.values()]) {
       await attempt(`closing task ${running.key}`, async () => {
         if (running.producer !== undefined && !graceful) await running.producer.abort();
