@@ -74,11 +74,15 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
       };
       let ops: OpsHandle | undefined;
       const app = new StreamsApp(loaded.topology, config, { logger, endpoint: () => ops?.endpoint });
-      await runUntilSignalled(app, logger, async () => {
-        if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger);
-        io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
-      });
-      await ops?.close();
+      try {
+        await runUntilSignalled(app, logger, async () => {
+          if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger);
+          io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
+        });
+      } finally {
+        // Also when the application failed: a listening server would keep the process from exiting.
+        await ops?.close();
+      }
     });
 }
 
