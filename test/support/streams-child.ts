@@ -35,6 +35,7 @@ export class StreamsChild {
   private exit: ChildExit | undefined;
   private readonly log: string[] = [];
   private partial = '';
+  private opsUrl: string | undefined;
 
   private constructor(private readonly child: ChildProcess) {
     running.add(this);
@@ -49,6 +50,7 @@ export class StreamsChild {
     child.stderr?.on('data', (chunk: string) => {
       const lines = (this.partial + chunk).split('\n');
       this.partial = lines.pop() ?? '';
+      for (const line of lines) if (this.opsUrl === undefined && line.includes('ops server listening')) this.opsUrl = opsUrlOf(line);
       this.log.push(...lines);
       if (this.log.length > 200) this.log.splice(0, this.log.length - 200);
     });
@@ -123,6 +125,14 @@ export class StreamsChild {
     }
   }
 
+  /** The ops server's `/metrics` text; undefined until the server is listening (run with `--http-port`). */
+  async metrics(): Promise<string | undefined> {
+    if (this.opsUrl === undefined) return undefined;
+    const response = await fetch(`${this.opsUrl}/metrics`);
+    if (!response.ok) throw new Error(`GET ${this.opsUrl}/metrics answered ${response.status}`);
+    return response.text();
+  }
+
   /** The resident set size now, from /proc (Linux). */
   async rssBytes(): Promise<number> {
     const status = await readFile(`/proc/${this.pid}/status`, 'utf8');
@@ -130,6 +140,29 @@ export class StreamsChild {
     if (kb === undefined) throw new Error(`no VmRSS in /proc/${this.pid}/status`);
     return Number(kb) * 1024;
   }
+}
+
+function opsUrlOf(line: string): string {
+  const parsed: unknown = JSON.parse(line);
+  const url = typeof parsed === 'object' && parsed !== null && 'url' in parsed ? parsed.url : undefined;
+  if (typeof url !== 'string') throw new Error(`no url in the log line '${line}'`);
+  return url;
+}
+
+/**
+ * The value of one Prometheus sample in `/metrics` text, e.g. `metricValue(text,
+ * 'cdc_streams_records_in_total', 'topic="orders"')`; undefined when there is no such sample.
+ */
+export function metricValue(text: string, name: string, labels?: string): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    const match = /^(?:\{([^}]*)\})? (\S+)$/.exec(rest);
+    if (match === null) continue;
+    if (labels !== undefined && !(match[1] ?? '').split(',').includes(labels)) continue;
+    return Number(match[2]);
+  }
+  return undefined;
 }
 
 /**
