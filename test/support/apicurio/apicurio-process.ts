@@ -45,8 +45,21 @@ export async function startApicurio(options: { timeoutMs?: number } = {}): Promi
   const jar = runJarIn(home);
   if (jar === undefined) throw new Error(`no quarkus-run.jar under ${home}`);
   const port = await freePort();
+  // Quarkus also opens a management interface, on 0.0.0.0:9000 by default: two registries (two test
+  // runs) would collide there, so it gets a free port of its own on loopback.
+  const managementPort = await freePort();
   const started = Date.now();
-  const child = spawn(java.bin, ['-Xmx256m', '-Xms64m', `-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', jar], {
+  const args = [
+    '-Xmx256m',
+    '-Xms64m',
+    `-Dquarkus.http.port=${port}`,
+    '-Dquarkus.http.host=127.0.0.1',
+    `-Dquarkus.management.port=${managementPort}`,
+    '-Dquarkus.management.host=127.0.0.1',
+    '-jar',
+    jar,
+  ];
+  const child = spawn(java.bin, args, {
     cwd: home,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
