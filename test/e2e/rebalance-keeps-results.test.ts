@@ -3,12 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { splitBrokers } from '../../src/runtime/kafka-connection-config.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
-import { jsonSerde } from '../../src/serde/json-serde.js';
-import { stringSerde } from '../../src/serde/string-serde.js';
-import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
+import { countInput, countTopology, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { waitFor } from '../support/streams-child.js';
 
@@ -28,14 +25,6 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-function countTopology(input: string, mapped: string, counts: string) {
-  const b = new StreamsBuilder();
-  const lines = b.stream<string, string>(input, { keySerde: stringSerde, valueSerde: stringSerde });
-  lines.mapValues((v) => v.slice(0, v.indexOf('|'))).to(mapped, { valueSerde: stringSerde });
-  lines.groupByKey().count({ storeName: 'counts' }).toStream().to(counts, { valueSerde: jsonSerde<number>() });
-  return b.build();
-}
-
 describe('rebalance-keeps-results: two instances share 6 partitions and one leaves mid-run (exactly_once)', () => {
   it('moves the leaving instance’s tasks and state to the other and ends with every record once and exact counts', { timeout: 240_000 }, async () => {
     const applicationId = `e2e-rebalance-${randomUUID().slice(0, 8)}`;
@@ -44,7 +33,7 @@ describe('rebalance-keeps-results: two instances share 6 partitions and one leav
     const instance = async () => {
       const stateDir = await mkdtemp(join(tmpdir(), 'e2e-rebalance-'));
       dirs.push(stateDir);
-      return new StreamsApp(countTopology(topics.input, topics.mapped, topics.counts), {
+      return new StreamsApp(await countTopology(topics), {
         applicationId,
         kafka: { brokers: splitBrokers(brokers) },
         stateDir,

@@ -1,4 +1,17 @@
 import type { KafkaMessage } from 'kafkajs';
+import { buildTopology, createTopologyEnvironment, type Topology } from '../../src/index.js';
+import e2eCount from '../fixtures/topologies/e2e-count.js';
+
+export interface CountTopics {
+  readonly input: string;
+  readonly mapped: string;
+  readonly counts: string;
+}
+
+/** The same topology the CLI child runs, built in-process (for tests that run StreamsApps themselves). */
+export async function countTopology(topics: CountTopics): Promise<Topology> {
+  return buildTopology(e2eCount, await createTopologyEnvironment({ params: { ...topics } }));
+}
 
 /**
  * Input and checks for the e2e count topology (test/fixtures/topologies/e2e-count.ts): record `i` has
