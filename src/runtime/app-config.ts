@@ -28,6 +28,8 @@ export const appConfigSchema = z.object({
     .default({ deserialization: 'fail', processing: 'fail' }),
   defaultStoreKind: z.enum(['persistent', 'in-memory']).default('persistent'),
   maxBufferedEntriesPerStore: z.number().int().positive().default(10_000),
+  /** Batches of different tasks processed at the same time (kafkajs partitionsConsumedConcurrently). */
+  taskConcurrency: z.number().int().min(1).max(64).default(6),
   /** Records buffered before the producer is handed a batch. */
   producerBatchRecords: z.number().int().positive().default(5_000),
   /** Replication factor for topics the application creates; -1 takes the broker's default. */

@@ -12,7 +12,7 @@ import type { AppConfig } from '../app-config.js';
 import { AppStateMachine } from '../app-state.js';
 import type { AppSnapshot, StoreQueryResult } from '../app-snapshot.js';
 import { RuntimeStats } from '../runtime-stats.js';
-import { SerialExecutor } from '../serial-executor.js';
+import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
 import { CommitProtocol } from '../task/commit-protocol.js';
 import type { InputRecord } from '../task/input-record.js';
@@ -36,6 +36,8 @@ interface RunningTask {
   /** Next offset to process per input topic: records below it (a stale fetch) are skipped. */
   readonly expected: Map<string, bigint>;
   recordsProcessed: number;
+  /** Batches of one task run one after another even when two of its topics deliver at once. */
+  chain: Promise<void>;
 }
 
 export class ApplicationFailedError extends CdcStreamsError {
@@ -67,14 +69,15 @@ function toHeaders(headers: IHeaders | undefined): Headers {
  * task-aware assignor, the shared task engine per assigned task, and commits every commit interval —
  * at_least_once: flush the producer, then commit offsets; exactly_once: one transaction per task with
  * its outputs, changelog records and input offsets. Batches, punctuation, commits and rebalances run
- * one at a time on a serial executor.
+ * through a TaskScheduler: batches of different tasks side by side, the rest alone.
  */
 export class KafkaStreamsRuntime {
   readonly instanceId = randomUUID();
   readonly lifecycle = new AppStateMachine();
   readonly stats = new RuntimeStats();
   private readonly kafka: Kafka;
-  private readonly executor = new SerialExecutor();
+  private readonly scheduler = new TaskScheduler();
+  private tickQueued = false;
   private readonly tasks = new Map<string, RunningTask>();
   private readonly subByTopic = new Map<string, SubTopology>();
   private admin: Admin | undefined;
@@ -166,11 +169,11 @@ export class KafkaStreamsRuntime {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
-      this.executor.run(() => this.onAssignment(assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
+      this.scheduler.exclusive(() => this.onAssignment(assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
     });
     consumer.on(consumer.events.REBALANCING, () => {
       if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
-      this.executor.run(() => this.commitAll(true)).catch((error: unknown) => this.fail('committing before a rebalance failed', error));
+      this.scheduler.exclusive(() => this.commitAll(true)).catch((error: unknown) => this.fail('committing before a rebalance failed', error));
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.fail('the consumer crashed', event.payload.error);
@@ -180,12 +183,16 @@ export class KafkaStreamsRuntime {
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      // Batches of different tasks run concurrently (see TaskScheduler); one partition's are in order.
+      partitionsConsumedConcurrently: this.config.taskConcurrency,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isStale }) => {
         // Once closing, nothing new is processed: the final commit must cover everything processed.
         if (this.failure !== undefined || this.stopping !== undefined || isStale()) return;
         try {
-          await this.executor.run(() => this.processBatch(batch));
+          await this.scheduler.shared(() => this.processBatch(batch));
+          if (this.commitDue() && this.stopping === undefined) {
+            await this.scheduler.exclusive(() => (this.commitDue() ? this.commitAll(false) : Promise.resolve()));
+          }
         } catch (error) {
           this.fail(`processing ${batch.topic}/${batch.partition} failed`, error);
           return;
@@ -197,8 +204,14 @@ export class KafkaStreamsRuntime {
       },
     });
     this.ticker = setInterval(() => {
-      if (this.executor.queued > 0 || this.failure !== undefined || this.stopping !== undefined) return;
-      this.executor.run(() => this.tick()).catch((error: unknown) => this.fail('punctuation or commit failed', error));
+      if (this.tickQueued || this.failure !== undefined || this.stopping !== undefined) return;
+      this.tickQueued = true;
+      this.scheduler
+        .exclusive(() => this.tick())
+        .catch((error: unknown) => this.fail('punctuation or commit failed', error))
+        .finally(() => {
+          this.tickQueued = false;
+        });
     }, this.config.punctuationIntervalMs);
     this.logger.info('application started', {
       applicationId: this.config.applicationId,
@@ -249,7 +262,7 @@ export class KafkaStreamsRuntime {
     const partition = partitionForKey(keyBytes, this.taskCounts.get(sub.id) ?? 1);
     const running = this.tasks.get(taskKey(sub.id, partition));
     if (running === undefined) return { kind: 'remote', partition, owner: undefined };
-    const value = await this.executor.run(() => running.task.store(store)!.get(key));
+    const value = await this.scheduler.shared(() => running.task.store(store)!.get(key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
   }
 
@@ -259,6 +272,12 @@ export class KafkaStreamsRuntime {
     const sub = this.subByTopic.get(batch.topic);
     const running = sub === undefined ? undefined : this.tasks.get(taskKey(sub.id, batch.partition));
     if (running === undefined) return;
+    const work = running.chain.then(() => this.processTaskBatch(running, batch));
+    running.chain = work.catch(() => undefined);
+    await work;
+  }
+
+  private async processTaskBatch(running: RunningTask, batch: Batch): Promise<void> {
     const expected = running.expected.get(batch.topic) ?? 0n;
     const records: InputRecord[] = [];
     for (const m of batch.messages) {
@@ -273,15 +292,17 @@ export class KafkaStreamsRuntime {
         headers: toHeaders(m.headers),
       });
     }
-    if (records.length > 0) {
-      await running.task.process(records);
-      const next = BigInt(records[records.length - 1]!.offset) + 1n;
-      running.expected.set(batch.topic, next);
-      running.recordsProcessed += records.length;
-      this.stats.countIn(batch.topic, records.length);
-      this.stats.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
-    }
-    if (Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || this.anyTaskWantsCommit()) await this.commitAll(false);
+    if (records.length === 0) return;
+    await running.task.process(records);
+    const next = BigInt(records[records.length - 1]!.offset) + 1n;
+    running.expected.set(batch.topic, next);
+    running.recordsProcessed += records.length;
+    this.stats.countIn(batch.topic, records.length);
+    this.stats.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
+  }
+
+  private commitDue(): boolean {
+    return Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || this.anyTaskWantsCommit();
   }
 
   private async tick(): Promise<void> {
@@ -290,7 +311,7 @@ export class KafkaStreamsRuntime {
       this.lastMetadataRefresh = Date.now();
       await this.metadata.refresh(this.sourceTopics());
     }
-    if (Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || this.anyTaskWantsCommit()) await this.commitAll(false);
+    if (this.commitDue()) await this.commitAll(false);
   }
 
   private anyTaskWantsCommit(): boolean {
@@ -394,7 +415,7 @@ export class KafkaStreamsRuntime {
     try {
       const task = await createTask(factory, sub, partition, () => Math.max(...inputTopics.map((t) => this.metadata!.partitionCount(t))));
       task.transitionTo('RESTORING');
-      return { key, sub, task, producer, expected: new Map(), recordsProcessed: 0 };
+      return { key, sub, task, producer, expected: new Map(), recordsProcessed: 0, chain: Promise.resolve() };
     } catch (error) {
       await producer?.close();
       throw error;
@@ -491,9 +512,9 @@ export class KafkaStreamsRuntime {
     };
     // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.
     // Queued behind the batch in flight; batches fetched after close() began are not processed.
-    if (graceful && this.failure === undefined) await attempt('the final commit', () => this.executor.run(() => this.commitAll(false)));
+    if (graceful && this.failure === undefined) await attempt('the final commit', () => this.scheduler.exclusive(() => this.commitAll(false)));
     await attempt('stopping the consumer', async () => this.consumer?.stop());
-    await this.executor.idle();
+    await this.scheduler.idle();
     for (const running of [...this.tasks.values()]) {
       await attempt(`closing task ${running.key}`, async () => {
         if (running.producer !== undefined && !graceful) await running.producer.abort();

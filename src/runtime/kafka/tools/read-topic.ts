@@ -108,6 +108,11 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
     });
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: options.fromBeginning !== false });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      // Seeking is only allowed once the group is joined (right after run() it races and throws);
+      // until then eachBatch drops records below each partition's start.
+      for (const [partition, offset] of start) consumer?.seek({ topic, partition, offset: offset.toString() });
+    });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat, isRunning }) => {
@@ -128,7 +133,6 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
         }
       },
     });
-    for (const [partition, offset] of start) consumer.seek({ topic, partition, offset: offset.toString() });
 
     const caughtUp = (): boolean => [...end].every(([p, e]) => (position.get(p) ?? 0n) >= e);
     const progress = (records: number): void =>
