@@ -21,6 +21,8 @@ export interface RunChildOptions {
   readonly params: Readonly<Record<string, string>>;
   /** More `run` flags, e.g. `['--http-port', '0']`. */
   readonly extraArgs?: readonly string[];
+  /** Flags for node itself, e.g. `['--max-old-space-size=160']`. */
+  readonly nodeArgs?: readonly string[];
 }
 
 const running = new Set<StreamsChild>();
@@ -58,6 +60,7 @@ export class StreamsChild {
 
   static run(options: RunChildOptions): StreamsChild {
     const args = [
+      ...(options.nodeArgs ?? []),
       '--import',
       'tsx',
       'src/cli/main.ts',
