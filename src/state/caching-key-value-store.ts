@@ -6,6 +6,7 @@ import type { KeyValue, KeyValueStore, RangeOptions } from './key-value-store.js
 import { mergedScan } from './merged-scan.js';
 import { StoreClosedError, StoreSerdeError, StoreStateError } from './store-errors.js';
 import { applyChangelogBatch, readChangelogOffset } from './store-restore.js';
+import { ReadCache } from './read-cache.js';
 import { WriteBuffer } from './write-buffer.js';
 
 export interface CachingStoreOptions<K, V> {
@@ -16,9 +17,12 @@ export interface CachingStoreOptions<K, V> {
    * the buffer (held in memory until commit) grow without bound. Default 10,000.
    */
   readonly maxBufferedEntries?: number;
+  /** Bytes of recently read or flushed values kept in memory (see ReadCache). Default 2 MiB; 0 turns it off. */
+  readonly readCacheBytes?: number;
 }
 
 export const DEFAULT_MAX_BUFFERED_ENTRIES = 10_000;
+export const DEFAULT_READ_CACHE_BYTES = 2 * 1024 * 1024;
 
 /**
  * The typed store a processor sees, over a bytes-only `BytesStore`. Writes land in a write buffer
@@ -40,6 +44,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly context: SerdeContext;
   private readonly maxBufferedEntries: number;
   private readonly buffer = new WriteBuffer();
+  private readonly cache: ReadCache;
   private flushing: Promise<void> | undefined;
   private closed = false;
 
@@ -56,6 +61,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.valueSerde = options.valueSerde;
     this.context = { topic: inner.name };
     this.maxBufferedEntries = max;
+    this.cache = new ReadCache(options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES);
   }
 
   async get(key: K): Promise<V | undefined> {
@@ -63,7 +69,12 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const keyBytes = this.serializeKey(key);
     const buffered = this.buffer.get(keyBytes);
     if (buffered !== undefined) return buffered.value === null ? undefined : this.deserializeValue(keyBytes, buffered.value);
+    const cacheKey = keyBytes.toString('latin1');
+    const cached = this.cache.get(cacheKey);
+    if (cached !== undefined) return cached === null ? undefined : this.deserializeValue(keyBytes, cached);
     const stored = await this.inner.get(keyBytes);
+    // A write buffered while the read was in flight is newer than what the read returned.
+    if (this.buffer.get(keyBytes) === undefined) this.cache.set(cacheKey, stored ?? null);
     return stored === undefined ? undefined : this.deserializeValue(keyBytes, stored);
   }
 
@@ -147,6 +158,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     } finally {
       this.flushing = undefined;
     }
+    for (const [key, write] of flushed) this.cache.set(key, write.value);
     this.buffer.removeFlushed(flushed);
   }
 
@@ -159,6 +171,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     if (this.buffer.size > 0) {
       throw new StoreStateError(this.name, `cannot restore with ${this.buffer.size} unflushed writes`);
     }
+    this.cache.clear();
     await applyChangelogBatch(this.inner, records, nextOffset);
   }
 
@@ -174,6 +187,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.closed = true;
     if (this.flushing !== undefined) await Promise.allSettled([this.flushing]);
     this.buffer.clear();
+    this.cache.clear();
     await this.inner.close();
   }
 

@@ -1,0 +1,58 @@
+/**
+ * Recently read or flushed values of one store, by serialized key (latin1 string), bounded in bytes and
+ * evicted least recently used first. `null` remembers that a key is absent. It saves the RocksDB round
+ * trip (a trip through libuv's thread pool) for keys a processor reads again soon — an order's next
+ * event, a shard's bookkeeping row. The write buffer stays in front of it, so reads always see writes.
+ */
+export class ReadCache {
+  private readonly entries = new Map<string, Buffer | null>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  /** The cached value (`null`: known absent), or `undefined` when not cached. */
+  get(key: string): Buffer | null | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    // Map keeps insertion order: re-inserting marks the entry most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: Buffer | null): void {
+    if (this.maxBytes <= 0) return;
+    const previous = this.entries.get(key);
+    if (previous !== undefined) {
+      this.bytes -= sizeOf(key, previous);
+      this.entries.delete(key);
+    }
+    this.entries.set(key, value);
+    this.bytes += sizeOf(key, value);
+    while (this.bytes > this.maxBytes) {
+      const oldest = this.entries.keys().next();
+      if (oldest.done === true) break;
+      this.bytes -= sizeOf(oldest.value, this.entries.get(oldest.value)!);
+      this.entries.delete(oldest.value);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function sizeOf(key: string, value: Buffer | null): number {
+  return key.length + (value?.length ?? 0) + 48;
+}
