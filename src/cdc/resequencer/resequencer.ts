@@ -26,6 +26,8 @@ interface Shard {
   earlyThrough: Buffer | undefined;
   /** Highest GTID sequence held since the last release, for the stall monitor; in memory. */
   maxHeld: bigint | undefined;
+  /** Held identities (hex) at `maxHeld`, when known exactly; undefined after a restart. */
+  idsAtMaxHeld: Set<string> | undefined;
   stalled: boolean;
   /** Newest event time released early, for the retention of released identities. */
   newestEarly: number;
@@ -122,12 +124,25 @@ export class Resequencer<K, V extends Resequenceable> {
     }
     if (this.options.fastPath !== undefined && (await this.tryFastPath(record))) return;
     const held: HeldEvent<K, V> = { kind: 'held', key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers };
-    if ((await this.stores.held.putIfAbsent(id, held)) !== undefined) {
+    // The held store is keyed by identity, so a repeated put could only overwrite the same event; the
+    // read only tells a redelivery apart for the count. An event newer than everything held for its
+    // shard — the usual case — cannot be one, and skips that RocksDB round trip.
+    const hex = id.toString('hex');
+    const newer = shard.maxHeld === undefined || source.gtidSequence > shard.maxHeld;
+    const knownAtMax = !newer && source.gtidSequence === shard.maxHeld && shard.idsAtMaxHeld !== undefined;
+    if (newer || (knownAtMax && !shard.idsAtMaxHeld!.has(hex))) {
+      this.stores.held.put(id, held);
+    } else if ((knownAtMax && shard.idsAtMaxHeld!.has(hex)) || (await this.stores.held.putIfAbsent(id, held)) !== undefined) {
       this.metrics.duplicatesDropped++;
       return;
     }
     this.metrics.eventsHeld++;
-    if (shard.maxHeld === undefined || source.gtidSequence > shard.maxHeld) shard.maxHeld = source.gtidSequence;
+    if (newer) {
+      shard.maxHeld = source.gtidSequence;
+      shard.idsAtMaxHeld = new Set([hex]);
+    } else if (source.gtidSequence === shard.maxHeld) {
+      shard.idsAtMaxHeld?.add(hex);
+    }
   }
 
   /**
@@ -199,7 +214,10 @@ export class Resequencer<K, V extends Resequenceable> {
   private async advance(shard: Shard, through: bigint): Promise<void> {
     await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
     shard.releasedThrough = through;
-    if (shard.maxHeld !== undefined && shard.maxHeld <= through) shard.maxHeld = undefined;
+    if (shard.maxHeld !== undefined && shard.maxHeld <= through) {
+      shard.maxHeld = undefined;
+      shard.idsAtMaxHeld = undefined;
+    }
     const released = this.stores.released;
     if (released !== undefined && shard.earlyThrough !== undefined) {
       // At or before the watermark a redelivery is dropped without a lookup: those identities are done.
@@ -213,6 +231,7 @@ export class Resequencer<K, V extends Resequenceable> {
   private async releaseEarly(shard: Shard): Promise<void> {
     const last = await this.releaseRange(shard, shardUpperBound(shard.serverId), true);
     shard.maxHeld = undefined;
+    shard.idsAtMaxHeld = undefined;
     if (last !== undefined && (shard.earlyThrough === undefined || Buffer.compare(last, shard.earlyThrough) > 0)) {
       shard.earlyThrough = last;
       this.persist(shard);
@@ -302,7 +321,15 @@ export class Resequencer<K, V extends Resequenceable> {
   }
 
   private newShard(serverId: string): Shard {
-    const shard: Shard = { serverId, releasedThrough: -1n, earlyThrough: undefined, maxHeld: undefined, stalled: false, newestEarly: -Infinity };
+    const shard: Shard = {
+      serverId,
+      releasedThrough: -1n,
+      earlyThrough: undefined,
+      maxHeld: undefined,
+      idsAtMaxHeld: undefined,
+      stalled: false,
+      newestEarly: -Infinity,
+    };
     this.shards.set(serverId, shard);
     return shard;
   }

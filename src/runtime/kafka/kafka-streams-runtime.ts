@@ -294,6 +294,7 @@ export class KafkaStreamsRuntime {
     }
     if (records.length === 0) return;
     await running.task.process(records);
+    (running.producer?.collector ?? this.sharedCollector!).sendBuffered();
     const next = BigInt(records[records.length - 1]!.offset) + 1n;
     running.expected.set(batch.topic, next);
     running.recordsProcessed += records.length;

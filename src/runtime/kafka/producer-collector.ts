@@ -89,6 +89,16 @@ export class ProducerCollector implements RecordCollector {
     this.lastOffsets = new Map();
   }
 
+  /**
+   * Starts sending what is buffered without waiting for it (like the producer's linger ending): called
+   * after each processed batch, so records reach the broker — and a downstream sub-topology reading a
+   * repartition topic — without waiting for the commit.
+   */
+  sendBuffered(): void {
+    if (this.failure !== undefined) throw this.failure;
+    this.dispatch();
+  }
+
   private dispatch(): void {
     if (this.buffered === 0) return;
     const batch: TopicMessages[] = [];

@@ -61,7 +61,14 @@ export function renderLog4jProperties(logFile: string): string {
   ]);
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url without padding (22 characters), as `random-uuid` makes. */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url without padding (22 characters), as `random-uuid`
+ * makes — and, like Kafka's own Uuid, never starting with '-', which kafka-storage's argument parser
+ * would take for an option (one start in 64 failed before).
+ */
 export function generateClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
