@@ -75,7 +75,7 @@ export function resolveWriterOptions(options: Partial<DtsWriterOptions>): DtsWri
   if (!PARTITIONING_STRATEGIES.includes(o.strategy)) {
     throw new ConfigError(`strategy must be one of ${PARTITIONING_STRATEGIES.join(', ')}, got ${String(o.strategy)}`);
   }
-  requireInteger('maxMessageBytes', o.maxMessageBytes, ENVELOPE_OVERHEAD_BYTES + 1024, 64 * 1024 * 1024);
+  requireInteger('maxMessageBytes', o.maxMessageBytes, ENVELOPE_OVERHEAD_BYTES + 224, 64 * 1024 * 1024);
   requireInteger('maxEntriesPerMessage', o.maxEntriesPerMessage, 1, 1_000_000);
   if (o.partitionIncrease !== undefined) {
     requireInteger('partitionIncrease.afterTransactions', o.partitionIncrease.afterTransactions, 0, Number.MAX_SAFE_INTEGER);

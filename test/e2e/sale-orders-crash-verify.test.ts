@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { createOrderEventDecoder, toOutputOrderEvent } from '../../src/cli/order-event-avro.js';
+import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
+import { ensureTopics, readTopic, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { formatVerification, OrderEventVerifier, simulateFlashSale, type ExpectedOrder } from '../../src/sim/index.js';
+import { testSeed } from '../serde/seeded-random.js';
+import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js';
+
+/**
+ * DESIGN.md 3.1-3.5 and 2.1 end to end: a simulated flash sale (3 shards, 6 partitions, every DTS
+ * message cut to at most 400 bytes so most transactions arrive as chunk pieces, redelivered stretches,
+ * heartbeats) into sale-orders running as `cdc-streams run --guarantee exactly_once`, killed with
+ * SIGKILL once mid-run and restarted: the read_committed output matches the simulator's ground truth,
+ * every order's events once and in order.
+ */
+const brokers = inject('kafkaBrokers');
+const connection = parseKafkaConnection({ brokers: splitBrokers(brokers) });
+const dirs: string[] = [];
+afterEach(() => StreamsChild.killAll());
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+async function readEvents(topic: string) {
+  const decoder = await createOrderEventDecoder({ schemasDir: 'schemas' });
+  const events = [];
+  for await (const record of readTopic(connection, topic, { isolation: 'read_committed', idleMs: 2000 })) {
+    events.push(toOutputOrderEvent(await decoder.decode(record)));
+  }
+  return events;
+}
+
+describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL', () => {
+  it('produces exactly the ground truth for every order', { timeout: 420_000 }, async () => {
+    const seed = testSeed('sale-orders-crash-verify');
+    const applicationId = `e2e-sale-${randomUUID().slice(0, 8)}`;
+    const inputTopic = `${applicationId}.dts.sale`;
+    const outputTopic = `${applicationId}.order-events`;
+    const sim = simulateFlashSale({ seed, orders: 1200, shards: 3, partitions: 6, maxMessageBytes: 400 });
+    const truth = new Map<string, ExpectedOrder>();
+    let expectedEvents = 0;
+    for (const order of sim.groundTruth) {
+      truth.set(order.orderId, order);
+      expectedEvents += order.events.length;
+    }
+    await ensureTopics(connection, [{ topic: inputTopic, partitions: 6, config: { 'retention.ms': '-1' } }]);
+    await writeMessages(connection, inputTopic, sim.messages);
+    expect(sim.stats.pieces).toBeGreaterThan(1000);
+    expect(sim.stats.redeliveredMessages).toBeGreaterThan(0);
+
+    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
+    dirs.push(stateDir);
+    const run = () =>
+      StreamsChild.run({
+        topology: 'topologies/sale-orders.ts',
+        brokers,
+        applicationId,
+        stateDir,
+        guarantee: 'exactly_once',
+        params: { inputTopic, outputTopic },
+        extraArgs: ['--http-port', '0', '--commit-interval-ms', '300'],
+      });
+
+    const first = run();
+    await waitFor(
+      'a fifth of the events to be produced',
+      async () => {
+        const text = await first.metrics().catch(() => undefined);
+        const produced = text === undefined ? undefined : metricValue(text, 'cdc_streams_records_out_total', `topic="${outputTopic}"`);
+        return produced !== undefined && produced >= expectedEvents / 5 ? produced : undefined;
+      },
+      { timeoutMs: 180_000, intervalMs: 200, child: first },
+    );
+    first.kill('SIGKILL');
+    expect((await first.waitForExit(10_000)).signal).toBe('SIGKILL');
+
+    const second = run();
+    await waitFor(
+      'the read_committed output to reach the expected event count',
+      async () => ((await readEvents(outputTopic)).length >= expectedEvents ? true : undefined),
+      { timeoutMs: 240_000, intervalMs: 1000, child: second },
+    );
+    second.kill('SIGTERM');
+    expect((await second.waitForExit(15_000)).code).toBe(0);
+
+    const verifier = new OrderEventVerifier(truth);
+    for (const event of await readEvents(outputTopic)) verifier.observe(event);
+    const summary = verifier.result();
+    expect(summary.ok, formatVerification(summary)).toBe(true);
+  });
+});
