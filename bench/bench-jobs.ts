@@ -1,0 +1,61 @@
+/** What the parent asks a stage worker (bench/stage-worker.ts) to run, and what it answers. */
+
+export type Guarantee = 'at_least_once' | 'exactly_once';
+
+export interface SaleOrdersJob {
+  readonly kind: 'sale-orders';
+  readonly brokers: string;
+  readonly inputTopic: string;
+  readonly outputTopic: string;
+  readonly applicationId: string;
+  readonly stateDir: string;
+  readonly guarantee: Guarantee;
+  /** The run ends when the output count and the input count reach these. */
+  readonly expectedEvents: number;
+  readonly expectedMessages: number;
+  readonly commitIntervalMs: number;
+  /** Give up after this long without a new output record. */
+  readonly stallMs: number;
+}
+
+export interface PassthroughJob {
+  readonly kind: 'passthrough';
+  readonly brokers: string;
+  readonly inputTopic: string;
+  readonly outputTopic: string;
+  readonly groupId: string;
+  readonly expectedMessages: number;
+  readonly stallMs: number;
+}
+
+export interface RestoreJob {
+  readonly kind: 'restore';
+  readonly brokers: string;
+  readonly inputTopic: string;
+  readonly applicationId: string;
+  readonly stateDir: string;
+  readonly expectedKeys: number;
+}
+
+export type BenchJob = SaleOrdersJob | PassthroughJob | RestoreJob;
+
+export interface JobResult {
+  readonly kind: BenchJob['kind'];
+  /** The timed span: app (or client) start until the target count (or restore done). */
+  readonly ms: number;
+  /** Input records read, output records written in the timed span (restore: records restored). */
+  readonly recordsIn: number;
+  readonly recordsOut: number;
+  /** Output count after close (sale-orders: snapshot().recordsOut after `close()`). */
+  readonly recordsOutAtClose: number;
+  /** Highest `process.memoryUsage().rss` sampled every 200 ms, and the OS's lifetime max RSS. */
+  readonly peakRssMb: number;
+  readonly maxRssMb: number;
+  /** Processor metrics summed over tasks (sale-orders), e.g. duplicatesDropped. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Set when the target was not reached (stall); the figures are then partial. */
+  readonly problem?: string;
+}
+
+export const RESULT_PREFIX = 'BENCH_RESULT ';
+export const READY_PREFIX = 'BENCH_READY';

@@ -1,0 +1,242 @@
+/**
+ * The benchmark (issue #8): sale-orders end to end against a real local broker, the bare kafkajs
+ * ceiling on the same topic, latency at half the maximum rate, peak RSS, restore of a 1M-key store,
+ * and a CPU profile of one at_least_once run. Prints markdown tables; the full run also writes them
+ * into docs/benchmarks.md.
+ *
+ *     npm run bench                 # 200,000 orders, 3 repetitions, 1M-key restore, profile (~40 min on 2 cores)
+ *     npm run bench -- --quick      # 5,000 orders, 1 repetition, 100k-key restore, no profile (about a minute)
+ *
+ * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --stages e2e,latency,restore,profile,
+ * --write-docs / --no-docs (default: write for the full run only). KAFKA_BROKERS is honoured.
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { parseKafkaConnection, simulateFlashSale, splitBrokers } from '../src/index.js';
+import { ensureBroker, KAFKA_VERSION, type BrokerHandle } from '../src/runtime/kafka/local-broker/index.js';
+import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
+import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
+import { fullReport, writeDocs, type BenchRun, type TimedRun } from './bench-report.js';
+import { load1, machineInfo, summarize } from './bench-stats.js';
+import { runLatencyStage } from './latency-stage.js';
+import { fillChangelog, RESTORE_VALUE_BYTES, timeRestore } from './restore-stage.js';
+import { startStageProcess } from './stage-process.js';
+import { formatProfileSummary, summarizeProfileFile } from './summarize-profile.js';
+
+const DOCS = fileURLToPath(new URL('../docs/benchmarks.md', import.meta.url));
+const SHARDS = 4;
+const PARTITIONS = 6;
+const MAX_MESSAGE_BYTES = 16_384;
+const SEED = 42;
+const COMMIT_INTERVAL_MS = 1000;
+const STALL_MS = 120_000;
+
+interface Flags {
+  readonly quick: boolean;
+  readonly orders: number;
+  readonly reps: number;
+  readonly restoreKeys: number;
+  readonly latencyOrders: number;
+  readonly stages: ReadonlySet<string>;
+  readonly writeDocs: boolean;
+}
+
+function parseFlags(argv: readonly string[]): Flags {
+  const quick = argv.includes('--quick');
+  const value = (name: string): string | undefined => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const int = (name: string, fallback: number): number => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
+    return n;
+  };
+  const stages = new Set((value('--stages') ?? (quick ? 'e2e,latency,restore' : 'e2e,latency,restore,profile')).split(','));
+  for (const s of stages) if (!['e2e', 'latency', 'restore', 'profile'].includes(s)) throw new Error(`unknown stage '${s}'`);
+  if (stages.has('latency') && !stages.has('e2e')) throw new Error('the latency stage needs the e2e stage (its rate is half the measured maximum)');
+  return {
+    quick,
+    orders: int('--orders', quick ? 5_000 : 200_000),
+    reps: int('--reps', quick ? 1 : 3),
+    restoreKeys: int('--restore-keys', quick ? 100_000 : 1_000_000),
+    latencyOrders: int('--latency-orders', quick ? 2_000 : 20_000),
+    stages,
+    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs')),
+  };
+}
+
+const say = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} load ${load1().toFixed(1)}] ${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const broker: BrokerHandle = await ensureBroker({ log: say });
+  const workDir = await mkdtemp(join(tmpdir(), 'cdc-streams-bench-'));
+  const id = Date.now().toString(36);
+  try {
+    const run = await runBench(flags, command, broker, workDir, id);
+    const markdown = fullReport(run);
+    process.stdout.write(`\n${markdown}\n`);
+    if (flags.writeDocs) {
+      await writeDocs(DOCS, markdown);
+      say(`wrote the results into ${DOCS}`);
+    }
+  } finally {
+    if (!broker.startedHere) await deleteBenchTopics(broker.brokers, id);
+    await rm(workDir, { recursive: true, force: true });
+    if (broker.startedHere) {
+      say('stopping the broker the bench started');
+      await broker.stop();
+    }
+  }
+}
+
+async function runBench(flags: Flags, command: string, broker: BrokerHandle, workDir: string, id: string): Promise<BenchRun> {
+  const brokers = broker.brokers;
+  const connection = parseKafkaConnection({ brokers: splitBrokers(brokers), clientId: 'cdc-streams-bench' });
+  const simOptions = { seed: SEED, orders: flags.orders, shards: SHARDS, partitions: PARTITIONS, maxMessageBytes: MAX_MESSAGE_BYTES };
+  const sim = simulateFlashSale(simOptions);
+  say(`simulating ${flags.orders} orders (${SHARDS} shards, ${PARTITIONS} partitions, messages ≤ ${MAX_MESSAGE_BYTES} bytes)`);
+  let expectedEvents = 0;
+  for (const order of sim.groundTruth) expectedEvents += order.events.length;
+  const inputTopic = `bench.dts-${id}`;
+  // The simulated binlog's event times lie in the past: time-based retention would delete it at once.
+  const topicConfig = { 'retention.ms': '-1' };
+  await ensureTopics(connection, [{ topic: inputTopic, partitions: PARTITIONS, config: topicConfig }]);
+  const written = await writeMessages(connection, inputTopic, sim.messages);
+  say(`wrote ${written.messages} messages (${(written.bytes / 1048576).toFixed(1)} MiB) to ${inputTopic}; ground truth: ${expectedEvents} events`);
+
+  const saleOrdersJob = (guarantee: Guarantee, tag: string, input = inputTopic): SaleOrdersJob => ({
+    kind: 'sale-orders',
+    brokers,
+    inputTopic: input,
+    outputTopic: `bench.order-events-${id}-${tag}`,
+    applicationId: `bench-sale-orders-${id}-${tag}`,
+    stateDir: join(workDir, `state-${tag}`),
+    guarantee,
+    expectedEvents,
+    expectedMessages: written.messages,
+    commitIntervalMs: COMMIT_INTERVAL_MS,
+    stallMs: STALL_MS,
+  });
+  const timed = async (start: () => ReturnType<typeof startStageProcess>, label: string, outputTopic: string): Promise<TimedRun> => {
+    const loadBefore = load1();
+    const result = await start().result;
+    const loadAfter = load1();
+    // The sanity check: what the output topic holds for a read_committed reader (not the app's own counter).
+    let outputCount = 0;
+    for await (const _ of readTopic(connection, outputTopic, { isolation: 'read_committed', idleMs: 2000 })) outputCount++;
+    say(`${label}: ${(result.ms / 1000).toFixed(1)} s, ${result.recordsIn} in, ${outputCount} on the output topic, peak RSS ${result.peakRssMb} MB${result.problem === undefined ? '' : ` — ${result.problem}`}`);
+    return { result: { ...result, recordsOutAtClose: outputCount }, loadBefore, loadAfter };
+  };
+
+  const e2e: BenchRun['e2e'] = { at_least_once: [], exactly_once: [], passthrough: [] };
+  if (flags.stages.has('e2e')) {
+    // Repetitions interleave the three runs so a change of load on the shared machine hits all of them.
+    for (let rep = 1; rep <= flags.reps; rep++) {
+      for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+        const job = saleOrdersJob(guarantee, `${guarantee === 'at_least_once' ? 'alo' : 'eos'}-${rep}`);
+        e2e[guarantee].push(await timed(() => startStageProcess(job), `sale-orders ${guarantee} rep ${rep}`, job.outputTopic));
+        await rm(job.stateDir, { recursive: true, force: true });
+      }
+      const passJob = { kind: 'passthrough', brokers, inputTopic, outputTopic: `bench.passthrough-${id}-${rep}`, groupId: `bench-passthrough-${id}-${rep}`, expectedMessages: written.messages, stallMs: STALL_MS } as const;
+      await ensureTopics(connection, [{ topic: passJob.outputTopic, partitions: PARTITIONS, config: topicConfig }]);
+      e2e.passthrough.push(await timed(() => startStageProcess(passJob), `ceiling rep ${rep}`, passJob.outputTopic));
+    }
+  }
+
+  let profile: BenchRun['profile'];
+  if (flags.stages.has('profile')) {
+    const profDir = join(tmpdir(), `cdc-streams-bench-prof-${id}`);
+    const job = saleOrdersJob('at_least_once', 'profile');
+    const run = await timed(() => startStageProcess(job, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]), 'sale-orders at_least_once under --cpu-prof', job.outputTopic);
+    const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
+    if (file === undefined) throw new Error(`no .cpuprofile in ${profDir}`);
+    const path = join(profDir, file);
+    profile = { file: path, summary: formatProfileSummary(await summarizeProfileFile(path), 20), run };
+    say(`profile written to ${path}`);
+  }
+
+  let latency: BenchRun['latency'];
+  if (flags.stages.has('latency')) {
+    // Paced by bytes: the flash sale is front-loaded, so the first messages are packed 16 KiB data
+    // messages and the long tail is small heartbeats; half the message rate would overload the burst.
+    const maxBytesPerSecond = summarize(e2e.at_least_once.map((r) => written.bytes / (r.result.ms / 1000))).median;
+    const bytesPerSecond = Math.max(1024, Math.round(maxBytesPerSecond / 2));
+    const latencySim = simulateFlashSale({ ...simOptions, orders: flags.latencyOrders });
+    let latencyEvents = 0;
+    for (const order of latencySim.groundTruth) latencyEvents += order.events.length;
+    let latencyMessages = 0;
+    let latencyBytes = 0;
+    for (const m of latencySim.messages) {
+      latencyMessages++;
+      latencyBytes += m.value.length;
+    }
+    const latencyInput = `bench.dts-latency-${id}`;
+    const job = { ...saleOrdersJob('at_least_once', 'latency', latencyInput), expectedEvents: latencyEvents, expectedMessages: latencyMessages };
+    await ensureTopics(connection, [
+      { topic: latencyInput, partitions: PARTITIONS, config: topicConfig },
+      { topic: job.outputTopic, partitions: PARTITIONS, config: { 'message.timestamp.type': 'LogAppendTime' } },
+    ]);
+    say(`latency: feeding ${latencyMessages} messages (${flags.latencyOrders} orders) at ${(bytesPerSecond / 1048576).toFixed(2)} MiB/s (~${Math.round(latencyBytes / bytesPerSecond)} s)`);
+    const loadBefore = load1();
+    const result = await runLatencyStage({ job, messages: latencySim.messages, partitions: PARTITIONS, bytesPerSecond, orders: flags.latencyOrders });
+    latency = { result, loadBefore, loadAfter: load1() };
+    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events`);
+  }
+
+  let restore: BenchRun['restore'];
+  if (flags.stages.has('restore')) {
+    const applicationId = `bench-restore-${id}`;
+    const input = `bench.restore-input-${id}`;
+    say(`restore: writing ${flags.restoreKeys} keys into ${applicationId}-kv-changelog`);
+    const writeSeconds = await fillChangelog(brokers, applicationId, input, flags.restoreKeys);
+    const runs: TimedRun[] = [];
+    for (let rep = 1; rep <= flags.reps; rep++) {
+      const r = await timeRestore(brokers, applicationId, input, flags.restoreKeys, workDir, rep);
+      say(`restore rep ${rep}: ${(r.result.ms / 1000).toFixed(1)} s, ${r.result.recordsIn} records, peak RSS ${r.result.peakRssMb} MB`);
+      runs.push(r);
+    }
+    restore = { keys: flags.restoreKeys, valueBytes: RESTORE_VALUE_BYTES, writeSeconds, runs };
+  }
+
+  return {
+    command,
+    quick: flags.quick,
+    startedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: machineInfo(),
+    kafka: broker.how === 'env' ? 'as found at KAFKA_BROKERS (version not checked)' : `${KAFKA_VERSION} (${broker.how})`,
+    orders: flags.orders,
+    inputMessages: written.messages,
+    inputBytes: written.bytes,
+    expectedEvents,
+    e2e,
+    ...(latency === undefined ? {} : { latency }),
+    ...(restore === undefined ? {} : { restore }),
+    ...(profile === undefined ? {} : { profile }),
+  };
+}
+
+/** On somebody else's broker, remove what this run created (its own topics and its applications' internal topics). */
+async function deleteBenchTopics(brokers: string, id: string): Promise<void> {
+  const kafka = new Kafka({ clientId: 'bench-cleanup', brokers: brokers.split(','), logLevel: logLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith('bench') && t.includes(id));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    say(`deleted ${mine.length} bench topics`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+await main();
