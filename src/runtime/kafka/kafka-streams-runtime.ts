@@ -40,6 +40,8 @@ interface RunningTask {
   chain: Promise<void>;
 }
 
+const SOURCE_METADATA_REFRESH_MS = 1000;
+
 export class ApplicationFailedError extends CdcStreamsError {
   constructor(message: string, cause: unknown) {
     super(message, { code: 'APPLICATION_FAILED', cause });
@@ -165,6 +167,8 @@ export class KafkaStreamsRuntime {
       maxBytesPerPartition: this.config.fetchMaxBytesPerPartition,
       readUncommitted: false,
       allowAutoTopicCreation: false,
+      // kafkajs' default (5 minutes) would leave new input partitions unread that long.
+      metadataMaxAge: 10_000,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -308,7 +312,9 @@ export class KafkaStreamsRuntime {
 
   private async tick(): Promise<void> {
     for (const running of this.tasks.values()) await running.task.punctuateWallClock();
-    if (Date.now() - this.lastMetadataRefresh >= 10_000 && this.metadata !== undefined) {
+    // A CDC input may gain partitions: the sooner tasks see the new count, the sooner watermark progress
+    // waits for the new partitions (docs/cdc.md, "partition growth").
+    if (Date.now() - this.lastMetadataRefresh >= SOURCE_METADATA_REFRESH_MS && this.metadata !== undefined) {
       this.lastMetadataRefresh = Date.now();
       await this.metadata.refresh(this.sourceTopics());
     }
