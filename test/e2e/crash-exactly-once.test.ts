@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaJSProtocolError, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Prng } from '../../src/sim/prng.js';
 import { testSeed } from '../serde/seeded-random.js';
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
-import { StreamsChild, sum, waitFor } from '../support/streams-child.js';
+import { metricValue, StreamsChild, sum, waitFor } from '../support/streams-child.js';
 
 /**
  * DESIGN.md 3.5: under exactly_once, killing the process with SIGKILL at any moment and restarting it
@@ -19,6 +19,8 @@ const kit = new KafkaTestKit(brokers);
 const TOTAL = 100_000;
 const KEYS = 1_000;
 const KILLS = 3;
+/** Values of ~100 bytes: a fetch (1 MiB per partition) then holds ~9,000 records, so runs commit between batches. */
+const VALUE_BYTES = 100;
 
 let admin: Admin;
 const dirs: string[] = [];
@@ -32,21 +34,6 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-/**
- * Records written to a topic so far, committed or not (the sum of its end offsets; 0 before it
- * exists); undefined while a just-created topic has no leader yet.
- */
-async function written(topic: string): Promise<bigint | undefined> {
-  const { topics } = await admin.fetchTopicMetadata();
-  if (!topics.some((t) => t.name === topic)) return 0n;
-  try {
-    return sum((await admin.fetchTopicOffsets(topic)).map((o) => BigInt(o.high)));
-  } catch (error) {
-    if (error instanceof KafkaJSProtocolError && error.retriable) return undefined;
-    throw error;
-  }
-}
-
 async function committedInput(groupId: string, topic: string): Promise<bigint> {
   const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
   return sum((offsets?.partitions ?? []).map((p) => (BigInt(p.offset) < 0n ? 0n : BigInt(p.offset))));
@@ -59,7 +46,7 @@ describe('crash-exactly-once: a count topology killed with SIGKILL three times (
     const applicationId = `e2e-crash-${randomUUID().slice(0, 8)}`;
     const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
     await kit.createTopic(topics.input, 6);
-    await kit.produce(topics.input, countInput({ to: TOTAL }, KEYS));
+    await kit.produce(topics.input, countInput({ to: TOTAL }, KEYS, VALUE_BYTES));
     const stateDir = await mkdtemp(join(tmpdir(), 'e2e-crash-'));
     dirs.push(stateDir);
     const run = () =>
@@ -70,21 +57,23 @@ describe('crash-exactly-once: a count topology killed with SIGKILL three times (
         stateDir,
         guarantee: 'exactly_once',
         params: topics,
+        // Commits every 250 ms, so a kill finds some of the run's work committed and some in an open transaction.
+        extraArgs: ['--http-port', '0', '--commit-interval-ms', '250'],
       });
 
     // The app drains this backlog in seconds, so a fixed 0.5-4 s wait would often kill it after it
-    // finished. Each kill instead comes when this run has written a random share of what is left
-    // (plus a random 0-200 ms), which lands it in the middle of the work: mostly inside an open
-    // transaction, sometimes just after a commit.
+    // finished. Each kill instead comes when this run has processed a random share of what is left
+    // (its /metrics count of records in, plus a random 0-200 ms), which lands it in the middle of the
+    // work: mostly inside an open transaction, sometimes just after a commit.
     for (let kill = 1; kill <= KILLS; kill++) {
       const remaining = TOTAL - Number(await committedInput(applicationId, topics.input));
-      const before = await waitFor('the mapped topic to answer', () => written(topics.mapped), { timeoutMs: 30_000 });
-      const target = BigInt(random.int(1_000, Math.floor(remaining / 3)));
+      const target = random.int(Math.floor(remaining / 8), Math.floor(remaining / 2));
       const delayMs = random.int(0, 200);
       const child = run();
-      await waitFor(`run ${kill} to write ${target} records`, async () => {
-        const now = await written(topics.mapped);
-        return now !== undefined && now - before >= target ? true : undefined;
+      await waitFor(`run ${kill} to process ${target} records`, async () => {
+        const text = await child.metrics();
+        const processed = text === undefined ? 0 : (metricValue(text, 'cdc_streams_records_in_total', `topic="${topics.input}"`) ?? 0);
+        return processed >= target ? true : undefined;
       }, {
         timeoutMs: 120_000,
         intervalMs: 50,
