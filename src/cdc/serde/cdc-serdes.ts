@@ -3,9 +3,6 @@ import type { ChangeEvent } from '../change-event.js';
 import type { ResequencerEntry } from '../resequencer/resequencer-types.js';
 import { taggedJsonSerde } from './tagged-json.js';
 
-/** ChangeEvents on repartition topics: every column value type survives (bigint, Buffer, JSON). */
-export const changeEventSerde: Serde<ChangeEvent> = taggedJsonSerde<ChangeEvent>('cdc-change-event');
-
 /**
  * Values of the resequencer's held store: held records (their key, ChangeEvent value, timestamp and
  * headers) and per-shard state rows. Keys of that store are raw bytes (resequencer-keys.ts).

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../../src/cdc/change-event.js';
-import { changeEventSerde, resequencerEntrySerde } from '../../../src/cdc/serde/cdc-serdes.js';
+import { changeEventSerde } from '../../../src/cdc/change-event-serde.js';
+import { resequencerEntrySerde } from '../../../src/cdc/serde/cdc-serdes.js';
 import { fromTaggedJson, toTaggedJson } from '../../../src/cdc/serde/tagged-json.js';
 import { InvalidJsonError } from '../../../src/serde/serde-errors.js';
 
@@ -55,7 +56,7 @@ describe('tagged JSON', () => {
   });
 
   it('rejects bytes that are not its JSON with an error naming the topic', () => {
-    expect(() => changeEventSerde.deserialize(Buffer.from('{"$cdc":"nonsense"}'), context)).toThrow(InvalidJsonError);
+    expect(() => resequencerEntrySerde().deserialize(Buffer.from('{"$cdc":"nonsense"}'), context)).toThrow(InvalidJsonError);
     expect(() => changeEventSerde.deserialize(Buffer.from('{"$cdc":"nonsense"}'), context)).toThrow('app-resequence-repartition');
   });
 });
