@@ -19,8 +19,8 @@ const kit = new KafkaTestKit(brokers);
 const TOTAL = 100_000;
 const KEYS = 1_000;
 const KILLS = 3;
-/** Values of ~100 bytes: a fetch (1 MiB per partition) then holds ~9,000 records, so runs commit between batches. */
-const VALUE_BYTES = 100;
+/** Values of ~300 bytes: a fetch (1 MiB per partition) then holds ~3,000 records, so a run commits several times. */
+const VALUE_BYTES = 300;
 
 let admin: Admin;
 const dirs: string[] = [];
@@ -62,28 +62,29 @@ describe('crash-exactly-once: a count topology killed with SIGKILL three times (
       });
 
     // The app drains this backlog in seconds, so a fixed 0.5-4 s wait would often kill it after it
-    // finished. Each kill instead comes when this run has processed a random share of what is left
-    // (its /metrics count of records in, plus a random 0-200 ms), which lands it in the middle of the
-    // work: mostly inside an open transaction, sometimes just after a commit.
+    // finished, or before its first commit. Each run is instead killed once it has committed some of
+    // its work and processed more past that commit, plus a random 0-150 ms: in an open transaction,
+    // with a committed checkpoint behind it and input left for the next run.
     for (let kill = 1; kill <= KILLS; kill++) {
-      const remaining = TOTAL - Number(await committedInput(applicationId, topics.input));
-      const target = random.int(Math.floor(remaining / 8), Math.floor(remaining / 2));
-      const delayMs = random.int(0, 200);
+      const committedBefore = await committedInput(applicationId, topics.input);
+      const delayMs = random.int(0, 150);
       const child = run();
-      await waitFor(`run ${kill} to process ${target} records`, async () => {
+      await waitFor(`run ${kill} to commit some input and process past that commit`, async () => {
         const text = await child.metrics();
-        const processed = text === undefined ? 0 : (metricValue(text, 'cdc_streams_records_in_total', `topic="${topics.input}"`) ?? 0);
-        return processed >= target ? true : undefined;
+        if (text === undefined) return undefined;
+        const committedHere = (await committedInput(applicationId, topics.input)) - committedBefore;
+        const processedHere = BigInt(metricValue(text, 'cdc_streams_records_in_total', `topic="${topics.input}"`) ?? 0);
+        return committedHere > 0n && processedHere > committedHere ? true : undefined;
       }, {
         timeoutMs: 120_000,
-        intervalMs: 50,
+        intervalMs: 20,
         child,
       });
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       child.kill('SIGKILL');
       expect((await child.waitForExit(10_000)).signal).toBe('SIGKILL');
       const committed = await committedInput(applicationId, topics.input);
-      console.log(`crash-exactly-once: kill ${kill} after ${target} records + ${delayMs} ms; input committed ${committed}/${TOTAL}`);
+      console.log(`crash-exactly-once: kill ${kill} ${delayMs} ms after processing past a commit; input committed ${committedBefore} -> ${committed} of ${TOTAL}`);
       expect(committed, 'the kill must land while input is left, or it tests nothing').toBeLessThan(BigInt(TOTAL));
     }
 
