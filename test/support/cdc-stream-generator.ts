@@ -1,26 +1,9 @@
 import { chunkEntries, encodeEntries, encodeEnvelope, type DtsEntry, type DtsHeader } from '../../src/cdc/dts/index.js';
 import { DtsDataType, DtsDmlType, DtsMessageType, type DtsEvent } from '../../src/cdc/dts/dts-model.js';
+import { Prng as Random } from '../../src/sim/prng.js';
 
-/** mulberry32: the scenario is a pure function of its seed. */
-export class Random {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
+/** The simulator's seeded PRNG (mulberry32): a scenario is a pure function of its seed. */
+export { Prng as Random } from '../../src/sim/prng.js';
 
 /** One committed row in source order: the identity the pipeline must emit exactly once, in order per key. */
 export interface ExpectedRow {

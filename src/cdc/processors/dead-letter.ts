@@ -1,10 +1,4 @@
-import {
-  DLQ_HEADER_ERROR_CLASS,
-  DLQ_HEADER_ERROR_MESSAGE,
-  DLQ_HEADER_OFFSET,
-  DLQ_HEADER_PARTITION,
-  DLQ_HEADER_TOPIC,
-} from '../../common/constants.js';
+import { deadLetterHeaders } from '../../common/dead-letter-headers.js';
 import type { Headers } from '../../common/headers.js';
 import type { StreamRecord } from '../../processor/stream-record.js';
 
@@ -29,13 +23,6 @@ export function deadLetterRecord(
     key: message.key,
     value: message.value,
     timestamp: message.timestamp,
-    headers: {
-      ...message.headers,
-      [DLQ_HEADER_TOPIC]: at.topic,
-      [DLQ_HEADER_PARTITION]: String(at.partition),
-      [DLQ_HEADER_OFFSET]: at.offset,
-      [DLQ_HEADER_ERROR_CLASS]: error.constructor.name,
-      [DLQ_HEADER_ERROR_MESSAGE]: error.message,
-    },
+    headers: deadLetterHeaders(message.headers, at, error.constructor.name, error.message),
   };
 }

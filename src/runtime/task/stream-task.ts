@@ -1,11 +1,5 @@
-import {
-  CONTROL_HEADER,
-  DLQ_HEADER_ERROR_CLASS,
-  DLQ_HEADER_ERROR_MESSAGE,
-  DLQ_HEADER_OFFSET,
-  DLQ_HEADER_PARTITION,
-  DLQ_HEADER_TOPIC,
-} from '../../common/constants.js';
+import { CONTROL_HEADER } from '../../common/constants.js';
+import { deadLetterHeaders } from '../../common/dead-letter-headers.js';
 import type { Cancellable, PunctuationType, Punctuator } from '../../processor/punctuation.js';
 import type { Processor } from '../../processor/processor.js';
 import type { RecordMetadata, StreamRecord } from '../../processor/stream-record.js';
@@ -371,14 +365,12 @@ export class StreamTask implements TaskServices {
       key: input.key,
       value: input.value,
       timestamp: input.timestamp,
-      headers: {
-        ...input.headers,
-        [DLQ_HEADER_TOPIC]: input.topic,
-        [DLQ_HEADER_PARTITION]: String(input.partition),
-        [DLQ_HEADER_OFFSET]: input.offset,
-        [DLQ_HEADER_ERROR_CLASS]: classOf(error instanceof Error && error.cause !== undefined ? error.cause : error),
-        [DLQ_HEADER_ERROR_MESSAGE]: messageOf(error),
-      },
+      headers: deadLetterHeaders(
+        input.headers,
+        input,
+        classOf(error instanceof Error && error.cause !== undefined ? error.cause : error),
+        messageOf(error),
+      ),
     });
   }
 
