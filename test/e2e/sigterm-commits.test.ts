@@ -49,8 +49,10 @@ describe('sigterm-commits: a CLI child stopped with SIGTERM (at_least_once, 6 pa
       return text === undefined ? undefined : (metricValue(text, 'cdc_streams_records_in_total', `topic="${topics.input}"`) ?? 0);
     };
     const stopWithSigterm = async (child: StreamsChild) => {
+      const signalledAt = Date.now();
       child.kill('SIGTERM');
       const exit = await child.waitForExit(SIGTERM_EXIT_DEADLINE_MS);
+      console.log(`sigterm-commits: exited ${Date.now() - signalledAt} ms after SIGTERM (deadline ${SIGTERM_EXIT_DEADLINE_MS} ms)`);
       expect(exit, child.recentLog()).toEqual({ code: 0, signal: null });
     };
     const expectCommittedToEnd = async () => {
