@@ -169,6 +169,8 @@ export class KafkaStreamsRuntime {
       allowAutoTopicCreation: false,
       // kafkajs' default (5 minutes) would leave new input partitions unread that long.
       metadataMaxAge: 10_000,
+      // A fetch long-polls this long when there is no data; shutdown waits for it (default 5 s).
+      maxWaitTimeInMs: 1000,
     });
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
