@@ -10,7 +10,7 @@
  * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --stages e2e,latency,restore,profile,
  * --write-docs / --no-docs (default: write for the full run only). KAFKA_BROKERS is honoured.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,9 +158,11 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     const profDir = join(tmpdir(), `cdc-streams-bench-prof-${id}`);
     const job = saleOrdersJob('at_least_once', 'profile');
     const run = await timed(() => startStageProcess(job, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]), 'sale-orders at_least_once under --cpu-prof', job.outputTopic);
-    const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
-    if (file === undefined) throw new Error(`no .cpuprofile in ${profDir}`);
-    const path = join(profDir, file);
+    // Node writes one profile per thread; tsx's module-hooks thread has its own. The main thread's is the largest.
+    const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profDir, f));
+    if (files.length === 0) throw new Error(`no .cpuprofile in ${profDir}`);
+    const sizes = await Promise.all(files.map(async (f) => ({ f, size: (await stat(f)).size })));
+    const path = sizes.sort((a, b) => b.size - a.size)[0]?.f ?? (files[0] as string);
     profile = { file: path, summary: formatProfileSummary(await summarizeProfileFile(path), 20), run };
     say(`profile written to ${path}`);
   }

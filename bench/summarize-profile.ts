@@ -57,10 +57,11 @@ const AREAS: ReadonlyArray<readonly [string, RegExp]> = [
 ];
 
 /**
- * sale-orders stages, tested from the sampled frame up its stack: the innermost frame that belongs to a
- * stage gets the sample, so a RocksDB call or a serde under the resequencer counts for the resequencer.
+ * sale-orders stages. A sample goes to the innermost processing stage on its stack (so a RocksDB get or a
+ * serde called by the resequencer counts for the resequencer); only a sample with none of those on its
+ * stack goes to the innermost infrastructure stage (commit, store flush, task engine, Kafka I/O).
  */
-const STAGES: ReadonlyArray<readonly [string, RegExp]> = [
+const PROCESSING_STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['reassembly (chunk pieces)', /\/src\/cdc\/reassembly\//],
   ['DTS decode + normalize', /\/src\/cdc\/dts\/|node_modules\/(protobufjs|@protobufjs)\//],
   ['transactions (committed rows)', /\/src\/cdc\/transactions\//],
@@ -68,10 +69,12 @@ const STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['resequencer (hold, release, dedupe)', /\/src\/cdc\/resequencer\//],
   ['order-lifecycle processor', /\/topologies\/sale-orders/],
   ['Avro output serde', /\/src\/serde\/avro\/|node_modules\/avsc\//],
-  ['change-event serde (repartition)', /\/src\/cdc\/change-event-serde|\/src\/cdc\/serde\//],
+  ['change-event serde (repartition topic, tagged JSON)', /\/src\/cdc\/change-event-serde|\/src\/cdc\/serde\//],
   ['other cdc processors', /\/src\/cdc\//],
+];
+const INFRA_STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['commit protocol', /\/src\/runtime\/task\/commit-protocol/],
-  ['store flush / restore (src/state)', /\/src\/state\//],
+  ['store flush / restore (src/state, rocksdb)', /\/src\/state\/|node_modules\/(rocksdb|abstract-leveldown)\//],
   ['task engine (src/runtime/task)', /\/src\/runtime\/task\//],
   ['Kafka I/O (kafkajs, src/runtime/kafka)', /node_modules\/kafkajs\/|\/src\/runtime\/kafka\//],
 ];
@@ -111,14 +114,17 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
   let totalUs = 0;
   let busyUs = 0;
   const stageCache = new Map<number, string>();
+  const innermost = (id: number, stages: ReadonlyArray<readonly [string, RegExp]>): string | undefined => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)?.callFrame.url ?? '';
+      for (const [name, pattern] of stages) if (pattern.test(url)) return name;
+    }
+    return undefined;
+  };
   const stageOf = (id: number): string => {
     const cached = stageCache.get(id);
     if (cached !== undefined) return cached;
-    const node = byId.get(id);
-    let found: string | undefined;
-    if (node !== undefined) for (const [name, pattern] of STAGES) if (pattern.test(node.callFrame.url)) { found = name; break; }
-    const up = parent.get(id);
-    const result = found ?? (up === undefined ? '(no stage on the stack: runtime glue, timers, node core)' : stageOf(up));
+    const result = innermost(id, PROCESSING_STAGES) ?? innermost(id, INFRA_STAGES) ?? '(no stage on the stack: runtime glue, timers, node core)';
     stageCache.set(id, result);
     return result;
   };
@@ -129,7 +135,9 @@ export function summarizeProfile(profile: CpuProfile): ProfileSummary {
     totalUs += us;
     const a = areaOf(frame);
     area.set(a, (area.get(a) ?? 0) + us);
-    const fname = SPECIAL.has(frame.functionName) ? frame.functionName : `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+    // tsx-compiled sources report line 1 for everything: the file names the place there.
+    const line = /\/(src|bench|topologies)\//.test(frame.url) && !frame.url.includes('node_modules') ? '' : `:${frame.lineNumber + 1}`;
+    const fname = SPECIAL.has(frame.functionName) ? frame.functionName : `${frame.functionName || '(anonymous)'} ${shortUrl(frame.url)}${line}`;
     fn.set(fname, (fn.get(fname) ?? 0) + us);
     if (!SPECIAL.has(frame.functionName)) {
       busyUs += us;
