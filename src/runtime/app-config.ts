@@ -30,8 +30,8 @@ export const appConfigSchema = z.object({
   maxBufferedEntriesPerStore: z.number().int().positive().default(10_000),
   /** Batches of different tasks processed at the same time (kafkajs partitionsConsumedConcurrently). */
   taskConcurrency: z.number().int().min(1).max(64).default(6),
-  /** Records buffered before the producer is handed a batch. */
-  producerBatchRecords: z.number().int().positive().default(5_000),
+  /** Records buffered before the producer is handed a batch (kafkajs copies its message list per message, so very large batches cost quadratic time). */
+  producerBatchRecords: z.number().int().positive().default(2_000),
   /** Replication factor for topics the application creates; -1 takes the broker's default. */
   replicationFactor: z.number().int().min(-1).default(-1),
   /** Upper bound of one fetch; with one batch processed at a time this bounds input buffering. */

@@ -25,10 +25,15 @@ export function toTaggedJson(value: unknown): Json {
   if (Array.isArray(value)) return value.map((item: unknown) => toTaggedJson(item));
   if (typeof value === 'object') {
     const out: { [key: string]: Json } = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item !== undefined) out[key] = toTaggedJson(item);
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+      const item = record[key];
+      if (item === undefined) continue;
+      if (key === '__proto__') defineField(out, key, toTaggedJson(item));
+      else out[key] = toTaggedJson(item);
     }
-    return TAG in out ? { [TAG]: 'object', v: out } : out;
+    return Object.prototype.hasOwnProperty.call(out, TAG) ? { [TAG]: 'object', v: out } : out;
   }
   throw new TypeError(`a ${typeof value} has no JSON form`);
 }
@@ -57,11 +62,19 @@ export function fromTaggedJson(json: Json): unknown {
 
 function plainObject(json: { [key: string]: Json }): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(json)) {
-    // A key literally named __proto__ must become a field, not replace the prototype.
-    Object.defineProperty(out, key, { value: fromTaggedJson(item), enumerable: true, writable: true, configurable: true });
+  // JSON.parse makes own properties only; plain assignment is the fast path (this runs for every
+  // field of every held event), and only a key literally named __proto__ needs defineProperty so it
+  // becomes a field instead of replacing the prototype.
+  for (const key in json) {
+    const item = fromTaggedJson(json[key]!);
+    if (key === '__proto__') defineField(out, key, item);
+    else out[key] = item;
   }
   return out;
+}
+
+function defineField(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

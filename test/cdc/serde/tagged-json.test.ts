@@ -39,6 +39,15 @@ describe('tagged JSON', () => {
     expect(back.source.transactionId).toBeUndefined();
   });
 
+  it('reads a JSON key named __proto__ back as a field, never as the prototype', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": true}, "n": 1n}'.replace('1n', '1')) as Record<string, unknown>;
+    const back = fromTaggedJson(toTaggedJson(value) as never) as Record<string, unknown>;
+    expect(Object.keys(back)).toEqual(['__proto__', 'n']);
+    expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+    expect((back as { polluted?: unknown }).polluted).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(back, '__proto__')?.value).toEqual({ polluted: true });
+  });
+
   it('writes the tags it documents', () => {
     expect(toTaggedJson([1n, Buffer.from('hi'), undefined, { $cdc: 1 }])).toEqual([
       { $cdc: 'bigint', v: '1' },
