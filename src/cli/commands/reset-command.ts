@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { deleteConsumerGroup, deleteTopics, resetConsumerGroupOffsets } from '../../runtime/kafka/tools/index.js';
+import { topologyTopics } from '../../runtime/topology-topics.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
@@ -50,23 +51,12 @@ export function registerResetCommand(program: Command, { io, setExitCode }: Comm
       }
       const applicationId = flags.applicationId ?? loaded.definition.applicationId;
       const stateDir = flags.stateDir ?? join('.state', applicationId);
-      const topology = loaded.topology;
-      const inputs = new Set<string>();
-      const internal = new Set<string>([`${applicationId}-dlq`]);
-      for (const node of topology.nodes.values()) {
-        const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
-        for (const ref of refs) {
-          if (ref.internal) internal.add(`${applicationId}-${ref.name}`);
-          else if (node.kind === 'source') inputs.add(ref.name);
-        }
-      }
-      for (const [store, definition] of topology.stores) if (definition.changelog) internal.add(`${applicationId}-${store}-changelog`);
-
+      const { inputs, internal } = topologyTopics(loaded.topology, applicationId);
       io.out(
         [
           `reset of application '${applicationId}':`,
-          `  rewind group '${applicationId}' to the start of: ${[...inputs].join(', ')}`,
-          `  delete topics: ${[...internal].join(', ')}`,
+          `  rewind group '${applicationId}' to the start of: ${inputs.join(', ')}`,
+          `  delete topics: ${internal.join(', ')}`,
           `  delete local state: ${stateDir}`,
           '',
         ].join('\n'),
@@ -77,7 +67,7 @@ export function registerResetCommand(program: Command, { io, setExitCode }: Comm
         return;
       }
       for (const topic of inputs) await resetConsumerGroupOffsets(connection, applicationId, topic, 'earliest');
-      const deleted = await deleteTopics(connection, [...internal]);
+      const deleted = await deleteTopics(connection, internal);
       await deleteConsumerGroup(connection, `${applicationId}`).catch((error: unknown) => {
         // The group keeps the rewound offsets if it cannot be deleted; that is what a reset wants anyway.
         io.err(`note: group '${applicationId}' kept: ${error instanceof Error ? error.message : String(error)}\n`);

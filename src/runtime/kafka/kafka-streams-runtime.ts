@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import type { Admin, Batch, Consumer, IHeaders, Kafka, Producer } from 'kafkajs';
-import { DEAD_LETTER_TOPIC_SUFFIX, HEADER_PREFIX } from '../../common/constants.js';
+import type { Admin, Batch, Consumer, Kafka, Producer } from 'kafkajs';
+import { DEAD_LETTER_TOPIC_SUFFIX } from '../../common/constants.js';
 import { CdcStreamsError } from '../../common/errors.js';
-import type { Headers } from '../../common/headers.js';
 import type { Logger } from '../../common/logger.js';
 import type { SubTopology } from '../../topology/sub-topology.js';
 import { physicalTopicName } from '../../topology/topic-ref.js';
@@ -15,14 +14,15 @@ import { RuntimeStats } from '../runtime-stats.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
 import { CommitProtocol } from '../task/commit-protocol.js';
-import type { InputRecord } from '../task/input-record.js';
 import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { changelogTopicName, type StreamTask } from '../task/stream-task.js';
 import { createTask, type TaskFactoryOptions } from '../task/task-factory.js';
 import { planTopics } from '../topic-plan.js';
+import { topologyTopics } from '../topology-topics.js';
 import { restoreFromChangelogs, type RestoreRequest } from './changelog-restorer.js';
 import { applyTopicPlan } from './ensure-topics.js';
 import { createKafkaClient } from './kafka-client.js';
+import { isFencing, toInputRecords } from './kafka-records.js';
 import { ProducerCollector } from './producer-collector.js';
 import { taskAssignor } from './task-assignor.js';
 import { TaskTransactionalProducer } from './task-producers.js';
@@ -46,24 +46,6 @@ export class ApplicationFailedError extends CdcStreamsError {
   constructor(message: string, cause: unknown) {
     super(message, { code: 'APPLICATION_FAILED', cause });
   }
-}
-
-function isFencing(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { type?: unknown }).type ?? '')}` : String(error);
-  return /fenced|PRODUCER_FENCED|INVALID_PRODUCER_EPOCH|INVALID_PRODUCER_ID_MAPPING/i.test(text);
-}
-
-/** Our own headers (control records, dead letters, late flags) come back from Kafka as bytes; they are text. */
-function toHeaders(headers: IHeaders | undefined): Headers {
-  const result: Headers = {};
-  if (headers === undefined) return result;
-  for (const key in headers) {
-    const raw = headers[key];
-    const value = Array.isArray(raw) ? raw[0] : raw;
-    if (value === undefined) continue;
-    result[key] = key.startsWith(HEADER_PREFIX) && Buffer.isBuffer(value) ? value.toString('utf8') : value;
-  }
-  return result;
 }
 
 /**
@@ -284,20 +266,7 @@ export class KafkaStreamsRuntime {
   }
 
   private async processTaskBatch(running: RunningTask, batch: Batch): Promise<void> {
-    const expected = running.expected.get(batch.topic) ?? 0n;
-    const records: InputRecord[] = [];
-    for (const m of batch.messages) {
-      if (BigInt(m.offset) < expected) continue;
-      records.push({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: m.offset,
-        key: m.key ?? null,
-        value: m.value ?? null,
-        timestamp: Number(m.timestamp),
-        headers: toHeaders(m.headers),
-      });
-    }
+    const records = toInputRecords(batch, running.expected.get(batch.topic) ?? 0n);
     if (records.length === 0) return;
     await running.task.process(records);
     (running.producer?.collector ?? this.sharedCollector!).sendBuffered();
@@ -549,13 +518,6 @@ export class KafkaStreamsRuntime {
   }
 
   private allTopics(): string[] {
-    const topics = new Set<string>();
-    for (const node of this.topology.nodes.values()) {
-      const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
-      for (const ref of refs) topics.add(physicalTopicName(ref, this.config.applicationId));
-    }
-    for (const sub of this.topology.subTopologies) for (const s of sub.stores) topics.add(changelogTopicName(this.config.applicationId, s));
-    topics.add(`${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`);
-    return [...topics];
+    return [...topologyTopics(this.topology, this.config.applicationId).all];
   }
 }

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { stringSerde } from '../../src/serde/string-serde.js';
+import { topologyTopics } from '../../src/runtime/topology-topics.js';
+
+describe('topologyTopics', () => {
+  it('names the inputs, the internal topics (repartition, changelog, dead letters) and all of them', () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('orders', { keySerde: stringSerde, valueSerde: stringSerde })
+      .selectKey((v) => v)
+      .groupByKey({ keySerde: stringSerde, valueSerde: stringSerde })
+      .count({ storeName: 'counts' })
+      .toStream()
+      .to('out', { valueSerde: stringSerde });
+    const topics = topologyTopics(b.build(), 'app');
+    expect(topics.inputs).toEqual(['orders']);
+    expect([...topics.internal].sort()).toEqual(['app-KSTREAM-REPARTITION-0000000002-repartition', 'app-counts-changelog', 'app-dlq'].sort());
+    expect([...topics.all].sort()).toEqual([...topics.internal, 'orders', 'out'].sort());
+  });
+});
