@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { jsonSerde } from '../../src/serde/json-serde.js';
 import { stringSerde } from '../../src/serde/string-serde.js';
 import { topologyTopics } from '../../src/runtime/topology-topics.js';
 
@@ -11,7 +12,7 @@ describe('topologyTopics', () => {
       .groupByKey({ keySerde: stringSerde, valueSerde: stringSerde })
       .count({ storeName: 'counts' })
       .toStream()
-      .to('out', { valueSerde: stringSerde });
+      .to('out', { valueSerde: jsonSerde<number>() });
     const topics = topologyTopics(b.build(), 'app');
     expect(topics.inputs).toEqual(['orders']);
     expect([...topics.internal].sort()).toEqual(['app-KSTREAM-REPARTITION-0000000002-repartition', 'app-counts-changelog', 'app-dlq'].sort());

@@ -7,7 +7,9 @@ import { ConfigError } from '../../common/errors.js';
 import { internalTopic } from '../../topology/topic-ref.js';
 import type { ChangeEvent } from '../change-event.js';
 import { changeEventSerde } from '../change-event-serde.js';
-import { DtsSourceProcessor, type DtsSourceOptions } from '../processors/dts-source-processor.js';
+import { DtsSourceProcessor, type DtsSourceOptions, type StoredProgress } from '../processors/dts-source-processor.js';
+import { jsonSerde } from '../../serde/json-serde.js';
+import { stringSerde } from '../../serde/string-serde.js';
 
 export interface CdcStreamOptions extends Omit<DtsSourceOptions, 'deadLetters'> {
   readonly format: 'dts';
@@ -28,12 +30,16 @@ export function cdcStream(builder: StreamsBuilder, topic: string, options: CdcSt
   const decode = `${base}-decode`;
   const events = `${base}-events`;
   const deadLetters = `${base}-dead-letters`;
-  const { format: _format, name: _name, ...sourceOptions } = options;
+  const progressStore = `${base}-progress`;
+  const { format: _format, name: _name, ...rest } = options;
+  const sourceOptions = { ...rest, progressStoreName: progressStore, inputTopic: topic };
   ctx.builder.addProcessor({
     name: decode,
     parents: [source.nodeName],
+    stores: [progressStore],
     supplier: () => routedDtsSource(sourceOptions, events, deadLetters),
   });
+  ctx.builder.addStore({ name: progressStore, keySerde: stringSerde, valueSerde: jsonSerde<StoredProgress>() });
   ctx.builder.addProcessor({
     name: events,
     parents: [decode],

@@ -1,5 +1,6 @@
 import { CdcStreamsError, type RecordCoordinates } from '../../common/errors.js';
 import type { Processor, ProcessorSupplier } from '../../processor/processor.js';
+import type { KeyValueStore } from '../../state/key-value-store.js';
 import type { ProcessorContext } from '../../processor/processor-context.js';
 import type { Cancellable } from '../../processor/punctuation.js';
 import { streamRecord, type StreamRecord } from '../../processor/stream-record.js';
@@ -20,6 +21,12 @@ import { PartitionProgress } from '../watermarks/partition-progress.js';
 import { watermarkControlRecord } from '../watermarks/watermark-control.js';
 import { deadLetterRecord, type DeadLetterSink, type RawMessage } from './dead-letter.js';
 
+/** One shard's progress as the progress store keeps it (GTID sequence as a decimal string). */
+export interface StoredProgress {
+  readonly gtidSequence: string;
+  readonly timestamp: number;
+}
+
 export interface DtsSourceOptions {
   /** Receives raw messages that cannot be used, with dead-letter headers (DESIGN.md 6). */
   readonly deadLetters: DeadLetterSink;
@@ -32,6 +39,14 @@ export interface DtsSourceOptions {
    * restarted downstream resequencer catches up without waiting for a heartbeat. Default 5000; 0: never.
    */
   readonly watermarkResendIntervalMs?: number;
+  /**
+   * A store where this partition's progress is kept, so a restarted task can announce it at once. Without
+   * it, a partition whose input was fully committed before a crash has nothing to re-read and nothing to
+   * report, and holds its shards' watermarks until the next heartbeat arrives.
+   */
+  readonly progressStoreName?: string;
+  /** The input topic's name, for progress re-sent before the first record of a restarted task. */
+  readonly inputTopic?: string;
 }
 
 /** Counters of the source step beyond those of its state machines. */
@@ -63,6 +78,7 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
   private topic: string | undefined;
   private held: string | undefined;
   private coordinates: RecordCoordinates | undefined;
+  private progressStore: KeyValueStore<string, StoredProgress> | undefined;
   /** Set when this partition's progress moved since it was last sent: the timestamp to send it with. */
   private progressTimestamp: number | undefined;
 
@@ -73,10 +89,20 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
     });
   }
 
-  init(context: ProcessorContext<null, ChangeEvent>): void {
+  init(context: ProcessorContext<null, ChangeEvent>): void | Promise<void> {
     this.context = context;
+    this.topic ??= this.options.inputTopic;
     const interval = this.options.watermarkResendIntervalMs ?? 5000;
     if (interval > 0) this.resend = context.schedule(interval, 'wall-clock', (now) => this.sendWatermark(now));
+    if (this.options.progressStoreName === undefined) return undefined;
+    this.progressStore = context.getStateStore<string, StoredProgress>(this.options.progressStoreName);
+    return this.restoreProgress(this.progressStore);
+  }
+
+  private async restoreProgress(store: KeyValueStore<string, StoredProgress>): Promise<void> {
+    for await (const { key, value } of store.all()) {
+      this.progress.advance({ serverId: key, gtidSequence: BigInt(value.gtidSequence), timestamp: value.timestamp });
+    }
   }
 
   process(record: StreamRecord<Buffer | null, Buffer>): void {
@@ -113,6 +139,11 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
     if (this.progressTimestamp === undefined) return;
     const timestamp = this.progressTimestamp;
     this.progressTimestamp = undefined;
+    if (this.progressStore !== undefined) {
+      for (const shard of this.progress.snapshot()) {
+        this.progressStore.put(shard.serverId, { gtidSequence: shard.gtidSequence.toString(), timestamp: shard.timestamp });
+      }
+    }
     this.sendWatermark(timestamp);
   }
 

@@ -13,7 +13,9 @@ import {
   DLQ_HEADER_TOPIC,
 } from '../../../src/common/constants.js';
 import type { StreamRecord } from '../../../src/processor/stream-record.js';
+import { FakeKeyValueStore } from '../../support/fake-key-value-store.js';
 import { FakeProcessorContext } from '../../support/fake-processor-context.js';
+import type { StoredProgress } from '../../../src/cdc/processors/dts-source-processor.js';
 
 const NONE: readonly never[] = [];
 
@@ -177,5 +179,25 @@ describe('DtsSourceProcessor', () => {
     await context.punctuate('wall-clock');
     expect(context.controls).toHaveLength(2);
     expect(readWatermarkControl(context.controls[1] as StreamRecord<unknown, unknown>)?.shards).toEqual([{ serverId: '7', gtidSequence: 9n, timestamp: 1_700_000_050_000 }]);
+  });
+
+  it('keeps its progress in a store, so after a restart it announces it with no new input', async () => {
+    const store = new FakeKeyValueStore<string, StoredProgress>('progress', (k) => Buffer.from(k));
+    const options = { deadLetters: () => undefined, progressStoreName: 'progress', inputTopic: 'dts.sale' };
+    const before = new FakeProcessorContext<null, ChangeEvent>(2, 'dts-source').addStore(store);
+    const first = new DtsSourceProcessor(options);
+    await first.init(before);
+    before.metadata = { topic: 'dts.sale', partition: 2, offset: '7' };
+    first.process({ key: null, value: message(entry('begin', 12), entry('dml', 12, 1_700_000_000, ['o-1']), entry('commit', 12, 1_700_000_002)), timestamp: 5, headers: {} });
+    first.onBatchEnd();
+
+    const after = new FakeProcessorContext<null, ChangeEvent>(2, 'dts-source').addStore(store);
+    after.partitionCount = 4;
+    const restarted = new DtsSourceProcessor(options);
+    await restarted.init(after);
+    await after.punctuate('wall-clock');
+    expect(after.controls.map((c) => readWatermarkControl(c as StreamRecord<unknown, unknown>))).toEqual([
+      { type: 'watermark', inputTopic: 'dts.sale', inputPartition: 2, partitionCount: 4, shards: [{ serverId: '7', gtidSequence: 12n, timestamp: 1_700_000_002_000 }] },
+    ]);
   });
 });
