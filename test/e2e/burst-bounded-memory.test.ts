@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
+import { prepareCountScenario, removeScenarioDirs } from '../support/e2e-count-scenario.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js';
 
@@ -30,20 +27,14 @@ const RSS_BOUND_BYTES = 350 * 1024 * 1024;
  */
 const CHILD_HEAP_LIMIT = '--max-old-space-size=160';
 
-const dirs: string[] = [];
 afterEach(() => StreamsChild.killAll());
 afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  await removeScenarioDirs();
 });
 
 describe('burst-bounded-memory: a 300,000-record backlog drained by a CLI child (at_least_once, 6 partitions)', () => {
   it('keeps its resident memory under 350 MB while draining, and the results are exact', { timeout: 300_000 }, async () => {
-    const applicationId = `e2e-burst-${randomUUID().slice(0, 8)}`;
-    const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
-    await kit.createTopic(topics.input, 6);
-    await kit.produce(topics.input, countInput({ to: BACKLOG }, KEYS, VALUE_BYTES));
-    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-burst-'));
-    dirs.push(stateDir);
+    const { applicationId, topics, stateDir } = await prepareCountScenario(kit, 'burst', countInput({ to: BACKLOG }, KEYS, VALUE_BYTES));
 
     const child = StreamsChild.run({
       topology: 'test/fixtures/topologies/e2e-count.ts',

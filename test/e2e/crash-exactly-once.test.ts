@@ -1,12 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Prng } from '../../src/sim/prng.js';
 import { testSeed } from '../serde/seeded-random.js';
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
+import { prepareCountScenario, removeScenarioDirs } from '../support/e2e-count-scenario.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { metricValue, StreamsChild, sum, waitFor } from '../support/streams-child.js';
 
@@ -23,7 +20,6 @@ const KILLS = 3;
 const VALUE_BYTES = 300;
 
 let admin: Admin;
-const dirs: string[] = [];
 beforeAll(async () => {
   admin = kit.kafka.admin();
   await admin.connect();
@@ -31,11 +27,21 @@ beforeAll(async () => {
 afterEach(() => StreamsChild.killAll());
 afterAll(async () => {
   await admin.disconnect();
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  await removeScenarioDirs();
 });
 
 async function committedInput(groupId: string, topic: string): Promise<bigint> {
-  const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  // Right after the broker starts, the group's coordinator may still be loading: a retriable error.
+  let offsets: Awaited<ReturnType<Admin['fetchOffsets']>>[number] | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      break;
+    } catch (error) {
+      if (attempt >= 20 || !(error instanceof Error && (error as { retriable?: boolean }).retriable === true)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   return sum((offsets?.partitions ?? []).map((p) => (BigInt(p.offset) < 0n ? 0n : BigInt(p.offset))));
 }
 
@@ -43,12 +49,7 @@ describe('crash-exactly-once: a count topology killed with SIGKILL three times (
   it('writes every input record once to the mapped output and ends with the exact count per key', { timeout: 400_000 }, async () => {
     const seed = testSeed('crash-exactly-once');
     const random = new Prng(seed);
-    const applicationId = `e2e-crash-${randomUUID().slice(0, 8)}`;
-    const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
-    await kit.createTopic(topics.input, 6);
-    await kit.produce(topics.input, countInput({ to: TOTAL }, KEYS, VALUE_BYTES));
-    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-crash-'));
-    dirs.push(stateDir);
+    const { applicationId, topics, stateDir } = await prepareCountScenario(kit, 'crash', countInput({ to: TOTAL }, KEYS, VALUE_BYTES));
     const run = () =>
       StreamsChild.run({
         topology: 'test/fixtures/topologies/e2e-count.ts',

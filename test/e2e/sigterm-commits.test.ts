@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { randomUUID } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
+import { prepareCountScenario, removeScenarioDirs } from '../support/e2e-count-scenario.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js';
 
@@ -19,20 +16,14 @@ const KEYS = 200;
 /** The issue's bound for a clean stop; waiting longer for the exit fails the test. */
 const SIGTERM_EXIT_DEADLINE_MS = 10_000;
 
-const dirs: string[] = [];
 afterEach(() => StreamsChild.killAll());
 afterAll(async () => {
-  for (const d of dirs) await rm(d, { recursive: true, force: true });
+  await removeScenarioDirs();
 });
 
 describe('sigterm-commits: a CLI child stopped with SIGTERM (at_least_once, 6 partitions)', () => {
   it('exits 0 within 10 s with its offsets committed, and after a restart processes only new input, once', { timeout: 240_000 }, async () => {
-    const applicationId = `e2e-sigterm-${randomUUID().slice(0, 8)}`;
-    const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
-    await kit.createTopic(topics.input, 6);
-    await kit.produce(topics.input, countInput({ to: FIRST }, KEYS));
-    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-sigterm-'));
-    dirs.push(stateDir);
+    const { applicationId, topics, stateDir } = await prepareCountScenario(kit, 'sigterm', countInput({ to: FIRST }, KEYS));
     // A commit interval longer than the test: the only commit is the one SIGTERM makes.
     const run = () =>
       StreamsChild.run({
