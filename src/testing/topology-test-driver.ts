@@ -240,6 +240,7 @@ export class TopologyTestDriver {
       const task = await createTask(factory, sub, partition, () => this.partitionsOf(sub));
       task.transitionTo('RESTORING');
       await this.restore(task, sub);
+      await task.initializeProcessors();
       task.transitionTo('RUNNING');
       tasks.set(partition, task);
     }

@@ -361,6 +361,8 @@ export class KafkaStreamsRuntime {
       created.push(await this.openTask(key, sub, partition));
     }
     await this.restore(created);
+    // Processors may read their stores in init: only after the stores caught up with their changelogs.
+    for (const running of created) await running.task.initializeProcessors();
     await this.loadCommittedOffsets(created);
     for (const running of created) {
       running.task.transitionTo('RUNNING');

@@ -77,7 +77,7 @@ export class StreamTask implements TaskServices {
     this.lifecycle = new TaskStateMachine(this.taskId);
   }
 
-  /** Builds the nodes of the sub-topology and initializes their processors. */
+  /** Builds the nodes of the sub-topology; `initializeProcessors()` follows once the stores are restored. */
   static async create(options: StreamTaskOptions): Promise<StreamTask> {
     const task = new StreamTask(options);
     await task.initialize();
@@ -311,6 +311,14 @@ export class StreamTask implements TaskServices {
         await d.valueSerde?.init?.(name);
       }
     }
+  }
+
+  /**
+   * Initializes the processors. The host calls it after the stores were restored from their changelogs
+   * (processors may read their stores in `init`, e.g. the resequencer's per-shard state), before the
+   * first record.
+   */
+  async initializeProcessors(): Promise<void> {
     for (const node of this.nodes.values()) {
       const stores = node.definition.kind === 'processor' ? node.definition.stores : [];
       const pending = node.processor.init?.(new NodeContext(node, this, stores));
