@@ -11,6 +11,14 @@ export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
   init?(context: ProcessorContext<KOut, VOut>): void | Promise<void>;
   process(record: StreamRecord<KIn, VIn>): void | Promise<void>;
   /**
+   * Called with the records about to reach this processor when a parent forwarded more than one at
+   * once (e.g. the resequencer releasing what a watermark covers), before the first is processed: the
+   * place to read what they need from a store in one round trip (`store.prefetch(keys)`) instead of
+   * one per record. Records still arrive one by one through `process`, in order. Control records are
+   * not included.
+   */
+  prefetch?(records: ReadonlyArray<StreamRecord<KIn, VIn>>): void | Promise<void>;
+  /**
    * Receives control records (e.g. per-shard watermark progress) that reached this node. A processor
    * without this method lets control records pass through to its children unchanged.
    */

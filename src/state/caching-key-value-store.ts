@@ -46,6 +46,8 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   private readonly buffer = new WriteBuffer();
   private readonly cache: ReadCache;
   private flushing: Promise<void> | undefined;
+  /** Counts finished flushes: a read that overlapped one may return what the flush replaced. */
+  private flushes = 0;
   private closed = false;
 
   constructor(
@@ -72,10 +74,31 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     const cacheKey = keyBytes.toString('latin1');
     const cached = this.cache.get(cacheKey);
     if (cached !== undefined) return cached === null ? undefined : this.deserializeValue(keyBytes, cached);
+    const flushes = this.flushes;
     const stored = await this.inner.get(keyBytes);
-    // A write buffered while the read was in flight is newer than what the read returned.
-    if (this.buffer.get(keyBytes) === undefined) this.cache.set(cacheKey, stored ?? null);
+    this.cacheRead(keyBytes, cacheKey, stored, flushes);
     return stored === undefined ? undefined : this.deserializeValue(keyBytes, stored);
+  }
+
+  async prefetch(keys: readonly K[]): Promise<void> {
+    this.assertOpen('prefetch');
+    if (!this.cache.enabled) return;
+    const missing: Buffer[] = [];
+    const cacheKeys: string[] = [];
+    const wanted = new Set<string>();
+    for (const key of keys) {
+      const keyBytes = this.serializeKey(key);
+      if (this.buffer.get(keyBytes) !== undefined) continue;
+      const cacheKey = keyBytes.toString('latin1');
+      if (wanted.has(cacheKey) || this.cache.has(cacheKey)) continue;
+      wanted.add(cacheKey);
+      missing.push(keyBytes);
+      cacheKeys.push(cacheKey);
+    }
+    if (missing.length === 0) return;
+    const flushes = this.flushes;
+    const values = await this.inner.getMany(missing);
+    for (let i = 0; i < missing.length; i++) this.cacheRead(missing[i]!, cacheKeys[i]!, values[i], flushes);
   }
 
   put(key: K, value: V): void {
@@ -160,6 +183,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     }
     for (const [key, write] of flushed) this.cache.set(key, write.value);
     this.buffer.removeFlushed(flushed);
+    this.flushes++;
   }
 
   /**
@@ -189,6 +213,12 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.buffer.clear();
     this.cache.clear();
     await this.inner.close();
+  }
+
+  /** Caches what a read returned unless a write or a flush since the read started makes it stale. */
+  private cacheRead(keyBytes: Buffer, cacheKey: string, stored: Buffer | undefined, flushesAtStart: number): void {
+    if (this.flushes !== flushesAtStart || this.buffer.get(keyBytes) !== undefined) return;
+    this.cache.set(cacheKey, stored ?? null);
   }
 
   private scan(range: BytesRange): AsyncIterableIterator<KeyValue<K, V>> {

@@ -24,6 +24,12 @@ export interface RangeOptions<K> {
 export interface KeyValueStore<K, V> {
   readonly name: string;
   get(key: K): Promise<V | undefined>;
+  /**
+   * Reads the values of `keys` in one round trip to the store (RocksDB `getMany`) and keeps them in
+   * the read cache, so the `get`s that follow are answered from memory. A hint, never required for
+   * correctness: call it with the keys of a batch before processing the batch one record at a time.
+   */
+  prefetch(keys: readonly K[]): Promise<void>;
   put(key: K, value: V): void;
   /** Writes `value` only if the key has none; returns the value that was already there, if any. */
   putIfAbsent(key: K, value: V): Promise<V | undefined>;

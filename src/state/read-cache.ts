@@ -26,6 +26,15 @@ export class ReadCache {
     return value;
   }
 
+  /** Whether the key is cached, without counting a hit or a miss or touching its recency. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
   set(key: string, value: Buffer | null): void {
     if (this.maxBytes <= 0) return;
     const previous = this.entries.get(key);

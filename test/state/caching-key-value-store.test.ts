@@ -163,6 +163,57 @@ describe('CachingKeyValueStore', () => {
     expect(await store.get('b')).toBe('second');
   });
 
+  it('prefetch reads the missing keys in one getMany, after which gets never reach the inner store', async () => {
+    const singleGets: string[] = [];
+    const manyGets: string[][] = [];
+    const get = inner.get.bind(inner);
+    const getMany = inner.getMany.bind(inner);
+    inner.get = (key) => {
+      singleGets.push(key.toString());
+      return get(key);
+    };
+    inner.getMany = (keys) => {
+      manyGets.push(keys.map((k) => k.toString()));
+      return getMany(keys);
+    };
+    store.put('b', 'buffered-b');
+    await store.prefetch(['a', 'b', 'x', 'a', 'c']);
+    expect(manyGets).toEqual([['a', 'x', 'c']]);
+    expect([await store.get('a'), await store.get('b'), await store.get('x'), await store.get('c')]).toEqual(['disk-a', 'buffered-b', undefined, 'disk-c']);
+    expect(singleGets).toEqual([]);
+    await store.prefetch(['a', 'x']);
+    expect(manyGets).toHaveLength(1);
+  });
+
+  it('a write made while a prefetch is in flight wins over what the prefetch read', async () => {
+    const prefetching = store.prefetch(['a']);
+    store.put('a', 'newer');
+    await prefetching;
+    await store.flush();
+    expect(await store.get('a')).toBe('newer');
+  });
+
+  it('a prefetch that overlapped a flush does not cache the value the flush replaced', async () => {
+    store.put('c', 'flushed-c');
+    const getMany = inner.getMany.bind(inner);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    inner.getMany = async (keys) => {
+      const values = await getMany(keys);
+      await gate;
+      return values;
+    };
+    // The prefetch of 'e' reads before the flush; 'c' is buffered so it is not read at all. Make the
+    // stale read concern a key the flush writes: delete 'e' in the buffer after the read started.
+    const prefetching = store.prefetch(['e']);
+    store.delete('e');
+    await store.flush();
+    release();
+    await prefetching;
+    expect(await store.get('e')).toBeUndefined();
+    expect(await store.get('c')).toBe('flushed-c');
+  });
+
   it('needsFlush turns true when the buffer reaches its limit', () => {
     const small = cachingOver(inner, 2);
     small.put('x', '1');

@@ -17,6 +17,11 @@ export class FakeKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.entries.get(this.id(key))?.value;
   }
 
+  async prefetch(keys: readonly K[]): Promise<void> {
+    // Everything is in memory already; serializing still rejects keys the real store would reject.
+    for (const key of keys) this.id(key);
+  }
+
   put(key: K, value: V): void {
     this.entries.set(this.id(key), { key, value });
   }

@@ -104,6 +104,11 @@ export class OrderLifecycleProcessor implements Processor<string, ChangeEvent, s
     if (after !== undefined) this.orders.put(orderId, after);
   }
 
+  /** The resequencer releases what a watermark covers at once: their orders are read in one round trip. */
+  prefetch(records: ReadonlyArray<StreamRecord<string, ChangeEvent>>): Promise<void> {
+    return this.orders.prefetch(records.map((record) => record.key));
+  }
+
   async processControl(record: StreamRecord<unknown, unknown>): Promise<void> {
     const watermark = readEventTimeWatermark(record);
     // Only the resequencer's watermark means anything here; this is the last processor before the sink.

@@ -212,7 +212,8 @@ export class Resequencer<K, V extends Resequenceable> {
 
   /** Releases the shard's held events through `through`, in source order, and makes that durable. */
   private async advance(shard: Shard, through: bigint): Promise<void> {
-    await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
+    // Nothing held for the shard (every held key is at or below maxHeld): no scan, no RocksDB iterator.
+    if (shard.maxHeld !== undefined) await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
     shard.releasedThrough = through;
     if (shard.maxHeld !== undefined && shard.maxHeld <= through) {
       shard.maxHeld = undefined;

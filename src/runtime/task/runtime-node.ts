@@ -18,6 +18,7 @@ interface Forwarded {
  */
 export class RuntimeNode {
   readonly children: RuntimeNode[] = [];
+  private readonly prefetchingChildren: RuntimeNode[] = [];
   private readonly childrenByName = new Map<string, RuntimeNode>();
   private queue: Forwarded[] = [];
 
@@ -32,6 +33,7 @@ export class RuntimeNode {
 
   addChild(child: RuntimeNode): void {
     this.children.push(child);
+    if (child.processor.prefetch !== undefined) this.prefetchingChildren.push(child);
     this.childrenByName.set(child.name, child);
   }
 
@@ -70,7 +72,7 @@ export class RuntimeNode {
   }
 
   /** Names the node an error came from, once (errors from children keep the child's name). */
-  private attribute(error: unknown): unknown {
+  attribute(error: unknown): unknown {
     return error instanceof RecordProcessingError ? error : new RecordProcessingError(undefined, this.name, error);
   }
 
@@ -79,11 +81,39 @@ export class RuntimeNode {
     if (this.queue.length === 0) return undefined;
     const items = this.queue;
     this.queue = [];
+    if (items.length > 1 && this.prefetchingChildren.length > 0) {
+      const prefetching = this.prefetchFor(items);
+      if (prefetching !== undefined) return prefetching.then(() => this.deliverRest(items, 0));
+    }
     for (let i = 0; i < items.length; i++) {
       const pending = this.deliverOne(items[i]!, 0);
       if (pending !== undefined) return pending.then(() => this.deliverRest(items, i + 1));
     }
     return undefined;
+  }
+
+  /** Lets each child that prefetches see the records about to reach it; all children read at once. */
+  private prefetchFor(items: readonly Forwarded[]): Promise<unknown> | undefined {
+    let pending: Array<Promise<void>> | undefined;
+    for (const child of this.prefetchingChildren) {
+      const records: AnyRecord[] = [];
+      for (const item of items) if (!item.control && (item.child === undefined || item.child === child)) records.push(item.record);
+      if (records.length < 2) continue;
+      let result: void | Promise<void>;
+      try {
+        result = child.processor.prefetch!(records);
+      } catch (error) {
+        throw child.attribute(error);
+      }
+      if (result !== undefined) {
+        (pending ??= []).push(
+          result.catch((error: unknown) => {
+            throw child.attribute(error);
+          }),
+        );
+      }
+    }
+    return pending === undefined ? undefined : Promise.all(pending);
   }
 
   private async deliverRest(items: readonly Forwarded[], from: number): Promise<void> {
