@@ -13,11 +13,13 @@ import type { ChangeEvent } from '../src/cdc/change-event.js';
 import { Resequencer } from '../src/cdc/resequencer/resequencer.js';
 import { resequencerEntrySerde } from '../src/cdc/serde/cdc-serdes.js';
 import { bytesSerde } from '../src/serde/bytes-serde.js';
+import { stringSerde } from '../src/serde/string-serde.js';
+import { changeEventSerde } from '../src/cdc/change-event-serde.js';
 import { openStore } from '../src/state/store-factory.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const dir = await mkdtemp(join(tmpdir(), 'held-events-'));
-const held = await openStore({ name: 'held', kind: 'rocksdb', dir: join(dir, 'held'), keySerde: bytesSerde as never, valueSerde: resequencerEntrySerde<string>() });
+const held = await openStore({ name: 'held', kind: 'rocksdb', dir: join(dir, 'held'), keySerde: bytesSerde as never, valueSerde: resequencerEntrySerde(stringSerde, changeEventSerde) });
 const resequencer = new Resequencer<string, ChangeEvent>({ held: held as never }, { policy: 'wait' }, () => {
   throw new Error('nothing may be released: no watermark was given');
 });

@@ -45,7 +45,7 @@ export function resequence<K>(options: ResequenceOptions<K>): (stream: KStream<K
         ...(counters === undefined ? {} : { countersStoreName: counters }),
       }),
     });
-    ctx.builder.addStore({ name: held, keySerde: bytesSerde, valueSerde: resequencerEntrySerde<K>() });
+    ctx.builder.addStore({ name: held, keySerde: bytesSerde, valueSerde: resequencerEntrySerde(keySerde, changeEventSerde) });
     if (released !== undefined) ctx.builder.addStore({ name: released, keySerde: bytesSerde, valueSerde: jsonSerde<number>() });
     if (counters !== undefined) ctx.builder.addStore({ name: counters, keySerde, valueSerde: stringSerde });
     return new KStream<K, ChangeEvent>(ctx, name, { keySerde, valueSerde: changeEventSerde }, false);
