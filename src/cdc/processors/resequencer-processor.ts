@@ -80,6 +80,10 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
     }
   }
 
+  prefetch(records: ReadonlyArray<StreamRecord<K, V>>): Promise<void> {
+    return this.requireResequencer().prefetch(records);
+  }
+
   process(record: StreamRecord<K, V>): Promise<void> {
     return this.requireResequencer().accept(record);
   }

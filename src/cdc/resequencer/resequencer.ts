@@ -1,4 +1,6 @@
 import { ConfigError } from '../../common/errors.js';
+import { UnorderableEventError } from '../cdc-errors.js';
+import type { SourcePosition } from '../source-position.js';
 import type { StreamRecord } from '../../processor/stream-record.js';
 import type { KeyValueStore } from '../../state/key-value-store.js';
 import { createResequencerMetrics, type ResequencerMetrics } from '../cdc-metrics.js';
@@ -99,6 +101,32 @@ export class Resequencer<K, V extends Resequenceable> {
         if (last.value.kind === 'held') shard.maxHeld = last.value.value.source.gtidSequence;
       }
     }
+  }
+
+  /**
+   * Reads what `accept` may look up for these records — their held identities (is this a redelivery
+   * of a held event?), released identities and counters — with one round trip per store, instead of
+   * one per record: events of one shard reach a task from several partitions, so most are not newer
+   * than everything held and would each need a read.
+   */
+  async prefetch(records: ReadonlyArray<StreamRecord<K, V>>): Promise<void> {
+    const ids: Buffer[] = [];
+    const keys: K[] = [];
+    for (const record of records) {
+      const source = record.value.source;
+      const shard = this.shards.get(source.serverId);
+      if (shard !== undefined && source.gtidSequence <= shard.releasedThrough) continue;
+      const id = tryHeldKey(source);
+      if (id !== undefined) ids.push(id);
+      keys.push(record.key);
+    }
+    const released = this.stores.released;
+    const earlyReleases = [...this.shards.values()].some((shard) => shard.earlyThrough !== undefined);
+    await Promise.all([
+      this.stores.held.prefetch(ids),
+      released !== undefined && earlyReleases ? released.prefetch(ids) : undefined,
+      this.options.fastPath !== undefined ? this.stores.counters?.prefetch(keys) : undefined,
+    ]);
   }
 
   async accept(record: StreamRecord<K, V>): Promise<void> {
@@ -350,4 +378,14 @@ async function deleteRange<V>(store: KeyValueStore<Buffer, V>, from: Buffer, to:
   const keys: Buffer[] = [];
   for await (const { key } of store.range({ from, to })) keys.push(key);
   for (const key of keys) store.delete(key);
+}
+
+/** The held key, or undefined for a position no key can hold: `accept` reports that at the record's turn. */
+function tryHeldKey(position: Pick<SourcePosition, 'serverId' | 'gtidSequence' | 'position' | 'rowIndex'>): Buffer | undefined {
+  try {
+    return heldKey(position);
+  } catch (error) {
+    if (error instanceof UnorderableEventError) return undefined;
+    throw error;
+  }
 }

@@ -92,12 +92,32 @@ export class RuntimeNode {
     return undefined;
   }
 
-  /** Lets each child that prefetches see the records about to reach it; all children read at once. */
+  /** True when some child wants to see batches of records before processing them. */
+  get hasPrefetchingChildren(): boolean {
+    return this.prefetchingChildren.length > 0;
+  }
+
+  /**
+   * Lets every child that prefetches see `records`, which this node is about to pass to all its
+   * children (a source node's deserialized batch); all children read at once.
+   */
+  prefetchChildren(records: readonly AnyRecord[]): Promise<unknown> | undefined {
+    return this.prefetchEach(() => records);
+  }
+
+  /** Lets each child that prefetches see the queued records about to reach it. */
   private prefetchFor(items: readonly Forwarded[]): Promise<unknown> | undefined {
-    let pending: Array<Promise<void>> | undefined;
-    for (const child of this.prefetchingChildren) {
+    return this.prefetchEach((child) => {
       const records: AnyRecord[] = [];
       for (const item of items) if (!item.control && (item.child === undefined || item.child === child)) records.push(item.record);
+      return records;
+    });
+  }
+
+  private prefetchEach(recordsFor: (child: RuntimeNode) => readonly AnyRecord[]): Promise<unknown> | undefined {
+    let pending: Array<Promise<void>> | undefined;
+    for (const child of this.prefetchingChildren) {
+      const records = recordsFor(child);
       if (records.length < 2) continue;
       let result: void | Promise<void>;
       try {

@@ -71,6 +71,8 @@ export class StreamTask implements TaskServices {
   private streamTime_ = Number.NEGATIVE_INFINITY;
   private commitRequested = false;
   private processedSinceCommit = 0;
+  /** Some source node has a child that prefetches: batches are then deserialized ahead. */
+  private prefetchingSources = false;
 
   private constructor(private readonly options: StreamTaskOptions) {
     this.taskId = taskIdOf(options.subTopology.id, options.partition);
@@ -165,6 +167,7 @@ export class StreamTask implements TaskServices {
   /** Processes records of this task's partition in offset order. */
   async process(batch: readonly InputRecord[]): Promise<void> {
     await this.prepareSerdes(batch);
+    const ahead = this.prefetchingSources ? await this.deserializeAndPrefetch(batch) : NOTHING_AHEAD;
     for (let i = 0; i < batch.length; i++) {
       const input = batch[i]!;
       const source = this.sourceByTopic.get(input.topic);
@@ -172,7 +175,7 @@ export class StreamTask implements TaskServices {
       this.current = { topic: input.topic, partition: input.partition, offset: input.offset };
       if (input.timestamp > this.streamTime_) this.streamTime_ = input.timestamp;
       const control = input.headers[CONTROL_HEADER] !== undefined;
-      const record = control ? this.controlRecord(input) : this.deserialize(input, source.definition);
+      const record = control ? this.controlRecord(input) : i < ahead.count ? ahead.records[i] : this.deserialize(input, source.definition);
       if (record !== undefined) {
         try {
           const pending = source.node.run(record, control);
@@ -300,6 +303,7 @@ export class StreamTask implements TaskServices {
     for (const name of subTopology.nodeNames) {
       for (const child of topology.childrenOf(name)) this.nodes.get(name)!.addChild(this.nodes.get(child)!);
     }
+    for (const { node } of this.sourceByTopic.values()) if (node.hasPrefetchingChildren) this.prefetchingSources = true;
     // Serdes that talk to a schema registry register or look up their schema once, before any record.
     for (const node of this.nodes.values()) {
       const d = node.definition;
@@ -341,13 +345,46 @@ export class StreamTask implements TaskServices {
     return { key: null, value: input.value, timestamp: input.timestamp, headers: input.headers };
   }
 
+  /**
+   * Deserializes the batch ahead of processing and shows each source's records to the processors
+   * below it that prefetch, so they read their stores once per batch. Stops at the first record that
+   * does not deserialize: from there on, records are deserialized one by one as usual, so the error
+   * policy applies at that record's turn.
+   */
+  private async deserializeAndPrefetch(batch: readonly InputRecord[]): Promise<DeserializedAhead> {
+    const records: Array<StreamRecord<unknown, unknown> | undefined> = new Array(batch.length);
+    const bySource = new Map<RuntimeNode, Array<StreamRecord<unknown, unknown>>>();
+    let count = 0;
+    for (; count < batch.length; count++) {
+      const input = batch[count]!;
+      const source = this.sourceByTopic.get(input.topic);
+      if (source === undefined || input.headers[CONTROL_HEADER] !== undefined) continue;
+      let record: StreamRecord<unknown, unknown>;
+      try {
+        record = decode(input, source.definition);
+      } catch {
+        // Not swallowed: the main loop deserializes this record again and applies the error policy.
+        break;
+      }
+      records[count] = record;
+      if (source.node.hasPrefetchingChildren) {
+        const list = bySource.get(source.node);
+        if (list === undefined) bySource.set(source.node, [record]);
+        else list.push(record);
+      }
+    }
+    const pending: Array<Promise<unknown>> = [];
+    for (const [node, list] of bySource) {
+      const prefetching = node.prefetchChildren(list);
+      if (prefetching !== undefined) pending.push(prefetching);
+    }
+    if (pending.length > 0) await Promise.all(pending);
+    return { records, count };
+  }
+
   private deserialize(input: InputRecord, source: SourceNodeDefinition): StreamRecord<unknown, unknown> | undefined {
     try {
-      const context = { topic: input.topic, partition: input.partition, offset: input.offset, headers: input.headers };
-      const key = input.key === null || source.keySerde === undefined ? input.key : source.keySerde.deserialize(input.key, context);
-      const value =
-        input.value === null || source.valueSerde === undefined ? input.value : source.valueSerde.deserialize(input.value, context);
-      return { key, value, timestamp: input.timestamp, headers: input.headers };
+      return decode(input, source);
     } catch (error) {
       const wrapped = new RecordDeserializationError(input, source.name, error);
       if (this.options.errorPolicies.deserialization === 'fail') throw wrapped;
@@ -397,4 +434,20 @@ export class StreamTask implements TaskServices {
     }
     return due.length;
   }
+}
+
+interface DeserializedAhead {
+  /** Records deserialized ahead, by batch index (undefined for control records). */
+  readonly records: ReadonlyArray<StreamRecord<unknown, unknown> | undefined>;
+  /** How many leading records of the batch `records` covers. */
+  readonly count: number;
+}
+
+const NOTHING_AHEAD: DeserializedAhead = { records: [], count: 0 };
+
+function decode(input: InputRecord, source: SourceNodeDefinition): StreamRecord<unknown, unknown> {
+  const context = { topic: input.topic, partition: input.partition, offset: input.offset, headers: input.headers };
+  const key = input.key === null || source.keySerde === undefined ? input.key : source.keySerde.deserialize(input.key, context);
+  const value = input.value === null || source.valueSerde === undefined ? input.value : source.valueSerde.deserialize(input.value, context);
+  return { key, value, timestamp: input.timestamp, headers: input.headers };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Resequencer } from '../../../src/cdc/resequencer/resequencer.js';
+import { heldKey } from '../../../src/cdc/resequencer/resequencer-keys.js';
 import type { ResequencerEntry, ResequencerOptions, StallReport } from '../../../src/cdc/resequencer/resequencer-types.js';
 import type { WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
 import { streamRecord, type StreamRecord } from '../../../src/processor/stream-record.js';
@@ -80,6 +81,39 @@ describe('Resequencer', () => {
     await restarted.accept(event('k', '1', 6));
     await restarted.applyControl(control(0, 1, ['1', 6]));
     expect(s.tags()).toEqual(['1:5/100/0', '1:6/100/0']);
+  });
+
+  it('prefetch asks the held store, in one call, for the identities of the records not yet released', async () => {
+    const s = setup();
+    const r = s.make();
+    await r.accept(event('k', '1', 5));
+    await r.applyControl(control(0, 1, ['1', 5]));
+    const asked: Buffer[][] = [];
+    s.held.prefetch = async (keys) => {
+      asked.push([...keys]);
+    };
+    await r.prefetch([event('k', '1', 4), event('k', '1', 7, 10), event('k', '2', 1)]);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.map((k) => k.toString('hex'))).toEqual([heldKey(event('k', '1', 7, 10).value.source), heldKey(event('k', '2', 1).value.source)].map((k) => k.toString('hex')));
+  });
+
+  it('a watermark passing a shard with nothing held scans nothing', async () => {
+    const s = setup();
+    const r = s.make();
+    await r.accept(event('k', '1', 5));
+    await r.applyControl(control(0, 1, ['1', 5]));
+    let scans = 0;
+    const range = s.held.range.bind(s.held);
+    s.held.range = (options) => {
+      scans++;
+      return range(options);
+    };
+    await r.applyControl(control(0, 1, ['1', 9]));
+    expect(scans).toBe(0);
+    await r.accept(event('k', '1', 10));
+    await r.applyControl(control(0, 1, ['1', 10]));
+    expect(scans).toBe(1);
+    expect(s.tags()).toEqual(['1:5/100/0', '1:10/100/0']);
   });
 
   it('releases each shard by its own watermark; time waits for every shard seen', async () => {
