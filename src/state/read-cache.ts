@@ -31,6 +31,11 @@ export class ReadCache {
     return this.entries.has(key);
   }
 
+  /** Like `get`, without counting a hit or a miss or touching its recency. */
+  peek(key: string): Buffer | null | undefined {
+    return this.entries.get(key);
+  }
+
   get enabled(): boolean {
     return this.maxBytes > 0;
   }

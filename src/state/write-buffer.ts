@@ -10,15 +10,33 @@ import { SortedKeyIndex } from './sorted-key-index.js';
 export class WriteBuffer {
   private readonly entries = new Map<string, BytesWrite>();
   private readonly index = new SortedKeyIndex();
+  /** Keys whose buffered write is the only trace of them: the inner store has no value for them. */
+  private readonly absentBelow = new Set<string>();
 
   get size(): number {
     return this.entries.size;
   }
 
-  set(key: Buffer, value: Buffer | null): void {
+  /** `innerAbsent`: the caller knows the inner store holds no value for `key`. */
+  set(key: Buffer, value: Buffer | null, innerAbsent = false): void {
     const k = toBinaryString(key);
     if (!this.entries.has(k)) this.index.noteAdded(k);
     this.entries.set(k, { key, value });
+    if (innerAbsent) this.absentBelow.add(k);
+    else this.absentBelow.delete(k);
+  }
+
+  /** True when the key's buffered write is all there is of it: the inner store has no value. */
+  isAbsentBelow(key: Buffer): boolean {
+    return this.absentBelow.has(toBinaryString(key));
+  }
+
+  /** Forgets the buffered write of a key the inner store does not hold, as if it had never been written. */
+  discard(key: Buffer): void {
+    const k = toBinaryString(key);
+    if (!this.entries.delete(k)) return;
+    this.absentBelow.delete(k);
+    this.index.noteRemoved();
   }
 
   /** The buffered write for `key`: `undefined` if none, a write with `value: null` if deleted. */
@@ -49,6 +67,8 @@ export class WriteBuffer {
   /** Drops the flushed entries that were not overwritten since the snapshot was taken. */
   removeFlushed(flushed: ReadonlyArray<[string, BytesWrite]>): void {
     for (const [k, write] of flushed) {
+      // Flushed, the key is in the inner store now, even if it was rewritten in the meantime.
+      this.absentBelow.delete(k);
       if (this.entries.get(k) === write) this.entries.delete(k);
     }
     if (this.entries.size === 0) this.index.clear();
@@ -57,6 +77,7 @@ export class WriteBuffer {
 
   clear(): void {
     this.entries.clear();
+    this.absentBelow.clear();
     this.index.clear();
   }
 }

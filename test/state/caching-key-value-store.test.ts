@@ -214,6 +214,56 @@ describe('CachingKeyValueStore', () => {
     expect(await store.get('c')).toBe('flushed-c');
   });
 
+  it('a key read as absent, then written and deleted before the commit, leaves no tombstone on disk or in the changelog', async () => {
+    expect(await store.get('x')).toBeUndefined();
+    await store.prefetch(['y']);
+    store.put('x', 'short-lived');
+    store.put('y', 'short-lived');
+    store.put('y', 'rewritten');
+    store.delete('x');
+    store.delete('y');
+    expect(store.pendingWrites()).toEqual([]);
+    expect(await entries(store.all())).toEqual([
+      ['a', 'disk-a'],
+      ['c', 'disk-c'],
+      ['e', 'disk-e'],
+    ]);
+  });
+
+  it('deleting a key the store holds, or may hold, always writes a tombstone', async () => {
+    expect(await store.get('a')).toBe('disk-a');
+    store.put('a', 'rewritten');
+    store.delete('a');
+    store.put('never-read', 'v');
+    store.delete('never-read');
+    expect(store.pendingWrites().map(({ key, value }) => [key.toString(), value])).toEqual([
+      ['a', null],
+      ['never-read', null],
+    ]);
+  });
+
+  it('a key written while absent and flushed is deleted with a tombstone afterwards', async () => {
+    expect(await store.get('x')).toBeUndefined();
+    store.put('x', 'v');
+    await store.flush();
+    store.delete('x');
+    expect(store.pendingWrites().map(({ key, value }) => [key.toString(), value])).toEqual([['x', null]]);
+    await store.flush();
+    expect(await inner.get(Buffer.from('x'))).toBeUndefined();
+  });
+
+  it('a key rewritten during the flush that stores it is deleted with a tombstone', async () => {
+    expect(await store.get('x')).toBeUndefined();
+    store.put('x', 'first');
+    const flushing = store.flush();
+    store.put('x', 'second');
+    await flushing;
+    store.delete('x');
+    await store.flush();
+    expect(await inner.get(Buffer.from('x'))).toBeUndefined();
+    expect(await store.get('x')).toBeUndefined();
+  });
+
   it('needsFlush turns true when the buffer reaches its limit', () => {
     const small = cachingOver(inner, 2);
     small.put('x', '1');
