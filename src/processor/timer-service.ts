@@ -35,6 +35,11 @@ const SLICE = 256;
 export class TimerService<P> {
   private readonly context: SerdeContext;
   private firing: FiringState | undefined;
+  /**
+   * No stored timer is due before this (Infinity: none stored); undefined until a `fireDue` has
+   * scanned. A watermark that moves less than the next deadline then skips the store scan.
+   */
+  private earliestDue: number | undefined;
 
   constructor(
     private readonly store: KeyValueStore<Buffer, Buffer>,
@@ -47,6 +52,7 @@ export class TimerService<P> {
   register(dueTime: number, key: string, payload: P): void {
     const stored = encodeTimerKey(dueTime, key);
     this.store.put(stored, this.payloadSerde.serialize(payload, this.context));
+    if (this.earliestDue !== undefined && dueTime < this.earliestDue) this.earliestDue = dueTime;
     // A timer registered at or before the position `fireDue` has reached would be missed by a scan
     // that only moves forward, so that one sends it back to the start.
     this.timersChanged(this.cursorPassed(stored) ? 'from-start' : 'after-cursor');
@@ -71,6 +77,8 @@ export class TimerService<P> {
     if (Number.isNaN(upTo)) throw new TimerError('fireDue(upTo): upTo is NaN');
     if (this.firing !== undefined) throw new TimerError(`fireDue on store '${this.store.name}' is already running (called from a timer callback?)`);
     if (upTo < 0) return 0;
+    if (this.earliestDue !== undefined && upTo < this.earliestDue) return 0;
+    this.earliestDue = undefined;
     // No upper bound once every storable due time qualifies.
     const to = upTo >= Number.MAX_SAFE_INTEGER ? undefined : dueBound(Math.floor(upTo) + 1);
     const firing: FiringState = { cursor: undefined, rescan: 'no' };
@@ -79,8 +87,12 @@ export class TimerService<P> {
     try {
       for (;;) {
         const from = firing.cursor === undefined ? undefined : successor(firing.cursor);
-        const slice = await collectSlice(this.store, from, to);
-        if (slice.length === 0) break;
+        const { slice, next } = await collectSlice(this.store, from, to);
+        if (slice.length === 0) {
+          // The last scan ran after every callback: the first timer beyond `upTo` is the earliest left.
+          this.earliestDue = next === undefined ? Infinity : decodeTimerKey(next).dueTime;
+          break;
+        }
         firing.rescan = 'no';
         for (const { key, value } of slice) {
           if (pendingRescan(firing) !== 'no') break;
@@ -117,15 +129,23 @@ export class TimerService<P> {
   }
 }
 
+/**
+ * Up to SLICE timers from `from` that are due before `to`, and the key of the first timer at or after
+ * `to` when the scan reached one (undefined: none, or the slice filled up first).
+ */
 async function collectSlice(
   store: KeyValueStore<Buffer, Buffer>,
   from: Buffer | undefined,
   to: Buffer | undefined,
-): Promise<Array<{ key: Buffer; value: Buffer }>> {
+): Promise<{ slice: Array<{ key: Buffer; value: Buffer }>; next: Buffer | undefined }> {
   const slice: Array<{ key: Buffer; value: Buffer }> = [];
-  const range = { limit: SLICE, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
-  for await (const entry of store.range(range)) slice.push(entry);
-  return slice;
+  const range = { limit: SLICE + 1, ...(from === undefined ? {} : { from }) };
+  for await (const entry of store.range(range)) {
+    if (to !== undefined && Buffer.compare(entry.key, to) >= 0) return { slice, next: entry.key };
+    if (slice.length === SLICE) break;
+    slice.push(entry);
+  }
+  return { slice, next: undefined };
 }
 
 // Read through a call: callbacks change `rescan` behind the back of TypeScript's narrowing.

@@ -31,6 +31,32 @@ describe('TimerService', () => {
     vi.restoreAllMocks();
   });
 
+  it('after a scan, a watermark still below the earliest deadline fires nothing without reading the store', async () => {
+    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: bytesSerde, valueSerde: bytesSerde });
+    const timers = new TimerService(store, deadlineSerde);
+    timers.register(5_000, 'o-5', { orderId: '5' });
+    const fired: Array<Timer<Deadline>> = [];
+    expect(await timers.fireDue(1_000, (t) => void fired.push(t))).toBe(0);
+    const range = vi.spyOn(store, 'range');
+    expect(await timers.fireDue(2_000, (t) => void fired.push(t))).toBe(0);
+    expect(await timers.fireDue(4_999, (t) => void fired.push(t))).toBe(0);
+    expect(range).not.toHaveBeenCalled();
+    expect(await timers.fireDue(5_000, (t) => void fired.push(t))).toBe(1);
+    expect(describeFired(fired)).toEqual(['5000:o-5:5']);
+  });
+
+  it('a timer registered before the known earliest deadline, even in the past, fires at the next call that reaches it', async () => {
+    const timers = await inMemoryTimers();
+    timers.register(5_000, 'o-5', { orderId: '5' });
+    const fired: Array<Timer<Deadline>> = [];
+    await timers.fireDue(3_000, (t) => void fired.push(t));
+    timers.register(2_000, 'o-late', { orderId: 'late' });
+    timers.register(4_000, 'o-4', { orderId: '4' });
+    expect(await timers.fireDue(3_500, (t) => void fired.push(t))).toBe(1);
+    expect(await timers.fireDue(4_000, (t) => void fired.push(t))).toBe(1);
+    expect(describeFired(fired)).toEqual(['2000:o-late:late', '4000:o-4:4']);
+  });
+
   it('fires the timers due by upTo in due order, then key order, and keeps the rest', async () => {
     const timers = await inMemoryTimers();
     timers.register(3_000, 'o-3', { orderId: '3' });
