@@ -36,10 +36,13 @@ export class TimerService<P> {
   private readonly context: SerdeContext;
   private firing: FiringState | undefined;
   /**
-   * No stored timer is due before this (Infinity: none stored); undefined until a `fireDue` has
-   * scanned. A watermark that moves less than the next deadline then skips the store scan.
+   * What the store held at the last scan: no timer due before this (Infinity: none); undefined until a
+   * `fireDue` has scanned. With the timers registered since (and not cancelled), it tells a watermark
+   * that moved less than the next deadline to skip the store scan.
    */
-  private earliestDue: number | undefined;
+  private earliestScanned: number | undefined;
+  /** Timers registered since the last scan, by stored key (latin1), with their due times. */
+  private readonly registeredSinceScan = new Map<string, number>();
 
   constructor(
     private readonly store: KeyValueStore<Buffer, Buffer>,
@@ -52,7 +55,7 @@ export class TimerService<P> {
   register(dueTime: number, key: string, payload: P): void {
     const stored = encodeTimerKey(dueTime, key);
     this.store.put(stored, this.payloadSerde.serialize(payload, this.context));
-    if (this.earliestDue !== undefined && dueTime < this.earliestDue) this.earliestDue = dueTime;
+    if (this.earliestScanned !== undefined) this.registeredSinceScan.set(stored.toString('latin1'), dueTime);
     // A timer registered at or before the position `fireDue` has reached would be missed by a scan
     // that only moves forward, so that one sends it back to the start.
     this.timersChanged(this.cursorPassed(stored) ? 'from-start' : 'after-cursor');
@@ -62,6 +65,8 @@ export class TimerService<P> {
   cancel(dueTime: number, key: string): void {
     const stored = encodeTimerKey(dueTime, key);
     this.store.delete(stored);
+    // Cancelling a timer that was stored at the last scan leaves earliestScanned a lower bound: fine.
+    this.registeredSinceScan.delete(stored.toString('latin1'));
     this.timersChanged('after-cursor');
   }
 
@@ -77,8 +82,9 @@ export class TimerService<P> {
     if (Number.isNaN(upTo)) throw new TimerError('fireDue(upTo): upTo is NaN');
     if (this.firing !== undefined) throw new TimerError(`fireDue on store '${this.store.name}' is already running (called from a timer callback?)`);
     if (upTo < 0) return 0;
-    if (this.earliestDue !== undefined && upTo < this.earliestDue) return 0;
-    this.earliestDue = undefined;
+    if (upTo < this.earliestKnownDue()) return 0;
+    this.earliestScanned = undefined;
+    this.registeredSinceScan.clear();
     // No upper bound once every storable due time qualifies.
     const to = upTo >= Number.MAX_SAFE_INTEGER ? undefined : dueBound(Math.floor(upTo) + 1);
     const firing: FiringState = { cursor: undefined, rescan: 'no' };
@@ -90,7 +96,7 @@ export class TimerService<P> {
         const { slice, next } = await collectSlice(this.store, from, to);
         if (slice.length === 0) {
           // The last scan ran after every callback: the first timer beyond `upTo` is the earliest left.
-          this.earliestDue = next === undefined ? Infinity : decodeTimerKey(next).dueTime;
+          this.earliestScanned = next === undefined ? Infinity : decodeTimerKey(next).dueTime;
           break;
         }
         firing.rescan = 'no';
@@ -109,6 +115,14 @@ export class TimerService<P> {
       this.firing = undefined;
     }
     return fired;
+  }
+
+  /** A lower bound of every stored timer's due time; -Infinity when unknown (a scan is needed). */
+  private earliestKnownDue(): number {
+    if (this.earliestScanned === undefined) return -Infinity;
+    let earliest = this.earliestScanned;
+    for (const due of this.registeredSinceScan.values()) if (due < earliest) earliest = due;
+    return earliest;
   }
 
   private cursorPassed(stored: Buffer): boolean {

@@ -45,6 +45,18 @@ describe('TimerService', () => {
     expect(describeFired(fired)).toEqual(['5000:o-5:5']);
   });
 
+  it('a timer registered and cancelled since the last scan does not make the next watermark read the store', async () => {
+    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: bytesSerde, valueSerde: bytesSerde });
+    const timers = new TimerService(store, deadlineSerde);
+    timers.register(5_000, 'o-5', { orderId: '5' });
+    await timers.fireDue(1_000, () => undefined);
+    timers.register(1_500, 'pairing', { orderId: 'p' });
+    timers.cancel(1_500, 'pairing');
+    const range = vi.spyOn(store, 'range');
+    expect(await timers.fireDue(2_000, () => undefined)).toBe(0);
+    expect(range).not.toHaveBeenCalled();
+  });
+
   it('a timer registered before the known earliest deadline, even in the past, fires at the next call that reaches it', async () => {
     const timers = await inMemoryTimers();
     timers.register(5_000, 'o-5', { orderId: '5' });
