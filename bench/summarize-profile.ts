@@ -59,7 +59,9 @@ const AREAS: ReadonlyArray<readonly [string, RegExp]> = [
 /**
  * sale-orders stages. A sample goes to the innermost processing stage on its stack (so a RocksDB get or a
  * serde called by the resequencer counts for the resequencer); only a sample with none of those on its
- * stack goes to the innermost infrastructure stage (commit, store flush, task engine, Kafka I/O).
+ * stack goes to the innermost infrastructure stage (commit, state stores, task engine, Kafka I/O). A scan's
+ * `next()` resumes after an await with only the store on the stack, so the entries the resequencer's and the
+ * timers' range scans read count for the state stores, not for their caller.
  */
 const PROCESSING_STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['reassembly (chunk pieces)', /\/src\/cdc\/reassembly\//],
@@ -69,12 +71,12 @@ const PROCESSING_STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['resequencer (hold, release, dedupe)', /\/src\/cdc\/resequencer\//],
   ['order-lifecycle processor', /\/topologies\/sale-orders/],
   ['Avro output serde', /\/src\/serde\/avro\/|node_modules\/avsc\//],
-  ['change-event serde (repartition topic, tagged JSON)', /\/src\/cdc\/change-event-serde|\/src\/cdc\/serde\//],
+  ['change-event serde (repartition topic, held store)', /\/src\/cdc\/change-event-serde|\/src\/cdc\/serde\//],
   ['other cdc processors', /\/src\/cdc\//],
 ];
 const INFRA_STAGES: ReadonlyArray<readonly [string, RegExp]> = [
   ['commit protocol', /\/src\/runtime\/task\/commit-protocol/],
-  ['store flush / restore (src/state, rocksdb)', /\/src\/state\/|node_modules\/(rocksdb|abstract-leveldown)\//],
+  ['state stores: flushes, and scans resumed after an await (src/state, rocksdb)', /\/src\/state\/|node_modules\/(rocksdb|abstract-leveldown)\//],
   ['task engine (src/runtime/task)', /\/src\/runtime\/task\//],
   ['Kafka I/O (kafkajs, src/runtime/kafka)', /node_modules\/kafkajs\/|\/src\/runtime\/kafka\//],
 ];
