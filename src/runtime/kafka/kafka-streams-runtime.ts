@@ -13,32 +13,18 @@ import type { AppSnapshot, StoreQueryResult } from '../app-snapshot.js';
 import { RuntimeStats } from '../runtime-stats.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
-import { CommitProtocol } from '../task/commit-protocol.js';
 import { partitionForKey } from '../task/murmur2-partitioner.js';
-import { changelogTopicName, type StreamTask } from '../task/stream-task.js';
-import { createTask, type TaskFactoryOptions } from '../task/task-factory.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
-import { restoreFromChangelogs, type RestoreRequest } from './changelog-restorer.js';
 import { applyTopicPlan } from './ensure-topics.js';
 import { createKafkaClient } from './kafka-client.js';
-import { isFencing, toInputRecords } from './kafka-records.js';
+import { toInputRecords } from './kafka-records.js';
 import { ProducerCollector } from './producer-collector.js';
+import type { RunningTask } from './running-task.js';
 import { taskAssignor } from './task-assignor.js';
-import { TaskTransactionalProducer } from './task-producers.js';
+import { TaskCommitter } from './task-committer.js';
+import { TaskManager } from './task-manager.js';
 import { TopicMetadata } from './topic-metadata.js';
-
-interface RunningTask {
-  readonly key: string;
-  readonly sub: SubTopology;
-  readonly task: StreamTask;
-  readonly producer: TaskTransactionalProducer | undefined;
-  /** Next offset to process per input topic: records below it (a stale fetch) are skipped. */
-  readonly expected: Map<string, bigint>;
-  recordsProcessed: number;
-  /** Batches of one task run one after another even when two of its topics deliver at once. */
-  chain: Promise<void>;
-}
 
 const SOURCE_METADATA_REFRESH_MS = 1000;
 
@@ -53,7 +39,8 @@ export class ApplicationFailedError extends CdcStreamsError {
  * task-aware assignor, the shared task engine per assigned task, and commits every commit interval —
  * at_least_once: flush the producer, then commit offsets; exactly_once: one transaction per task with
  * its outputs, changelog records and input offsets. Batches, punctuation, commits and rebalances run
- * through a TaskScheduler: batches of different tasks side by side, the rest alone.
+ * through a TaskScheduler: batches of different tasks side by side, the rest alone. The tasks are the
+ * TaskManager's, the commits the TaskCommitter's; this class runs the loop and the app's lifecycle.
  */
 export class KafkaStreamsRuntime {
   readonly instanceId = randomUUID();
@@ -62,8 +49,9 @@ export class KafkaStreamsRuntime {
   private readonly kafka: Kafka;
   private readonly scheduler = new TaskScheduler();
   private tickQueued = false;
-  private readonly tasks = new Map<string, RunningTask>();
   private readonly subByTopic = new Map<string, SubTopology>();
+  private readonly taskManager: TaskManager;
+  private readonly committer: TaskCommitter;
   private admin: Admin | undefined;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
@@ -91,6 +79,29 @@ export class KafkaStreamsRuntime {
     for (const sub of topology.subTopologies) {
       for (const topic of sub.sourceTopics) this.subByTopic.set(physicalTopicName(topic, config.applicationId), sub);
     }
+    // The two refer to each other through callbacks: a revoked task is committed before it closes, a
+    // fenced one is closed by the commit that found it fenced.
+    this.taskManager = new TaskManager({
+      kafka: this.kafka,
+      topology,
+      config,
+      logger,
+      stats: this.stats,
+      subByTopic: this.subByTopic,
+      allTopics: () => this.allTopics(),
+      metadata: () => this.metadata,
+      admin: () => this.admin,
+      sharedCollector: () => this.sharedCollector,
+      commitBeforeRevoke: (running) => this.committer.commitRevoked(running),
+    });
+    this.committer = new TaskCommitter({
+      config,
+      logger,
+      stats: this.stats,
+      sharedCollector: () => this.sharedCollector,
+      consumer: () => this.consumer,
+      closeFenced: (running) => this.taskManager.closeTask(running, false),
+    });
     this.stoppedPromise = new Promise((resolve, reject) => {
       this.resolveStopped = resolve;
       this.rejectStopped = reject;
@@ -141,7 +152,7 @@ export class KafkaStreamsRuntime {
           topology: this.topology,
           applicationId: this.config.applicationId,
           endpoint: this.endpoint,
-          currentTasks: () => [...this.tasks.keys()],
+          currentTasks: () => [...this.taskManager.keys()],
         }),
       ],
       sessionTimeout: this.config.sessionTimeoutMs,
@@ -216,7 +227,7 @@ export class KafkaStreamsRuntime {
 
   snapshot(): AppSnapshot {
     const recordsOut: Record<string, number> = {};
-    const collectors = this.sharedCollector !== undefined ? [this.sharedCollector] : [...this.tasks.values()].flatMap((t) => (t.producer ? [t.producer.collector] : []));
+    const collectors = this.sharedCollector !== undefined ? [this.sharedCollector] : [...this.taskManager.values()].flatMap((t) => (t.producer ? [t.producer.collector] : []));
     for (const c of collectors) for (const [topic, n] of c.sentPerTopic) recordsOut[topic] = (recordsOut[topic] ?? 0) + n;
     const deadLetterTopic = `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
     return {
@@ -224,14 +235,7 @@ export class KafkaStreamsRuntime {
       instanceId: this.instanceId,
       state: this.lifecycle.state,
       ready: this.ready && this.lifecycle.state === 'RUNNING',
-      tasks: [...this.tasks.values()].map((t) => ({
-        taskId: t.task.taskId,
-        subTopology: t.sub.id,
-        partition: t.task.partition,
-        state: t.task.state,
-        recordsProcessed: t.recordsProcessed,
-        processors: t.task.processorMetrics(),
-      })),
+      tasks: this.taskManager.snapshot(),
       recordsIn: Object.fromEntries(this.stats.recordsIn),
       recordsOut,
       deadLetters: recordsOut[deadLetterTopic] ?? 0,
@@ -248,7 +252,7 @@ export class KafkaStreamsRuntime {
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
     const keyBytes = definition.keySerde.serialize(key, { topic: store });
     const partition = partitionForKey(keyBytes, this.taskCounts.get(sub.id) ?? 1);
-    const running = this.tasks.get(taskKey(sub.id, partition));
+    const running = this.taskManager.get(taskKey(sub.id, partition));
     if (running === undefined) return { kind: 'remote', partition, owner: undefined };
     const value = await this.scheduler.shared(() => running.task.store(store)!.get(key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
@@ -258,7 +262,7 @@ export class KafkaStreamsRuntime {
 
   private async processBatch(batch: Batch): Promise<void> {
     const sub = this.subByTopic.get(batch.topic);
-    const running = sub === undefined ? undefined : this.tasks.get(taskKey(sub.id, batch.partition));
+    const running = sub === undefined ? undefined : this.taskManager.get(taskKey(sub.id, batch.partition));
     if (running === undefined) return;
     const work = running.chain.then(() => this.processTaskBatch(running, batch));
     running.chain = work.catch(() => undefined);
@@ -278,11 +282,11 @@ export class KafkaStreamsRuntime {
   }
 
   private commitDue(): boolean {
-    return Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || this.anyTaskWantsCommit();
+    return Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || this.taskManager.anyWantsCommit();
   }
 
   private async tick(): Promise<void> {
-    for (const running of this.tasks.values()) await running.task.punctuateWallClock();
+    for (const running of this.taskManager.values()) await running.task.punctuateWallClock();
     // A CDC input may gain partitions: the sooner tasks see the new count, the sooner watermark progress
     // waits for the new partitions (docs/cdc.md, "partition growth").
     if (Date.now() - this.lastMetadataRefresh >= SOURCE_METADATA_REFRESH_MS && this.metadata !== undefined) {
@@ -292,180 +296,21 @@ export class KafkaStreamsRuntime {
     if (this.commitDue()) await this.commitAll(false);
   }
 
-  private anyTaskWantsCommit(): boolean {
-    for (const running of this.tasks.values()) if (running.task.wantsCommit()) return true;
-    return false;
-  }
-
   /** Commits every task with uncommitted work. `bestEffort`: a failure (e.g. mid-rebalance) is logged, not fatal. */
-  private async commitAll(bestEffort: boolean): Promise<void> {
+  private commitAll(bestEffort: boolean): Promise<void> {
     this.lastCommitAt = Date.now();
-    const dirty = [...this.tasks.values()].filter((t) => t.task.state === 'RUNNING' && t.task.hasUncommittedWork());
-    if (dirty.length === 0) return;
-    const started = Date.now();
-    try {
-      if (this.exactlyOnce) {
-        for (const running of dirty) await this.commitTransactional(running);
-      } else {
-        const collector = this.sharedCollector!;
-        const consumer = this.consumer!;
-        const protocol = new CommitProtocol(collector, {
-          commit: async (offsets) => {
-            const last = await collector.flush();
-            if (offsets.length > 0) await consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
-            return last;
-          },
-        });
-        await protocol.commit(dirty.map((t) => t.task));
-      }
-    } catch (error) {
-      if (!bestEffort) throw error;
-      this.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { error: String(error) });
-      return;
-    }
-    this.stats.commitTook(Date.now() - started);
+    return this.committer.commitAll(this.taskManager.values(), bestEffort);
   }
 
-  private async commitTransactional(running: RunningTask): Promise<void> {
-    const producer = running.producer!;
-    const protocol = new CommitProtocol(producer.collector, { commit: (offsets) => producer.commit(this.config.applicationId, offsets) });
-    try {
-      await protocol.commit([running.task]);
-    } catch (error) {
-      if (!isFencing(error)) throw error;
-      // Another instance owns the task now and fenced this producer: its work is aborted and redone there.
-      this.logger.warn('task migrated: producer fenced, closing it without committing', { task: running.key });
-      await this.closeTask(running, false);
-    }
-  }
-
-  // ---- assignment, restore ----
+  // ---- assignment ----
 
   private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
     if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
     this.ready = false;
-    const desired = new Map<string, { sub: SubTopology; partition: number }>();
-    for (const [topic, partitions] of Object.entries(assignment)) {
-      const sub = this.subByTopic.get(topic);
-      if (sub === undefined) continue;
-      for (const partition of partitions) desired.set(taskKey(sub.id, partition), { sub, partition });
-    }
-    for (const [key, running] of [...this.tasks]) {
-      if (desired.has(key)) continue;
-      await this.closeTask(running, true);
-    }
-    await this.metadata!.refresh(this.allTopics().filter((t) => this.metadata!.has(t)));
-    const created: RunningTask[] = [];
-    for (const [key, { sub, partition }] of desired) {
-      if (this.tasks.has(key)) continue;
-      created.push(await this.openTask(key, sub, partition));
-    }
-    await this.restore(created);
-    // Processors may read their stores in init: only after the stores caught up with their changelogs.
-    for (const running of created) await running.task.initializeProcessors();
-    await this.loadCommittedOffsets(created);
-    for (const running of created) {
-      running.task.transitionTo('RUNNING');
-      this.tasks.set(running.key, running);
-    }
+    await this.taskManager.applyAssignment(assignment);
     this.ready = true;
     this.lifecycle.transitionTo('RUNNING');
-    this.logger.info('assignment applied', { tasks: [...this.tasks.keys()].sort() });
-  }
-
-  private async openTask(key: string, sub: SubTopology, partition: number): Promise<RunningTask> {
-    const producer = this.exactlyOnce
-      ? await TaskTransactionalProducer.open(this.kafka, `${this.config.applicationId}-${key}`, this.metadata!, {
-          batchRecords: this.config.producerBatchRecords,
-          transactionTimeoutMs: this.config.transactionTimeoutMs,
-        })
-      : undefined;
-    const factory: TaskFactoryOptions = {
-      applicationId: this.config.applicationId,
-      topology: this.topology,
-      stateDir: this.config.stateDir,
-      defaultStoreKind: this.config.defaultStoreKind,
-      collector: producer?.collector ?? this.sharedCollector!,
-      clock: Date.now,
-      errorPolicies: this.config.errorPolicies,
-      deadLetterTopic: `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`,
-      maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
-    };
-    const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, this.config.applicationId));
-    try {
-      const task = await createTask(factory, sub, partition, () => Math.max(...inputTopics.map((t) => this.metadata!.partitionCount(t))));
-      task.transitionTo('RESTORING');
-      return { key, sub, task, producer, expected: new Map(), recordsProcessed: 0, chain: Promise.resolve() };
-    } catch (error) {
-      await producer?.close();
-      throw error;
-    }
-  }
-
-  private async restore(created: readonly RunningTask[]): Promise<void> {
-    const requests: RestoreRequest[] = [];
-    for (const running of created) {
-      for (const storeName of running.sub.stores) {
-        if (!this.topology.stores.get(storeName)?.changelog) continue;
-        requests.push({
-          taskId: running.task.taskId,
-          storeName,
-          store: running.task.managedStore(storeName)!,
-          topic: changelogTopicName(this.config.applicationId, storeName),
-          partition: running.task.partition,
-        });
-      }
-    }
-    await restoreFromChangelogs(this.kafka, requests, {
-      readCommitted: this.exactlyOnce,
-      logger: this.logger,
-      onProgress: (p) => this.stats.restore.set(`${p.taskId}/${p.store}`, p),
-    });
-  }
-
-  /** Where each new task starts: the group's committed offset, read after fencing (exactly_once). */
-  private async loadCommittedOffsets(created: readonly RunningTask[]): Promise<void> {
-    if (created.length === 0) return;
-    const topics = [...new Set(created.flatMap((r) => r.sub.sourceTopics.map((t) => physicalTopicName(t, this.config.applicationId))))];
-    const committed = await this.admin!.fetchOffsets({ groupId: this.config.applicationId, topics });
-    for (const running of created) {
-      for (const t of running.sub.sourceTopics) {
-        const topic = physicalTopicName(t, this.config.applicationId);
-        const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === running.task.partition)?.offset;
-        running.expected.set(topic, offset === undefined || BigInt(offset) < 0n ? 0n : BigInt(offset));
-      }
-    }
-  }
-
-  private async closeTask(running: RunningTask, commit: boolean): Promise<void> {
-    this.tasks.delete(running.key);
-    for (const t of running.sub.sourceTopics) this.stats.dropLag(physicalTopicName(t, this.config.applicationId), running.task.partition);
-    if (commit && !this.exactlyOnce && running.task.state === 'RUNNING' && running.task.hasUncommittedWork()) {
-      try {
-        const collector = this.sharedCollector!;
-        await new CommitProtocol(collector, {
-          commit: async (offsets) => {
-            const last = await collector.flush();
-            await this.consumer!.commitOffsets([...offsets]);
-            return last;
-          },
-        }).commit([running.task]);
-      } catch (error) {
-        this.logger.warn('could not commit a revoked task; its uncommitted records will be processed again', {
-          task: running.key,
-          error: String(error),
-        });
-      }
-    }
-    if (running.producer !== undefined) {
-      try {
-        await running.producer.abort();
-      } catch (error) {
-        this.logger.warn('aborting the transaction of a closed task failed', { task: running.key, error: String(error) });
-      }
-      await running.producer.close();
-    }
-    await running.task.close();
+    this.logger.info('assignment applied', { tasks: [...this.taskManager.keys()].sort() });
   }
 
   // ---- stop ----
@@ -495,14 +340,7 @@ export class KafkaStreamsRuntime {
     if (graceful && this.failure === undefined) await attempt('the final commit', () => this.scheduler.exclusive(() => this.commitAll(false)));
     await attempt('stopping the consumer', async () => this.consumer?.stop());
     await this.scheduler.idle();
-    for (const running of [...this.tasks.values()]) {
-      await attempt(`closing task ${running.key}`, async () => {
-        if (running.producer !== undefined && !graceful) await running.producer.abort();
-        this.tasks.delete(running.key);
-        await running.producer?.close();
-        await running.task.close();
-      });
-    }
+    await this.taskManager.closeAll(graceful, attempt);
     await attempt('leaving the group', async () => this.consumer?.disconnect());
     await attempt('closing the producer', async () => this.producer?.disconnect());
     await attempt('closing the admin client', async () => this.admin?.disconnect());
