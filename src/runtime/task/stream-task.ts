@@ -71,6 +71,13 @@ export class StreamTask implements TaskServices {
   private streamTime_ = Number.NEGATIVE_INFINITY;
   private commitRequested = false;
   private processedSinceCommit = 0;
+  /**
+   * A punctuator ran since the last commit: what it forwarded or wrote must be committed even when no
+   * input arrived (as Kafka Streams commits after a punctuation). Otherwise an idle task's output — a
+   * restarted CDC source re-announcing its progress — stays in an uncommitted transaction (exactly_once)
+   * or in the producer's buffer (at_least_once), and whatever waits for it downstream waits forever.
+   */
+  private punctuatedSinceCommit = false;
   /** Some source node has a child that prefetches: batches are then deserialized ahead. */
   private prefetchingSources = false;
 
@@ -223,7 +230,7 @@ export class StreamTask implements TaskServices {
   }
 
   hasUncommittedWork(): boolean {
-    return this.processedSinceCommit > 0 || this.commitRequested;
+    return this.processedSinceCommit > 0 || this.commitRequested || this.punctuatedSinceCommit;
   }
 
   /** The offsets to commit per input topic: after what was processed, but never past a processor's hold. */
@@ -256,6 +263,7 @@ export class StreamTask implements TaskServices {
     for (const [name, store] of this.options.stores) await store.flush(metadata(name));
     this.commitRequested = false;
     this.processedSinceCommit = 0;
+    this.punctuatedSinceCommit = false;
   }
 
   /** Closes processors and stores. Commit first: unflushed store writes are dropped. */
@@ -423,6 +431,7 @@ export class StreamTask implements TaskServices {
     const due = this.schedule_.due(type, now);
     for (const entry of due) {
       if (entry.cancelled) continue;
+      this.punctuatedSinceCommit = true;
       try {
         const pending = entry.punctuator(now);
         if (pending !== undefined) await pending;
