@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../../src/cdc/change-event.js';
+import { awkwardChangeEvent } from '../../support/change-event-fixture.js';
 import { ChangeEventSerdeError, changeEventSerde } from '../../../src/cdc/change-event-serde.js';
 import type { ResequencerEntry } from '../../../src/cdc/resequencer/resequencer-types.js';
 import { resequencerEntrySerde } from '../../../src/cdc/serde/cdc-serdes.js';
@@ -8,30 +9,7 @@ import { stringSerde } from '../../../src/serde/string-serde.js';
 
 const context = { topic: 'sale-orders-resequence-held' };
 
-const event: ChangeEvent = {
-  schema: 'sale',
-  table: 'orders',
-  op: 'update',
-  before: { order_id: 18446744073709551615n, remark: { $cdc: 'user data' }, blob: Buffer.from([0, 255]) },
-  after: { order_id: 18446744073709551615n, amount: '12.50', status: 'PAID' },
-  get row() {
-    return this.after!;
-  },
-  keyColumns: ['order_id'],
-  source: {
-    serverId: '101',
-    gtid: 'uuid:42',
-    gtidSequence: 42n,
-    fileName: 'binlog.000007',
-    position: 1234n,
-    rowIndex: 0,
-    timestamp: 1_700_000_000_000,
-    transactionId: undefined,
-    indexInTransaction: 3,
-    partition: 2,
-    offset: '99',
-  },
-};
+const event: ChangeEvent = awkwardChangeEvent();
 
 
 const serde = resequencerEntrySerde(stringSerde, changeEventSerde);

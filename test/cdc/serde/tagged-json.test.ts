@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent } from '../../../src/cdc/change-event.js';
+import { awkwardChangeEvent } from '../../support/change-event-fixture.js';
 import { changeEventSerde } from '../../../src/cdc/change-event-serde.js';
 import { resequencerEntrySerde } from '../../../src/cdc/serde/cdc-serdes.js';
 import { fromTaggedJson, toTaggedJson } from '../../../src/cdc/serde/tagged-json.js';
@@ -8,28 +9,7 @@ import { InvalidJsonError } from '../../../src/serde/serde-errors.js';
 
 const context = { topic: 'app-resequence-repartition' };
 
-const event: ChangeEvent = {
-  schema: 'sale',
-  table: 'orders',
-  op: 'update',
-  before: { order_id: 18446744073709551615n, remark: { $cdc: 'user data', list: [1, null] }, blob: Buffer.from([0, 255]) },
-  after: { order_id: 18446744073709551615n, amount: '12.50', status: 'PAID' },
-  row: { order_id: 18446744073709551615n, amount: '12.50', status: 'PAID' },
-  keyColumns: ['order_id'],
-  source: {
-    serverId: '101',
-    gtid: 'uuid:42',
-    gtidSequence: 42n,
-    fileName: 'binlog.000007',
-    position: 1234n,
-    rowIndex: 0,
-    timestamp: 1_700_000_000_000,
-    transactionId: undefined,
-    indexInTransaction: 3,
-    partition: 2,
-    offset: '99',
-  },
-};
+const event: ChangeEvent = awkwardChangeEvent();
 
 describe('tagged JSON', () => {
   it('round-trips a ChangeEvent with bigint, bytes and user JSON that looks like a tag', () => {
