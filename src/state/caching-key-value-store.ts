@@ -1,7 +1,7 @@
 import { ConfigError } from '../common/errors.js';
 import type { Serde, SerdeContext } from '../serde/serde.js';
 import type { BytesRange, BytesStore, BytesWrite } from './bytes-store.js';
-import { prefixRange } from './byte-order.js';
+import { prefixRange, toBinaryString } from './byte-order.js';
 import type { KeyValue, KeyValueStore, RangeOptions } from './key-value-store.js';
 import { mergedScan } from './merged-scan.js';
 import { StoreClosedError, StoreSerdeError, StoreStateError } from './store-errors.js';
@@ -69,14 +69,14 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   async get(key: K): Promise<V | undefined> {
     this.assertOpen('get');
     const keyBytes = this.serializeKey(key);
-    const buffered = this.buffer.get(keyBytes);
+    const k = toBinaryString(keyBytes);
+    const buffered = this.buffer.get(k);
     if (buffered !== undefined) return buffered.value === null ? undefined : this.deserializeValue(keyBytes, buffered.value);
-    const cacheKey = keyBytes.toString('latin1');
-    const cached = this.cache.get(cacheKey);
+    const cached = this.cache.get(k);
     if (cached !== undefined) return cached === null ? undefined : this.deserializeValue(keyBytes, cached);
     const flushes = this.flushes;
     const stored = await this.inner.get(keyBytes);
-    this.cacheRead(keyBytes, cacheKey, stored, flushes);
+    this.cacheRead(k, stored, flushes);
     return stored === undefined ? undefined : this.deserializeValue(keyBytes, stored);
   }
 
@@ -84,27 +84,27 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.assertOpen('prefetch');
     if (!this.cache.enabled) return;
     const missing: Buffer[] = [];
-    const cacheKeys: string[] = [];
+    const missingKeys: string[] = [];
     const wanted = new Set<string>();
     for (const key of keys) {
       const keyBytes = this.serializeKey(key);
-      if (this.buffer.get(keyBytes) !== undefined) continue;
-      const cacheKey = keyBytes.toString('latin1');
-      if (wanted.has(cacheKey) || this.cache.has(cacheKey)) continue;
-      wanted.add(cacheKey);
+      const k = toBinaryString(keyBytes);
+      if (wanted.has(k) || this.buffer.get(k) !== undefined || this.cache.peek(k) !== undefined) continue;
+      wanted.add(k);
       missing.push(keyBytes);
-      cacheKeys.push(cacheKey);
+      missingKeys.push(k);
     }
     if (missing.length === 0) return;
     const flushes = this.flushes;
     const values = await this.inner.getMany(missing);
-    for (let i = 0; i < missing.length; i++) this.cacheRead(missing[i]!, cacheKeys[i]!, values[i], flushes);
+    for (let i = 0; i < missing.length; i++) this.cacheRead(missingKeys[i]!, values[i], flushes);
   }
 
   put(key: K, value: V): void {
     this.assertOpen('put');
     const keyBytes = this.serializeKey(key);
-    this.buffer.set(keyBytes, this.serializeValue(keyBytes, value), this.knownAbsentBelow(keyBytes));
+    const k = toBinaryString(keyBytes);
+    this.buffer.set(k, keyBytes, this.serializeValue(keyBytes, value), this.knownAbsentBelow(k));
   }
 
   async putIfAbsent(key: K, value: V): Promise<V | undefined> {
@@ -121,8 +121,9 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   delete(key: K): void {
     this.assertOpen('delete');
     const keyBytes = this.serializeKey(key);
-    if (this.flushing === undefined && this.buffer.isAbsentBelow(keyBytes)) this.buffer.discard(keyBytes);
-    else this.buffer.set(keyBytes, null);
+    const k = toBinaryString(keyBytes);
+    if (this.flushing === undefined && this.buffer.isAbsentBelow(k)) this.buffer.discard(k);
+    else this.buffer.set(k, keyBytes, null);
   }
 
   range(options: RangeOptions<K> = {}): AsyncIterableIterator<KeyValue<K, V>> {
@@ -227,16 +228,16 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
    * an absent key, or nothing is buffered and the read cache remembers the key as absent. Never while
    * a flush is writing: what it writes is about to be in the inner store.
    */
-  private knownAbsentBelow(keyBytes: Buffer): boolean {
+  private knownAbsentBelow(k: string): boolean {
     if (this.flushing !== undefined) return false;
-    if (this.buffer.get(keyBytes) !== undefined) return this.buffer.isAbsentBelow(keyBytes);
-    return this.cache.peek(keyBytes.toString('latin1')) === null;
+    if (this.buffer.get(k) !== undefined) return this.buffer.isAbsentBelow(k);
+    return this.cache.peek(k) === null;
   }
 
   /** Caches what a read returned unless a write or a flush since the read started makes it stale. */
-  private cacheRead(keyBytes: Buffer, cacheKey: string, stored: Buffer | undefined, flushesAtStart: number): void {
-    if (this.flushes !== flushesAtStart || this.buffer.get(keyBytes) !== undefined) return;
-    this.cache.set(cacheKey, stored ?? null);
+  private cacheRead(k: string, stored: Buffer | undefined, flushesAtStart: number): void {
+    if (this.flushes !== flushesAtStart || this.buffer.get(k) !== undefined) return;
+    this.cache.set(k, stored ?? null);
   }
 
   private scan(range: BytesRange): AsyncIterableIterator<KeyValue<K, V>> {

@@ -26,11 +26,6 @@ export class ReadCache {
     return value;
   }
 
-  /** Whether the key is cached, without counting a hit or a miss or touching its recency. */
-  has(key: string): boolean {
-    return this.entries.has(key);
-  }
-
   /** Like `get`, without counting a hit or a miss or touching its recency. */
   peek(key: string): Buffer | null | undefined {
     return this.entries.get(key);

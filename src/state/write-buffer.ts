@@ -1,10 +1,11 @@
 import type { BytesRange, BytesWrite } from './bytes-store.js';
-import { rangeIndexes, toBinaryString } from './byte-order.js';
+import { rangeIndexes } from './byte-order.js';
 import { SortedKeyIndex } from './sorted-key-index.js';
 
 /**
  * The uncommitted writes of one store: the last write per serialized key (`value: null` = delete),
- * keyed by the key's latin1 string. Each write is a fresh immutable `BytesWrite`, so after a flush
+ * keyed by the key's latin1 string (`toBinaryString`), which callers compute once per operation and
+ * pass as `k` — the same string keys the store's read cache. Each write is a fresh immutable `BytesWrite`, so after a flush
  * the buffer can drop exactly the entries that were flushed and keep any rewritten meanwhile.
  */
 export class WriteBuffer {
@@ -18,8 +19,7 @@ export class WriteBuffer {
   }
 
   /** `innerAbsent`: the caller knows the inner store holds no value for `key`. */
-  set(key: Buffer, value: Buffer | null, innerAbsent = false): void {
-    const k = toBinaryString(key);
+  set(k: string, key: Buffer, value: Buffer | null, innerAbsent = false): void {
     if (!this.entries.has(k)) this.index.noteAdded(k);
     this.entries.set(k, { key, value });
     if (innerAbsent) this.absentBelow.add(k);
@@ -27,21 +27,20 @@ export class WriteBuffer {
   }
 
   /** True when the key's buffered write is all there is of it: the inner store has no value. */
-  isAbsentBelow(key: Buffer): boolean {
-    return this.absentBelow.has(toBinaryString(key));
+  isAbsentBelow(k: string): boolean {
+    return this.absentBelow.has(k);
   }
 
   /** Forgets the buffered write of a key the inner store does not hold, as if it had never been written. */
-  discard(key: Buffer): void {
-    const k = toBinaryString(key);
+  discard(k: string): void {
     if (!this.entries.delete(k)) return;
     this.absentBelow.delete(k);
     this.index.noteRemoved();
   }
 
-  /** The buffered write for `key`: `undefined` if none, a write with `value: null` if deleted. */
-  get(key: Buffer): BytesWrite | undefined {
-    return this.entries.get(toBinaryString(key));
+  /** The buffered write for the key: `undefined` if none, a write with `value: null` if deleted. */
+  get(k: string): BytesWrite | undefined {
+    return this.entries.get(k);
   }
 
   /** Buffered writes (deletes included) inside `range`, in scan order; a snapshot, safe to hold. */

@@ -121,7 +121,8 @@ export class Resequencer<K, V extends Resequenceable> {
       keys.push(record.key);
     }
     const released = this.stores.released;
-    const earlyReleases = [...this.shards.values()].some((shard) => shard.earlyThrough !== undefined);
+    let earlyReleases = false;
+    for (const shard of this.shards.values()) if (shard.earlyThrough !== undefined) earlyReleases = true;
     await Promise.all([
       this.stores.held.prefetch(ids),
       released !== undefined && earlyReleases ? released.prefetch(ids) : undefined,
