@@ -23,6 +23,7 @@ import {
   RecordProcessingError,
   type ErrorPolicies,
 } from './task-errors.js';
+import { decode, deserializeAndPrefetch, NOTHING_AHEAD, type TaskSource } from './batch-prefetch.js';
 import { TaskStateMachine, type TaskState } from './task-state.js';
 
 export interface StreamTaskOptions {
@@ -62,7 +63,7 @@ export class StreamTask implements TaskServices {
   readonly taskId: string;
   private readonly lifecycle: TaskStateMachine;
   private readonly nodes = new Map<string, RuntimeNode>();
-  private readonly sourceByTopic = new Map<string, { node: RuntimeNode; definition: SourceNodeDefinition }>();
+  private readonly sourceByTopic = new Map<string, TaskSource>();
   private readonly schedule_ = new PunctuationSchedule();
   private readonly holds = new Map<string, bigint>();
   /** Next offset to read, per input topic, after what has been processed. */
@@ -174,7 +175,7 @@ export class StreamTask implements TaskServices {
   /** Processes records of this task's partition in offset order. */
   async process(batch: readonly InputRecord[]): Promise<void> {
     await this.prepareSerdes(batch);
-    const ahead = this.prefetchingSources ? await this.deserializeAndPrefetch(batch) : NOTHING_AHEAD;
+    const ahead = this.prefetchingSources ? await deserializeAndPrefetch(batch, this.sourceByTopic) : NOTHING_AHEAD;
     for (let i = 0; i < batch.length; i++) {
       const input = batch[i]!;
       const source = this.sourceByTopic.get(input.topic);
@@ -353,43 +354,6 @@ export class StreamTask implements TaskServices {
     return { key: null, value: input.value, timestamp: input.timestamp, headers: input.headers };
   }
 
-  /**
-   * Deserializes the batch ahead of processing and shows each source's records to the processors
-   * below it that prefetch, so they read their stores once per batch. Stops at the first record that
-   * does not deserialize: from there on, records are deserialized one by one as usual, so the error
-   * policy applies at that record's turn.
-   */
-  private async deserializeAndPrefetch(batch: readonly InputRecord[]): Promise<DeserializedAhead> {
-    const records: Array<StreamRecord<unknown, unknown> | undefined> = new Array(batch.length);
-    const bySource = new Map<RuntimeNode, Array<StreamRecord<unknown, unknown>>>();
-    let count = 0;
-    for (; count < batch.length; count++) {
-      const input = batch[count]!;
-      const source = this.sourceByTopic.get(input.topic);
-      if (source === undefined || input.headers[CONTROL_HEADER] !== undefined) continue;
-      let record: StreamRecord<unknown, unknown>;
-      try {
-        record = decode(input, source.definition);
-      } catch {
-        // Not swallowed: the main loop deserializes this record again and applies the error policy.
-        break;
-      }
-      records[count] = record;
-      if (source.node.hasPrefetchingChildren) {
-        const list = bySource.get(source.node);
-        if (list === undefined) bySource.set(source.node, [record]);
-        else list.push(record);
-      }
-    }
-    const pending: Array<Promise<unknown>> = [];
-    for (const [node, list] of bySource) {
-      const prefetching = node.prefetchChildren(list);
-      if (prefetching !== undefined) pending.push(prefetching);
-    }
-    if (pending.length > 0) await Promise.all(pending);
-    return { records, count };
-  }
-
   private deserialize(input: InputRecord, source: SourceNodeDefinition): StreamRecord<unknown, unknown> | undefined {
     try {
       return decode(input, source);
@@ -445,18 +409,3 @@ export class StreamTask implements TaskServices {
   }
 }
 
-interface DeserializedAhead {
-  /** Records deserialized ahead, by batch index (undefined for control records). */
-  readonly records: ReadonlyArray<StreamRecord<unknown, unknown> | undefined>;
-  /** How many leading records of the batch `records` covers. */
-  readonly count: number;
-}
-
-const NOTHING_AHEAD: DeserializedAhead = { records: [], count: 0 };
-
-function decode(input: InputRecord, source: SourceNodeDefinition): StreamRecord<unknown, unknown> {
-  const context = { topic: input.topic, partition: input.partition, offset: input.offset, headers: input.headers };
-  const key = input.key === null || source.keySerde === undefined ? input.key : source.keySerde.deserialize(input.key, context);
-  const value = input.value === null || source.valueSerde === undefined ? input.value : source.valueSerde.deserialize(input.value, context);
-  return { key, value, timestamp: input.timestamp, headers: input.headers };
-}
