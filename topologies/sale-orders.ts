@@ -3,13 +3,16 @@ import { orderLifecycle } from './sale-orders/order-lifecycle-processor.js';
 import type { OrderEventRecord } from './sale-orders/order-event.js';
 import { ORDERS_STORE, PAYMENT_DEADLINES_STORE, orderStateSerde } from './sale-orders/order-state.js';
 import { parseSaleOrdersParams } from './sale-orders/sale-orders-params.js';
-import { isSaleOrderChange, orderIdOf } from './sale-orders/sale-rows.js';
+import { isSaleOrderChange, orderIdOf, SALE_COLUMNS } from './sale-orders/sale-rows.js';
 
 /**
  * The flash-sale order events (DESIGN.md 2, docs/sale-orders.md): the `sale` binlog subscription in,
  * `sale.order-events` out — per order, in binlog order, each step once, with the payment timeout.
  *
  *     cdc-streams run topologies/sale-orders.ts --set paymentTimeoutMinutes=15 --set holdPolicy=emit-and-flag
+ *
+ * Only the columns the lifecycle reads travel past the source (SALE_COLUMNS); `--set
+ * projectColumns=false` keeps every column (e.g. to exercise big rows through the repartition).
  */
 export default defineTopology({
   applicationId: 'sale-orders',
@@ -20,7 +23,7 @@ export default defineTopology({
       .addStateStore({ name: ORDERS_STORE, keySerde: stringSerde, valueSerde: orderStateSerde })
       // Timer keys are due-time bytes, so the store stays in bytes; TimerService encodes them.
       .addStateStore({ name: PAYMENT_DEADLINES_STORE, keySerde: bytesSerde, valueSerde: bytesSerde });
-    cdcStream(builder, params.inputTopic, { format: 'dts' })
+    cdcStream(builder, params.inputTopic, { format: 'dts', ...(params.projectColumns ? { columns: SALE_COLUMNS } : {}) })
       .filter((change) => isSaleOrderChange(change), { name: 'sale-orders-and-payments' })
       .selectKey((change) => orderIdOf(change), { name: 'key-by-order-id' })
       .pipe(

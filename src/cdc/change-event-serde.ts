@@ -10,17 +10,21 @@ export class ChangeEventSerdeError extends CdcStreamsError {
 }
 
 /**
- * Layout (format 1): one version byte, then UTF-8 JSON of a fixed-position array
+ * Layout (format 2): one version byte, a u32 (big-endian) JSON length, UTF-8 JSON of a fixed-position array
  *   [schema, table, op, before, after, row, keyColumns, serverId, gtid, gtidSequence, fileName,
  *    position, rowIndex, timestamp, transactionId, indexInTransaction, partition, offset]
  * — positions instead of property names keep it compact; V8's JSON is faster than a hand-written
  * binary layout in JS (measured: docs/dts-protocol.md). A row is a flat [name, value, name, value, …]
  * list (so a column named `__proto__` stays a column). Values are plain JSON when that is exact:
  * null, finite numbers except -0, strings, booleans; anything else is a tagged pair:
- * ["n", decimal] bigint, ["x", base64] Buffer, ["j", value] a JSON array/object, ["f", text] -0/NaN/±Infinity.
+ * ["n", decimal] bigint, ["b", i] Buffer, ["j", value] a JSON array/object, ["f", text] -0/NaN/±Infinity.
  * `before`/`after` absent → null; `row` → "a"/"b" when it is `after`/`before` (always, for our decoders).
+ * After the JSON come the Buffers as raw bytes, each a u32 length and its bytes; ["b", i] is the i-th —
+ * so a BLOB or JSON column costs its size, not a third more as base64 text, and decoding it is a view.
+ * Format 1 (no lengths, Buffers as ["x", base64] inside the JSON) is still read.
  */
-const FORMAT = 1;
+const FORMAT = 2;
+const FORMAT_BASE64 = 1;
 const OPS: readonly ChangeOperation[] = ['insert', 'update', 'delete'];
 const OP_CODE: Readonly<Record<ChangeOperation, number>> = { insert: 0, update: 1, delete: 2 };
 const FIELDS = 18;
@@ -31,13 +35,14 @@ export const changeEventSerde: Serde<ChangeEvent> = {
   name: 'change-event',
   serialize(event: ChangeEvent): Buffer {
     const s = event.source;
-    const row = event.row === event.after ? 'a' : event.row === event.before ? 'b' : encodeRow(event.row);
+    const attachments: Buffer[] = [];
+    const row = event.row === event.after ? 'a' : event.row === event.before ? 'b' : encodeRow(event.row, attachments);
     const fields: Encoded[] = [
       event.schema,
       event.table,
       OP_CODE[event.op],
-      event.before === undefined ? null : encodeRow(event.before),
-      event.after === undefined ? null : encodeRow(event.after),
+      event.before === undefined ? null : encodeRow(event.before, attachments),
+      event.after === undefined ? null : encodeRow(event.after, attachments),
       row,
       event.keyColumns as string[],
       s.serverId,
@@ -53,25 +58,43 @@ export const changeEventSerde: Serde<ChangeEvent> = {
       s.offset,
     ];
     const json = JSON.stringify(fields);
-    const out = Buffer.allocUnsafe(1 + Buffer.byteLength(json));
+    const jsonBytes = Buffer.byteLength(json);
+    let size = 5 + jsonBytes;
+    for (const attachment of attachments) size += 4 + attachment.length;
+    const out = Buffer.allocUnsafe(size);
     out[0] = FORMAT;
-    out.write(json, 1, 'utf8');
+    out.writeUInt32BE(jsonBytes, 1);
+    out.write(json, 5, 'utf8');
+    let at = 5 + jsonBytes;
+    for (const attachment of attachments) {
+      out.writeUInt32BE(attachment.length, at);
+      attachment.copy(out, at + 4);
+      at += 4 + attachment.length;
+    }
     return out;
   },
   deserialize(data: Buffer, context: SerdeContext): ChangeEvent {
     const where = (): string =>
       `${context.topic}/${context.partition ?? '?'}@${context.offset ?? '?'}`;
-    if (data[0] !== FORMAT) {
-      throw new ChangeEventSerdeError(`change event at ${where()}: unknown format byte ${String(data[0])}`);
+    const format = data[0];
+    if (format !== FORMAT && format !== FORMAT_BASE64) {
+      throw new ChangeEventSerdeError(`change event at ${where()}: unknown format byte ${String(format)}`);
+    }
+    let jsonEnd = data.length;
+    let attachments: Buffer[] = NO_ATTACHMENTS;
+    if (format === FORMAT) {
+      if (data.length < 5 || data.readUInt32BE(1) > data.length - 5) throw new ChangeEventSerdeError(`change event at ${where()}: truncated`);
+      jsonEnd = 5 + data.readUInt32BE(1);
+      attachments = readAttachments(data, jsonEnd, where);
     }
     let f: unknown;
     try {
-      f = JSON.parse(data.toString('utf8', 1));
+      f = JSON.parse(data.toString('utf8', format === FORMAT ? 5 : 1, jsonEnd));
     } catch (error) {
       throw new ChangeEventSerdeError(`change event at ${where()}: body is not JSON`, error);
     }
     try {
-      return decodeFields(f);
+      return decodeFields(f, attachments);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ChangeEventSerdeError(`change event at ${where()}: ${reason}`, error);
@@ -79,13 +102,28 @@ export const changeEventSerde: Serde<ChangeEvent> = {
   },
 };
 
-function encodeRow(row: Row): Encoded[] {
+const NO_ATTACHMENTS: Buffer[] = [];
+
+function readAttachments(data: Buffer, from: number, where: () => string): Buffer[] {
+  if (from === data.length) return NO_ATTACHMENTS;
+  const attachments: Buffer[] = [];
+  for (let at = from; at < data.length; ) {
+    if (at + 4 > data.length) throw new ChangeEventSerdeError(`change event at ${where()}: truncated attachment length`);
+    const length = data.readUInt32BE(at);
+    if (at + 4 + length > data.length) throw new ChangeEventSerdeError(`change event at ${where()}: truncated attachment`);
+    attachments.push(data.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return attachments;
+}
+
+function encodeRow(row: Row, attachments: Buffer[]): Encoded[] {
   const out: Encoded[] = [];
-  for (const name of Object.keys(row)) out.push(name, encodeValue(row[name] as ColumnValue, name));
+  for (const name of Object.keys(row)) out.push(name, encodeValue(row[name] as ColumnValue, name, attachments));
   return out;
 }
 
-function encodeValue(value: ColumnValue, name: string): Encoded {
+function encodeValue(value: ColumnValue, name: string, attachments: Buffer[]): Encoded {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -96,20 +134,23 @@ function encodeValue(value: ColumnValue, name: string): Encoded {
       return ['n', value.toString()];
     case 'object':
       if (value === null) return null;
-      if (Buffer.isBuffer(value)) return ['x', value.toString('base64')];
+      if (Buffer.isBuffer(value)) {
+        attachments.push(value);
+        return ['b', attachments.length - 1];
+      }
       return ['j', value as Encoded];
     default:
       throw new ChangeEventSerdeError(`column ${JSON.stringify(name)}: cannot serialize a ${typeof value}`);
   }
 }
 
-function decodeFields(f: unknown): ChangeEvent {
+function decodeFields(f: unknown, attachments: readonly Buffer[]): ChangeEvent {
   if (!Array.isArray(f) || f.length !== FIELDS) throw new TypeError(`expected an array of ${FIELDS} fields`);
   const op = OPS[f[2] as number];
   if (op === undefined) throw new TypeError(`unknown op code ${String(f[2])}`);
-  const before = f[3] === null ? undefined : decodeRow(f[3]);
-  const after = f[4] === null ? undefined : decodeRow(f[4]);
-  const row = f[5] === 'a' ? after : f[5] === 'b' ? before : decodeRow(f[5]);
+  const before = f[3] === null ? undefined : decodeRow(f[3], attachments);
+  const after = f[4] === null ? undefined : decodeRow(f[4], attachments);
+  const row = f[5] === 'a' ? after : f[5] === 'b' ? before : decodeRow(f[5], attachments);
   if (row === undefined) throw new TypeError('row refers to an absent image');
   const keyColumns = f[6] as unknown;
   if (!Array.isArray(keyColumns) || !keyColumns.every((k) => typeof k === 'string')) throw new TypeError('bad keyColumns');
@@ -137,12 +178,12 @@ function decodeFields(f: unknown): ChangeEvent {
   };
 }
 
-function decodeRow(encoded: unknown): Row {
+function decodeRow(encoded: unknown, attachments: readonly Buffer[]): Row {
   if (!Array.isArray(encoded) || encoded.length % 2 !== 0) throw new TypeError('a row must be a [name, value, …] list');
   const row: Record<string, ColumnValue> = {};
   for (let i = 0; i < encoded.length; i += 2) {
     const name = str(encoded[i], 'column name');
-    const value = decodeValue(encoded[i + 1] as Encoded, name);
+    const value = decodeValue(encoded[i + 1] as Encoded, name, attachments);
     if (name === '__proto__') {
       Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
     } else {
@@ -152,7 +193,7 @@ function decodeRow(encoded: unknown): Row {
   return row;
 }
 
-function decodeValue(encoded: Encoded, name: string): ColumnValue {
+function decodeValue(encoded: Encoded, name: string, attachments: readonly Buffer[]): ColumnValue {
   if (!Array.isArray(encoded)) {
     if (typeof encoded === 'object' && encoded !== null) throw new TypeError(`column ${JSON.stringify(name)}: untagged object`);
     return encoded;
@@ -161,6 +202,11 @@ function decodeValue(encoded: Encoded, name: string): ColumnValue {
   switch (encoded[0]) {
     case 'n':
       return BigInt(str(payload, name));
+    case 'b': {
+      const attachment = typeof payload === 'number' ? attachments[payload] : undefined;
+      if (attachment === undefined) throw new TypeError(`column ${JSON.stringify(name)}: no attachment ${JSON.stringify(payload)}`);
+      return attachment;
+    }
     case 'x':
       return Buffer.from(str(payload, name), 'base64');
     case 'j':

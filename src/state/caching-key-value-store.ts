@@ -198,13 +198,19 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
    * Applies changelog records straight to the bytes store with the changelog position, in one
    * batch. Only while restoring, before processing: the buffer must be empty.
    */
-  async restore(records: readonly BytesWrite[], nextOffset: string): Promise<void> {
+  async restore(records: readonly BytesWrite[], nextOffset: string, metadata?: ReadonlyMap<string, Buffer>): Promise<void> {
     this.assertOpen('restore');
     if (this.buffer.size > 0) {
       throw new StoreStateError(this.name, `cannot restore with ${this.buffer.size} unflushed writes`);
     }
     this.cache.clear();
-    await applyChangelogBatch(this.inner, records, nextOffset);
+    await applyChangelogBatch(this.inner, records, nextOffset, metadata);
+  }
+
+  /** A metadata entry kept beside the data (e.g. the changelog offset, or the engine's chunk index). */
+  async metadata(name: string): Promise<Buffer | undefined> {
+    this.assertOpen('metadata');
+    return this.inner.getMetadata(name);
   }
 
   /** The next changelog offset to restore from, as last flushed or restored; `undefined` if none. */

@@ -6,8 +6,14 @@ import { CHANGELOG_OFFSET_KEY, changelogOffsetMetadata, decodeChangelogOffset } 
  * in a single atomic write, so a crash mid-restore leaves the store at a batch boundary that its
  * recorded offset describes exactly.
  */
-export async function applyChangelogBatch(store: BytesStore, records: readonly BytesWrite[], nextOffset: string): Promise<void> {
-  await store.write(records, changelogOffsetMetadata(nextOffset));
+export async function applyChangelogBatch(
+  store: BytesStore,
+  records: readonly BytesWrite[],
+  nextOffset: string,
+  metadata?: ReadonlyMap<string, Buffer>,
+): Promise<void> {
+  const offset = changelogOffsetMetadata(nextOffset);
+  await store.write(records, metadata === undefined ? offset : new Map([...metadata, ...offset]));
 }
 
 /** Where restoring should resume: the offset after the last applied record, or `undefined` (from the start). */

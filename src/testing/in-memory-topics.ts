@@ -1,6 +1,9 @@
+import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../common/constants.js';
 import { CdcStreamsError } from '../common/errors.js';
 import type { InputRecord, OutputRecord } from '../runtime/task/input-record.js';
 import type { RecordCollector } from '../runtime/task/record-collector.js';
+import { recordBatchBytes } from '../runtime/task/record-size.js';
+import { RecordTooLargeError } from '../runtime/task/task-output.js';
 
 export class UnknownTopicError extends CdcStreamsError {
   constructor(topic: string) {
@@ -8,9 +11,15 @@ export class UnknownTopicError extends CdcStreamsError {
   }
 }
 
-/** Topics held in memory for the TopologyTestDriver: partitions are arrays, offsets are indexes. */
+/**
+ * Topics held in memory for the TopologyTestDriver: partitions are arrays, offsets are indexes. Like a
+ * broker, a topic refuses a record bigger than its `max.message.bytes` (Kafka's default unless set).
+ */
 export class InMemoryTopics implements RecordCollector {
   private readonly topics = new Map<string, InputRecord[][]>();
+  private readonly limits = new Map<string, number>();
+
+  constructor(private readonly defaultMaxMessageBytes = KAFKA_DEFAULT_MAX_MESSAGE_BYTES) {}
   /** Every record of a topic in append order, across partitions, for reading outputs in order. */
   private readonly appendLog = new Map<string, InputRecord[]>();
 
@@ -34,7 +43,19 @@ export class InMemoryTopics implements RecordCollector {
     return partitions.length;
   }
 
+  /** Sets a topic's `max.message.bytes`. */
+  setMaxMessageBytes(topic: string, bytes: number): void {
+    this.limits.set(topic, bytes);
+  }
+
+  maxRecordBytes(topic: string): number {
+    return this.limits.get(topic) ?? this.defaultMaxMessageBytes;
+  }
+
   send(record: OutputRecord): void {
+    const bytes = recordBatchBytes(record.key, record.value, record.headers);
+    const limit = this.maxRecordBytes(record.topic);
+    if (bytes > limit) throw new RecordTooLargeError(record.topic, record.partition, bytes, limit);
     this.append(record);
   }
 

@@ -24,8 +24,13 @@ export interface TopologyTestDriverOptions {
   readonly stateDir?: string;
   /** `persistent` (RocksDB, the default) or `in-memory`, for stores that do not choose. */
   readonly storeKind?: StoreKind;
-  /** Partition counts of external topics (default 1 each). */
-  readonly topics?: Readonly<Record<string, { readonly partitions: number }>>;
+  /**
+   * Partition counts of external topics (default 1 each), and optionally a topic's
+   * `max.message.bytes` (a record bigger than that is refused, as a broker would).
+   */
+  readonly topics?: Readonly<Record<string, { readonly partitions: number; readonly maxMessageBytes?: number }>>;
+  /** `max.message.bytes` of every topic that does not set its own (default: Kafka's 1,048,588). */
+  readonly maxMessageBytes?: number;
   /** Partition count of repartition topics (default: the most partitions of any external input topic). */
   readonly internalTopicPartitions?: number;
   readonly initialWallClockTime?: number;
@@ -46,7 +51,7 @@ export class TestDriverError extends CdcStreamsError {
  * Stream time follows input timestamps; wall-clock time moves only with `advanceWallClockTime`.
  */
 export class TopologyTestDriver {
-  private readonly topics = new InMemoryTopics();
+  private readonly topics: InMemoryTopics;
   private readonly tasks = new Map<number, Map<number, StreamTask>>();
   private readonly readPositions = new Map<string, number>();
   private readonly outputCursors = new Map<string, number>();
@@ -62,6 +67,10 @@ export class TopologyTestDriver {
     private readonly ownsStateDir: boolean,
   ) {
     this.wallClock = options.initialWallClockTime ?? 0;
+    this.topics = new InMemoryTopics(options.maxMessageBytes);
+    for (const [topic, { maxMessageBytes }] of Object.entries(options.topics ?? {})) {
+      if (maxMessageBytes !== undefined) this.topics.setMaxMessageBytes(topic, maxMessageBytes);
+    }
     const host: CommitHost = { commit: async () => this.lastChangelogOffsets() };
     this.commitProtocol = new CommitProtocol(this.topics, host);
   }
@@ -167,6 +176,19 @@ export class TopologyTestDriver {
     await this.commitProtocol.commit(this.allTasks());
   }
 
+  /**
+   * Commits, closes every task, and starts them again, as a restarted application would:
+   * `wipeState` deletes the state directory first, so every store is restored from its changelog.
+   */
+  async restart(options: { readonly wipeState?: boolean } = {}): Promise<void> {
+    this.assertOpen();
+    await this.commit();
+    for (const task of this.allTasks()) await task.close();
+    this.tasks.clear();
+    if (options.wipeState === true) await rm(this.stateDir, { recursive: true, force: true });
+    for (const sub of this.topology.subTopologies) await this.createTasks(sub);
+  }
+
   /** Commits, closes every task and its stores, and removes the state directory if the driver made it. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -250,13 +272,14 @@ export class TopologyTestDriver {
   private async restore(task: StreamTask, sub: SubTopology): Promise<void> {
     for (const name of sub.stores) {
       if (!this.topology.stores.get(name)?.changelog) continue;
-      const store = task.managedStore(name)!;
+      const target = task.restoreTarget(name);
       const topic = changelogTopicName(this.applicationId, name);
-      const from = Number(await store.changelogOffset() ?? '0');
+      const from = Number((await target.changelogOffset()) ?? '0');
       const records = this.topics.read(topic, task.partition, from);
       if (records.length === 0) continue;
-      await store.restore(records.map((r) => ({ key: r.key ?? Buffer.alloc(0), value: r.value })), String(this.topics.endOffset(topic, task.partition)));
+      await target.restore(records, String(this.topics.endOffset(topic, task.partition)));
     }
+    task.finishRestore();
   }
 
   private async processPending(): Promise<void> {

@@ -79,7 +79,11 @@ export class StreamsChild {
       ...Object.entries(options.params).flatMap(([key, value]) => ['--set', `${key}=${value}`]),
       ...(options.extraArgs ?? []),
     ];
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    // The child's configuration is its flags alone: a registry named in the test runner's environment
+    // (used to start the suite's own) must not change what the application writes.
+    const env = { ...process.env };
+    delete env['SCHEMA_REGISTRY_URL'];
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], env });
     return new StreamsChild(child);
   }
 

@@ -8,6 +8,8 @@ export interface SaleOrdersParams {
   readonly holdPolicy: HoldPolicy;
   /** The resequencer's wall-clock bound; undefined: hold until the watermark, however long. */
   readonly maxHoldMs: number | undefined;
+  /** Drop the columns the lifecycle does not read at the source (default true). */
+  readonly projectColumns: boolean;
 }
 
 export const DEFAULT_INPUT_TOPIC = 'dts.sale';
@@ -20,8 +22,8 @@ const HOLD_POLICIES: readonly HoldPolicy[] = ['wait', 'emit-and-flag'];
 const MINUTE_MS = 60_000;
 
 /**
- * Reads the topology's `--set` parameters: inputTopic, outputTopic, paymentTimeoutMinutes, holdPolicy
- * and maxHoldMs. Called while the topology is built, so a bad value stops `validate`/`run` before
+ * Reads the topology's `--set` parameters: inputTopic, outputTopic, paymentTimeoutMinutes, holdPolicy,
+ * maxHoldMs and projectColumns. Called while the topology is built, so a bad value stops `validate`/`run` before
  * anything connects. Other keys are left to whoever else reads them.
  */
 export function parseSaleOrdersParams(params: Readonly<Record<string, string>>): SaleOrdersParams {
@@ -42,7 +44,15 @@ export function parseSaleOrdersParams(params: Readonly<Record<string, string>>):
     paymentTimeoutMs,
     holdPolicy,
     maxHoldMs,
+    projectColumns: flag(params, 'projectColumns') ?? true,
   };
+}
+
+function flag(params: Readonly<Record<string, string>>, name: string): boolean | undefined {
+  const text = params[name];
+  if (text === undefined) return undefined;
+  if (text !== 'true' && text !== 'false') throw new SaleOrdersParamError(`${name} must be true or false, got '${text}'`);
+  return text === 'true';
 }
 
 function isHoldPolicy(value: string): value is HoldPolicy {

@@ -5,6 +5,15 @@ export const SALE_SCHEMA = 'sale';
 export const ORDERS_TABLE = 'orders';
 export const PAYMENTS_TABLE = 'payments';
 
+/**
+ * The columns the lifecycle reads, per table: `cdcStream` drops the others (the `remark` JSON column,
+ * which may be megabytes) before anything is repartitioned or stored.
+ */
+export const SALE_COLUMNS = {
+  [ORDERS_TABLE]: ['order_id', 'user_id', 'sku_id', 'amount', 'status'],
+  [PAYMENTS_TABLE]: ['payment_id', 'order_id', 'amount', 'channel', 'paid_at'],
+} as const;
+
 /** The `orders` columns the lifecycle reads, typed. */
 export interface OrderColumns {
   readonly orderId: string;

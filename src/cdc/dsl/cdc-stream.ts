@@ -8,6 +8,7 @@ import { internalTopic } from '../../topology/topic-ref.js';
 import type { ChangeEvent } from '../change-event.js';
 import { changeEventSerde } from '../change-event-serde.js';
 import { DtsSourceProcessor, type DtsSourceOptions, type StoredProgress } from '../processors/dts-source-processor.js';
+import type { ColumnProjection } from '../dts/normalize-transaction.js';
 import { jsonSerde } from '../../serde/json-serde.js';
 import { stringSerde } from '../../serde/string-serde.js';
 
@@ -15,6 +16,12 @@ export interface CdcStreamOptions extends Omit<DtsSourceOptions, 'deadLetters'> 
   readonly format: 'dts';
   /** Base name of the nodes (default `cdc-<topic>`). */
   readonly name?: string;
+  /**
+   * Columns to keep per table (`table` or `schema.table`), key columns always included; tables not
+   * named keep all. Dropped before anything is decoded, repartitioned or stored — so a big JSON/BLOB
+   * column the topology never reads does not travel through internal topics and stores.
+   */
+  readonly columns?: ColumnProjection;
 }
 
 /**
@@ -31,8 +38,9 @@ export function cdcStream(builder: StreamsBuilder, topic: string, options: CdcSt
   const events = `${base}-events`;
   const deadLetters = `${base}-dead-letters`;
   const progressStore = `${base}-progress`;
-  const { format: _format, name: _name, ...rest } = options;
-  const sourceOptions = { ...rest, progressStoreName: progressStore, inputTopic: topic };
+  const { format: _format, name: _name, columns, ...rest } = options;
+  const normalize = columns === undefined ? rest.normalize : { ...rest.normalize, columns };
+  const sourceOptions = { ...rest, ...(normalize === undefined ? {} : { normalize }), progressStoreName: progressStore, inputTopic: topic };
   ctx.builder.addProcessor({
     name: decode,
     parents: [source.nodeName],

@@ -22,5 +22,5 @@ export type {
 export { decodeEnvelope, decodeEntries } from './dts-decode.js';
 export { encodeEntries, encodeEnvelope } from './dts-encode.js';
 export { chunkEntries, type ChunkOptions } from './chunk-entries.js';
-export { normalizeTransaction, type NormalizeOptions } from './normalize-transaction.js';
+export { normalizeTransaction, type NormalizeOptions, type ColumnProjection } from './normalize-transaction.js';
 export { decodeColumnValue, type ColumnValueOptions } from './column-value.js';

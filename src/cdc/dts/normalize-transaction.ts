@@ -5,7 +5,16 @@ import { decodeColumnValue, type ColumnValueOptions } from './column-value.js';
 import { DtsNormalizeError } from './dts-errors.js';
 import { DtsDmlType, type DtsData, type DtsDmlEvent, type DtsEntry, type DtsHeader } from './dts-model.js';
 
-export type NormalizeOptions = ColumnValueOptions;
+/**
+ * Columns to keep per table (`table` or `schema.table`); a table not named keeps every column. Key
+ * columns are always kept. Columns left out are never decoded, so a big JSON/BLOB column a topology
+ * does not read costs nothing after the Kafka message (docs/cdc.md, "Column projection").
+ */
+export type ColumnProjection = Readonly<Record<string, readonly string[]>>;
+
+export interface NormalizeOptions extends ColumnValueOptions {
+  readonly columns?: ColumnProjection;
+}
 
 const OPERATION_OF_DML_TYPE: Readonly<Record<DtsDmlType, ChangeOperation>> = {
   [DtsDmlType.INSERT]: 'insert',
@@ -86,13 +95,14 @@ function appendRows(
   }
   const op = OPERATION_OF_DML_TYPE[dml.dmlType];
   const keyColumns: readonly string[] = Object.freeze(dml.columns.filter((c) => c.isKey).map((c) => c.name));
+  const kept = keptColumns(options.columns, header, dml);
   const timestamp = header.timestamp * 1000;
   for (let rowIndex = 0; rowIndex < dml.rows.length; rowIndex++) {
     const change = dml.rows[rowIndex];
     if (change === undefined) continue;
     const imageWhere = (image: string) => (): string => `${entryWhere()}, row ${rowIndex}, ${image} image`;
-    const before = op === 'insert' ? undefined : toRow(change.oldColumns, dml, options, imageWhere('before'));
-    const after = op === 'delete' ? undefined : toRow(change.newColumns, dml, options, imageWhere('after'));
+    const before = op === 'insert' ? undefined : toRow(change.oldColumns, dml, kept, options, imageWhere('before'));
+    const after = op === 'delete' ? undefined : toRow(change.newColumns, dml, kept, options, imageWhere('after'));
     out.push({
       schema: header.schemaName,
       table: header.tableName,
@@ -118,7 +128,15 @@ function appendRows(
   }
 }
 
-function toRow(image: readonly DtsData[], dml: DtsDmlEvent, options: NormalizeOptions, where: () => string): Row {
+/** Per column of the DML event: whether the projection keeps it; undefined when every column is kept. */
+function keptColumns(projection: ColumnProjection | undefined, header: DtsHeader, dml: DtsDmlEvent): boolean[] | undefined {
+  if (projection === undefined) return undefined;
+  const wanted = projection[`${header.schemaName}.${header.tableName}`] ?? projection[header.tableName];
+  if (wanted === undefined) return undefined;
+  return dml.columns.map((c) => c.isKey || wanted.includes(c.name));
+}
+
+function toRow(image: readonly DtsData[], dml: DtsDmlEvent, kept: readonly boolean[] | undefined, options: NormalizeOptions, where: () => string): Row {
   if (image.length !== dml.columns.length) {
     throw new DtsNormalizeError(`${where()}: has ${image.length} values for ${dml.columns.length} columns`);
   }
@@ -127,6 +145,7 @@ function toRow(image: readonly DtsData[], dml: DtsDmlEvent, options: NormalizeOp
     const column = dml.columns[c];
     const data = image[c];
     if (column === undefined || data === undefined) continue;
+    if (kept !== undefined && kept[c] !== true) continue;
     const value = decodeColumnValue(data, column, options, () => `${where()}, column ${JSON.stringify(column.name)}`);
     if (value === undefined) continue;
     // A column literally named __proto__ must become a field, not replace the row's prototype.

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
-import type { BytesWrite } from '../../state/bytes-store.js';
-import type { ManagedStore } from '../task/managed-store.js';
+import type { ChangelogRecordIn } from '../task/changelog-chunks.js';
+import type { ChangelogRestoreTarget } from '../task/stream-task.js';
+import { toHeaders } from './kafka-records.js';
 
 export interface RestoreRequest {
   readonly taskId: string;
   readonly storeName: string;
-  readonly store: ManagedStore;
+  readonly store: ChangelogRestoreTarget;
   readonly topic: string;
   readonly partition: number;
 }
@@ -123,11 +124,11 @@ async function consumeUntilRestored(
         const p = byPartition.get(`${batch.topic}:${batch.partition}`);
         if (p === undefined || p.done) return;
         lastBatchAt = Date.now();
-        const writes: BytesWrite[] = [];
+        const writes: ChangelogRecordIn[] = [];
         for (const m of batch.messages) {
           const offset = BigInt(m.offset);
           if (offset < p.next || offset >= p.end) continue;
-          writes.push({ key: m.key ?? Buffer.alloc(0), value: m.value });
+          writes.push({ key: m.key ?? Buffer.alloc(0), value: m.value, headers: toHeaders(m.headers) });
         }
         let next = BigInt(batch.lastOffset()) + 1n;
         if (next > p.end) next = p.end;

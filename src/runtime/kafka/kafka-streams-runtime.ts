@@ -132,6 +132,7 @@ export class KafkaStreamsRuntime {
     await applyTopicPlan(admin, plan, this.config.replicationFactor);
     for (const [topic, count] of plan.partitions) metadata.set(topic, count);
     await metadata.refresh([...plan.partitions.keys()]);
+    await metadata.refreshLimits([...plan.partitions.keys()]);
     this.taskCounts = new Map(plan.taskCounts);
 
     if (!this.exactlyOnce) {

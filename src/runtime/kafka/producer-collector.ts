@@ -2,9 +2,17 @@ import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Headers } from '../../common/headers.js';
 import type { OutputRecord } from '../task/input-record.js';
 import type { RecordCollector } from '../task/record-collector.js';
+import { recordBatchBytes } from '../task/record-size.js';
 import type { TopicMetadata } from './topic-metadata.js';
 
 const MAX_BATCH_BYTES = 768 * 1024;
+
+/** One topic's share of the buffer: its messages and the bytes buffered per partition. */
+interface TopicBuffer {
+  readonly messages: Message[];
+  readonly partitionBytes: number[];
+  readonly maxBytes: number;
+}
 
 /** Sends one batch of records (to a plain producer, or inside a transaction). */
 export type BatchSender = (batch: TopicMessages[]) => Promise<RecordMetadata[]>;
@@ -26,7 +34,7 @@ function kafkaHeaders(headers: Headers): Record<string, Buffer | string> | undef
  * lost (as Kafka Streams' RecordCollectorImpl does).
  */
 export class ProducerCollector implements RecordCollector {
-  private buffer = new Map<string, Message[]>();
+  private buffer = new Map<string, TopicBuffer>();
   private buffered = 0;
   private bufferedBytes = 0;
   private chain: Promise<void> = Promise.resolve();
@@ -45,25 +53,36 @@ export class ProducerCollector implements RecordCollector {
     return this.metadata.partitionCount(topic);
   }
 
+  maxRecordBytes(topic: string): number {
+    return this.metadata.maxRecordBytes(topic);
+  }
+
   send(record: OutputRecord): void {
     if (this.failure !== undefined) throw this.failure;
-    let messages = this.buffer.get(record.topic);
-    if (messages === undefined) {
-      messages = [];
-      this.buffer.set(record.topic, messages);
+    const bytes = recordBatchBytes(record.key, record.value, record.headers);
+    let topic = this.buffer.get(record.topic);
+    // A partition's share of one request is one record batch, which the broker refuses above the
+    // topic's max.message.bytes: a record that would take its partition's batch past that goes in the
+    // next request (a record alone always fits: tasks cut or set aside bigger ones).
+    if (topic !== undefined && (topic.partitionBytes[record.partition] ?? 0) + bytes > topic.maxBytes) {
+      this.dispatch();
+      topic = undefined;
+    }
+    if (topic === undefined) {
+      topic = { messages: [], partitionBytes: [], maxBytes: this.metadata.maxRecordBytes(record.topic) };
+      this.buffer.set(record.topic, topic);
     }
     const headers = kafkaHeaders(record.headers);
-    messages.push({
+    topic.messages.push({
       partition: record.partition,
       key: record.key,
       value: record.value,
       timestamp: String(record.timestamp),
       ...(headers === undefined ? {} : { headers }),
     });
+    topic.partitionBytes[record.partition] = (topic.partitionBytes[record.partition] ?? 0) + bytes;
     this.sentPerTopic.set(record.topic, (this.sentPerTopic.get(record.topic) ?? 0) + 1);
-    this.bufferedBytes += (record.key?.length ?? 0) + (record.value?.length ?? 0) + 64;
-    // A partition's share of one request is one record batch, which the broker refuses above its
-    // message.max.bytes (1 MiB by default): bound the request's bytes, not only its records.
+    this.bufferedBytes += bytes;
     if (++this.buffered >= this.batchRecords || this.bufferedBytes >= MAX_BATCH_BYTES) this.dispatch();
   }
 
@@ -103,7 +122,7 @@ export class ProducerCollector implements RecordCollector {
     if (this.buffered === 0) return;
     const batch: TopicMessages[] = [];
     const counts = new Map<string, number>();
-    for (const [topic, messages] of this.buffer) {
+    for (const [topic, { messages }] of this.buffer) {
       batch.push({ topic, messages });
       for (const m of messages) {
         const key = `${topic}:${m.partition!}`;

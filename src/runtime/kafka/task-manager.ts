@@ -154,6 +154,8 @@ export class TaskManager {
       errorPolicies: config.errorPolicies,
       deadLetterTopic: `${config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`,
       maxBufferedEntriesPerStore: config.maxBufferedEntriesPerStore,
+      onChunkGroupAbandoned: (event) =>
+        this.options.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
     };
     const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, config.applicationId));
     try {
@@ -174,7 +176,7 @@ export class TaskManager {
         requests.push({
           taskId: running.task.taskId,
           storeName,
-          store: running.task.managedStore(storeName)!,
+          store: running.task.restoreTarget(storeName),
           topic: changelogTopicName(this.options.config.applicationId, storeName),
           partition: running.task.partition,
         });
@@ -185,6 +187,7 @@ export class TaskManager {
       logger: this.options.logger,
       onProgress: (p) => this.options.stats.restore.set(`${p.taskId}/${p.store}`, p),
     });
+    for (const running of created) running.task.finishRestore();
   }
 
   /** Where each new task starts: the group's committed offset, read after fencing (exactly_once). */

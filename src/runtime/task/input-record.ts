@@ -5,6 +5,11 @@ export interface InputRecord {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
+  /**
+   * For a record joined from pieces (a value too big for one Kafka message): the offset of its last
+   * piece, while `offset` is its first. Reading it consumed everything through `endOffset`.
+   */
+  readonly endOffset?: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly timestamp: number;

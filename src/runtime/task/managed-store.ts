@@ -11,7 +11,9 @@ export interface ManagedStore extends KeyValueStore<unknown, unknown> {
   needsFlush(): boolean;
   /** The next changelog offset to read on restore, or undefined if the store never checkpointed. */
   changelogOffset(): Promise<string | undefined>;
-  /** Applies changelog records straight to disk with the next offset to read, as one batch. */
-  restore(records: readonly BytesWrite[], nextOffset: string): Promise<void>;
+  /** Applies changelog records straight to disk with the next offset to read (and `metadata`), as one batch. */
+  restore(records: readonly BytesWrite[], nextOffset: string, metadata?: ReadonlyMap<string, Buffer>): Promise<void>;
+  /** A metadata entry the store keeps beside its data (written by `flush`/`restore`). */
+  metadata(name: string): Promise<Buffer | undefined>;
   close(): Promise<void>;
 }

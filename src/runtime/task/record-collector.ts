@@ -9,4 +9,9 @@ export interface RecordCollector {
   send(record: OutputRecord): void;
   /** Current partition count of a physical topic; throws naming the topic if it is unknown. */
   partitionCount(topic: string): number;
+  /**
+   * The largest record batch the topic accepts (its `max.message.bytes`): a record bigger than this
+   * must be cut into pieces or set aside before it is sent.
+   */
+  maxRecordBytes(topic: string): number;
 }

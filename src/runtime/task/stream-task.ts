@@ -1,4 +1,5 @@
-import { CONTROL_HEADER } from '../../common/constants.js';
+import { randomUUID } from 'node:crypto';
+import { CHUNK_HEADER, CONTROL_HEADER, WRITER_HEADER } from '../../common/constants.js';
 import { deadLetterHeaders } from '../../common/dead-letter-headers.js';
 import type { Cancellable, PunctuationType, Punctuator } from '../../processor/punctuation.js';
 import type { Processor } from '../../processor/processor.js';
@@ -21,9 +22,21 @@ import {
   messageOf,
   RecordDeserializationError,
   RecordProcessingError,
+  UnknownStoreError,
   type ErrorPolicies,
 } from './task-errors.js';
 import { decode, deserializeAndPrefetch, NOTHING_AHEAD, type TaskSource } from './batch-prefetch.js';
+import {
+  ChangelogChunkIndex,
+  ChangelogPieceStash,
+  CHUNK_INDEX_METADATA,
+  changelogRecordsFor,
+  type ChangelogRecordIn,
+  type ChangelogRecordOut,
+} from './changelog-chunks.js';
+import { ChunkAssembler, type AbandonReason } from './chunk-assembler.js';
+import { parseChunkHeader } from './record-chunks.js';
+import { TaskOutput } from './task-output.js';
 import { TaskStateMachine, type TaskState } from './task-state.js';
 
 export interface StreamTaskOptions {
@@ -39,7 +52,24 @@ export interface StreamTaskOptions {
   readonly deadLetterTopic: string;
   /** Partition count of the task's input topic(s) now. */
   readonly inputPartitionCount: () => number;
+  /** A group of record pieces with no new piece for this long is abandoned (default 5 minutes). */
+  readonly maxChunkGroupOpenMs?: number;
+  /** Told when a group of record pieces is abandoned (its writer was cut off; it writes the record again). */
+  readonly onChunkGroupAbandoned?: (event: { taskId: string; topic: string; writer: string; firstOffset: string; reason: AbandonReason }) => void;
 }
+
+const DEFAULT_MAX_CHUNK_GROUP_OPEN_MS = 5 * 60_000;
+
+/** Per changelogged store: which keys are chunked in the changelog, and pieces read during restore. */
+interface StoreChunks {
+  readonly index: ChangelogChunkIndex;
+  stash: ChangelogPieceStash | undefined;
+  /** Pieces a crash cut off from their manifest, found at restore: tombstoned at the next commit. */
+  unclaimed: Buffer[];
+}
+
+/** The pseudo node under which a task reports its own counters (record pieces, oversize records). */
+export const TASK_METRICS_NODE = '(task)';
 
 export function taskIdOf(subTopologyId: number, partition: number): string {
   return `${subTopologyId}_${partition}`;
@@ -49,9 +79,26 @@ export function changelogTopicName(applicationId: string, storeName: string): st
   return `${applicationId}-${storeName}-changelog`;
 }
 
+/** One store of a task as a restorer sees it: where to resume, and how to apply what it read. */
+export interface ChangelogRestoreTarget {
+  changelogOffset(): Promise<string | undefined>;
+  restore(records: readonly ChangelogRecordIn[], nextOffset: string): Promise<void>;
+}
+
 /** A store write in the changelog, with the store it belongs to. */
 export interface ChangelogWrite extends OutputRecord {
   readonly store: string;
+}
+
+/** Internal topics that a source of the topology reads: records too big for them are cut into pieces. */
+function topicsReadByTasks(topology: Topology, applicationId: string): Set<string> {
+  const topics = new Set<string>();
+  for (const node of topology.nodes.values()) {
+    if (node.kind === 'sink' && node.topic.internal && topology.sourceFor(node.topic) !== undefined) {
+      topics.add(physicalTopicName(node.topic, applicationId));
+    }
+  }
+  return topics;
 }
 
 /**
@@ -81,10 +128,22 @@ export class StreamTask implements TaskServices {
   private punctuatedSinceCommit = false;
   /** Some source node has a child that prefetches: batches are then deserialized ahead. */
   private prefetchingSources = false;
+  /** What the task writes, made to fit each topic's size limit. */
+  readonly output: TaskOutput;
+  /** Joins records that arrived in pieces, per input topic (created at the first piece). */
+  private readonly assemblers = new Map<string, ChunkAssembler>();
+  private readonly storeChunks = new Map<string, StoreChunks>();
 
   private constructor(private readonly options: StreamTaskOptions) {
     this.taskId = taskIdOf(options.subTopology.id, options.partition);
     this.lifecycle = new TaskStateMachine(this.taskId);
+    this.output = new TaskOutput({
+      collector: options.collector,
+      writer: `${this.taskId}.${randomUUID().slice(0, 8)}`,
+      chunkedTopics: topicsReadByTasks(options.topology, options.applicationId),
+      deadLetterTopic: options.deadLetterTopic,
+      currentInput: () => this.current,
+    });
   }
 
   /** Builds the nodes of the sub-topology; `initializeProcessors()` follows once the stores are restored. */
@@ -136,6 +195,11 @@ export class StreamTask implements TaskServices {
       const metrics = node.processor.reportMetrics?.();
       if (metrics !== undefined) result[node.name] = metrics;
     }
+    const task: Record<string, number> = { ...this.output.metrics };
+    for (const assembler of this.assemblers.values()) {
+      for (const [name, value] of Object.entries(assembler.metrics)) task[name] = (task[name] ?? 0) + value;
+    }
+    result[TASK_METRICS_NODE] = task;
     return result;
   }
 
@@ -173,7 +237,8 @@ export class StreamTask implements TaskServices {
   // ---- processing ----
 
   /** Processes records of this task's partition in offset order. */
-  async process(batch: readonly InputRecord[]): Promise<void> {
+  async process(input: readonly InputRecord[]): Promise<void> {
+    const batch = this.joinPieces(input);
     await this.prepareSerdes(batch);
     const ahead = this.prefetchingSources ? await deserializeAndPrefetch(batch, this.sourceByTopic) : NOTHING_AHEAD;
     for (let i = 0; i < batch.length; i++) {
@@ -193,12 +258,63 @@ export class StreamTask implements TaskServices {
           this.onProcessingError(input, error);
         }
       }
-      this.nextOffsets.set(input.topic, BigInt(input.offset) + 1n);
       this.processedSinceCommit++;
       this.current = undefined;
       await this.punctuate('stream-time', this.streamTime_);
     }
+    // Every input record was consumed, pieces of unfinished records included: their assembler holds
+    // the commit at the first piece instead.
+    for (let i = 0; i < input.length; i++) {
+      const record = input[i]!;
+      if (input[i + 1]?.topic !== record.topic) this.nextOffsets.set(record.topic, BigInt(record.offset) + 1n);
+    }
     await this.endBatch();
+  }
+
+  /**
+   * Replaces the pieces of records cut to fit a repartition topic by the joined records, each at the
+   * place of its last piece (docs/runtime.md, "Records bigger than a Kafka message"). Batches without
+   * pieces, control records of a writer with an open group, or open groups pass through untouched.
+   */
+  private joinPieces(input: readonly InputRecord[]): readonly InputRecord[] {
+    let pieces = this.assemblers.size > 0;
+    if (!pieces) for (const record of input) if (record.headers[CHUNK_HEADER] !== undefined) pieces = true;
+    if (!pieces) return input;
+    const now = this.options.clock();
+    const joined: InputRecord[] = [];
+    for (const record of input) {
+      const chunk = record.headers[CHUNK_HEADER];
+      const writer = record.headers[WRITER_HEADER];
+      if (chunk === undefined) {
+        if (writer !== undefined) this.assembler(record.topic).writerMovedOn(String(writer));
+        joined.push(record);
+        continue;
+      }
+      let header;
+      try {
+        header = parseChunkHeader(chunk, record);
+      } catch (error) {
+        const wrapped = new RecordDeserializationError(record, this.sourceByTopic.get(record.topic)?.definition.name ?? record.topic, error);
+        if (this.options.errorPolicies.deserialization === 'fail') throw wrapped;
+        this.sendToDeadLetter(record, wrapped);
+        continue;
+      }
+      const whole = this.assembler(record.topic).accept(record, header, now);
+      if (whole !== undefined) joined.push(whole);
+    }
+    for (const assembler of this.assemblers.values()) assembler.expire(now);
+    return joined;
+  }
+
+  private assembler(topic: string): ChunkAssembler {
+    let assembler = this.assemblers.get(topic);
+    if (assembler === undefined) {
+      assembler = new ChunkAssembler(this.options.maxChunkGroupOpenMs ?? DEFAULT_MAX_CHUNK_GROUP_OPEN_MS, (writer, firstOffset, reason) =>
+        this.options.onChunkGroupAbandoned?.({ taskId: this.taskId, topic, writer, firstOffset, reason }),
+      );
+      this.assemblers.set(topic, assembler);
+    }
+    return assembler;
   }
 
   /** Lets processors emit what they coalesce per batch; nodes in graph order, so upstream goes first. */
@@ -240,20 +356,32 @@ export class StreamTask implements TaskServices {
     for (const hold of this.holds.values()) if (lowestHold === undefined || hold < lowestHold) lowestHold = hold;
     const result = new Map<string, string>();
     for (const [topic, next] of this.nextOffsets) {
-      result.set(topic, String(lowestHold !== undefined && lowestHold < next ? lowestHold : next));
+      let offset = lowestHold !== undefined && lowestHold < next ? lowestHold : next;
+      const pieces = this.assemblers.get(topic)?.holdOffset();
+      if (pieces !== undefined && BigInt(pieces) < offset) offset = BigInt(pieces);
+      result.set(topic, String(offset));
     }
     return result;
   }
 
-  /** Changelog records for everything the stores buffered since the last commit. */
+  /**
+   * Changelog records for everything the stores buffered since the last commit, each fitting its
+   * changelog topic: a value too big becomes pieces and a manifest (changelog-chunks.ts).
+   */
   changelogRecords(): ChangelogWrite[] {
     const records: ChangelogWrite[] = [];
     const timestamp = Number.isFinite(this.streamTime_) ? this.streamTime_ : this.options.clock();
+    const out: ChangelogRecordOut[] = [];
     for (const [name, store] of this.options.stores) {
-      if (!this.options.topology.stores.get(name)?.changelog) continue;
+      const chunks = this.storeChunks.get(name);
+      if (chunks === undefined) continue;
       const topic = changelogTopicName(this.options.applicationId, name);
-      for (const write of store.pendingWrites()) {
-        records.push({ store: name, topic, partition: this.options.partition, key: write.key, value: write.value, timestamp, headers: {} });
+      out.length = 0;
+      for (const key of chunks.unclaimed) out.push({ key, value: null, headers: {} });
+      chunks.unclaimed = [];
+      changelogRecordsFor(name, store.pendingWrites(), chunks.index, this.options.collector.maxRecordBytes(topic), out);
+      for (const write of out) {
+        records.push({ store: name, topic, partition: this.options.partition, key: write.key, value: write.value, timestamp, headers: write.headers });
       }
     }
     return records;
@@ -261,10 +389,60 @@ export class StreamTask implements TaskServices {
 
   /** Writes each store's buffer to disk with its metadata (e.g. the changelog offset it now covers). */
   async flushStores(metadata: (store: string) => ReadonlyMap<string, Buffer> | undefined): Promise<void> {
-    for (const [name, store] of this.options.stores) await store.flush(metadata(name));
+    for (const [name, store] of this.options.stores) await store.flush(this.withChunkIndex(name, metadata(name)));
     this.commitRequested = false;
     this.processedSinceCommit = 0;
     this.punctuatedSinceCommit = false;
+  }
+
+  /** The next changelog offset to restore a store from, or undefined if it never checkpointed. */
+  async changelogOffset(storeName: string): Promise<string | undefined> {
+    return this.requireStore(storeName).changelogOffset();
+  }
+
+  /**
+   * Applies changelog records read back from the store's changelog (log order) with the next offset
+   * to read, as one atomic write; pieces of chunked values are joined first.
+   */
+  async restoreChangelog(storeName: string, records: readonly ChangelogRecordIn[], nextOffset: string): Promise<void> {
+    const store = this.requireStore(storeName);
+    const chunks = this.storeChunks.get(storeName);
+    if (chunks === undefined) throw new Error(`task ${this.taskId}: store '${storeName}' has no changelog to restore from`);
+    chunks.stash ??= new ChangelogPieceStash(storeName);
+    const writes = chunks.stash.apply(records, chunks.index);
+    await store.restore(writes, nextOffset, this.withChunkIndex(storeName, undefined));
+  }
+
+  /** What a restorer needs to bring one of the task's changelogged stores up to date. */
+  restoreTarget(storeName: string): ChangelogRestoreTarget {
+    return {
+      changelogOffset: () => this.changelogOffset(storeName),
+      restore: (records, nextOffset) => this.restoreChangelog(storeName, records, nextOffset),
+    };
+  }
+
+  /** Restore is over: pieces that no manifest claimed are tombstoned at the next commit. */
+  finishRestore(): void {
+    for (const chunks of this.storeChunks.values()) {
+      if (chunks.stash === undefined) continue;
+      chunks.unclaimed.push(...chunks.stash.unclaimedPieces());
+      chunks.stash = undefined;
+      if (chunks.unclaimed.length > 0) this.commitRequested = true;
+    }
+  }
+
+  private withChunkIndex(storeName: string, metadata: ReadonlyMap<string, Buffer> | undefined): ReadonlyMap<string, Buffer> | undefined {
+    const changed = this.storeChunks.get(storeName)?.index.takeChanges();
+    if (changed === undefined) return metadata;
+    const merged = new Map(metadata ?? []);
+    merged.set(CHUNK_INDEX_METADATA, changed);
+    return merged;
+  }
+
+  private requireStore(storeName: string): ManagedStore {
+    const store = this.options.stores.get(storeName);
+    if (store === undefined) throw new UnknownStoreError(this.taskId, storeName);
+    return store;
   }
 
   /** Closes processors and stores. Commit first: unflushed store writes are dropped. */
@@ -293,14 +471,19 @@ export class StreamTask implements TaskServices {
   // ---- internals ----
 
   private async initialize(): Promise<void> {
-    const { topology, subTopology, applicationId, collector } = this.options;
+    const { topology, subTopology, applicationId } = this.options;
+    for (const [name, store] of this.options.stores) {
+      if (!topology.stores.get(name)?.changelog) continue;
+      const index = ChangelogChunkIndex.decode(name, await store.metadata(CHUNK_INDEX_METADATA));
+      this.storeChunks.set(name, { index, stash: undefined, unclaimed: [] });
+    }
     for (const name of subTopology.nodeNames) {
       const definition = topology.node(name)!;
       let processor: Processor<unknown, unknown, unknown, unknown>;
       if (definition.kind === 'source') processor = new SourceProcessor();
       else if (definition.kind === 'sink') {
         const feedsDownstream = definition.topic.internal && topology.sourceFor(definition.topic) !== undefined;
-        processor = new SinkProcessor(definition, physicalTopicName(definition.topic, applicationId), collector, feedsDownstream);
+        processor = new SinkProcessor(definition, physicalTopicName(definition.topic, applicationId), this.output, feedsDownstream);
       }
       else processor = definition.supplier();
       const node = new RuntimeNode(definition, processor);
@@ -375,8 +558,8 @@ export class StreamTask implements TaskServices {
 
   private sendToDeadLetter(input: InputRecord, error: unknown): void {
     const topic = this.options.deadLetterTopic;
-    const count = this.options.collector.partitionCount(topic);
-    this.options.collector.send({
+    const count = this.output.partitionCount(topic);
+    this.output.send({
       topic,
       partition: input.partition % count,
       key: input.key,

@@ -4,7 +4,7 @@ import type { SubTopology } from '../../topology/sub-topology.js';
 import type { Topology } from '../../topology/topology.js';
 import type { ManagedStore } from './managed-store.js';
 import type { RecordCollector } from './record-collector.js';
-import { StreamTask, taskIdOf } from './stream-task.js';
+import { StreamTask, taskIdOf, type StreamTaskOptions } from './stream-task.js';
 import type { ErrorPolicies } from './task-errors.js';
 
 export interface TaskFactoryOptions {
@@ -18,6 +18,7 @@ export interface TaskFactoryOptions {
   readonly errorPolicies: ErrorPolicies;
   readonly deadLetterTopic: string;
   readonly maxBufferedEntriesPerStore?: number;
+  readonly onChunkGroupAbandoned?: StreamTaskOptions['onChunkGroupAbandoned'];
 }
 
 function bytesStoreKind(kind: StoreKind): BytesStoreKind {
@@ -58,6 +59,7 @@ export async function createTask(
       errorPolicies: options.errorPolicies,
       deadLetterTopic: options.deadLetterTopic,
       inputPartitionCount,
+      ...(options.onChunkGroupAbandoned === undefined ? {} : { onChunkGroupAbandoned: options.onChunkGroupAbandoned }),
     });
   } catch (error) {
     await Promise.allSettled([...stores.values()].map((s) => s.close()));

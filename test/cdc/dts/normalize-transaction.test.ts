@@ -46,6 +46,17 @@ describe('normalizeTransaction on the golden INSERT fixture', () => {
     expect(events).toEqual([expected]);
   });
 
+  it('keeps only the projected columns of a named table, always with its key columns', () => {
+    const entries = decodeEntries(fixture('insert-transaction.entries.bin'));
+    const [byTable] = normalizeTransaction(entries, at, { columns: { orders: ['status', 'amount'] } });
+    expect(byTable?.after).toEqual({ order_id: 9000000000000000001n, amount: '199.00', status: 'CREATED' });
+    expect(byTable?.row).toBe(byTable?.after);
+    const [byQualifiedName] = normalizeTransaction(entries, at, { columns: { 'sale.orders': ['remark'] } });
+    expect(Object.keys(byQualifiedName?.after ?? {})).toEqual(['order_id', 'remark']);
+    const [otherTable] = normalizeTransaction(entries, at, { columns: { payments: ['amount'] } });
+    expect(Object.keys(otherTable?.after ?? {})).toHaveLength(8);
+  });
+
   it('parses the json column when parseJson is set', () => {
     const [event] = normalizeTransaction(decodeEntries(fixture('insert-transaction.entries.bin')), at, { parseJson: true });
     expect(event?.after?.['remark']).toEqual({ note: 'gift' });

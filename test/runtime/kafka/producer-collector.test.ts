@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ProducerCollector } from '../../../src/runtime/kafka/producer-collector.js';
 import type { TopicMetadata } from '../../../src/runtime/kafka/topic-metadata.js';
 
-const metadata = { partitionCount: () => 2 } as unknown as TopicMetadata;
+const metadata = { partitionCount: () => 2, maxRecordBytes: () => 1_048_588 } as unknown as TopicMetadata;
 
 /** A sender that acknowledges every batch, numbering records per partition from 0 like a broker. */
 function recordingSender() {
@@ -46,6 +46,19 @@ describe('ProducerCollector', () => {
       expect(bytes).toBeLessThanOrEqual(800 * 1024);
     }
     expect(batches.flatMap((b) => b.flatMap((t) => t.messages)).length).toBe(40);
+  });
+
+  it("never puts more into one partition's share of a request than the topic's max.message.bytes", async () => {
+    const { batches, sender } = recordingSender();
+    const limit = 300 * 1024;
+    const collector = new ProducerCollector(sender, { partitionCount: () => 2, maxRecordBytes: () => limit } as unknown as TopicMetadata, 5000);
+    for (const bytes of [100, 250, 120, 200, 290, 10, 5].map((k) => k * 1024)) collector.send(record(0, bytes));
+    await collector.flush();
+    for (const batch of batches) {
+      const bytes = batch.flatMap((t) => t.messages).reduce((sum, m) => sum + (m.value as Buffer).length + 100, 0);
+      expect(bytes).toBeLessThanOrEqual(limit);
+    }
+    expect(batches.flatMap((b) => b.flatMap((t) => t.messages)).map((m) => (m.value as Buffer).length / 1024)).toEqual([100, 250, 120, 200, 290, 10, 5]);
   });
 
   it('returns the offset of the last record written to each partition since the previous flush', async () => {

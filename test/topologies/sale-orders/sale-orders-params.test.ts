@@ -10,16 +10,20 @@ describe('parseSaleOrdersParams', () => {
       paymentTimeoutMs: 1_800_000,
       holdPolicy: 'wait',
       maxHoldMs: undefined,
+      projectColumns: true,
     });
   });
 
   it('reads every parameter; emit-and-flag gets a 60 s bound unless maxHoldMs says otherwise', () => {
-    expect(parseSaleOrdersParams({ inputTopic: 'in', outputTopic: 'out', paymentTimeoutMinutes: '0.5', holdPolicy: 'emit-and-flag' })).toEqual({
+    expect(
+      parseSaleOrdersParams({ inputTopic: 'in', outputTopic: 'out', paymentTimeoutMinutes: '0.5', holdPolicy: 'emit-and-flag', projectColumns: 'false' }),
+    ).toEqual({
       inputTopic: 'in',
       outputTopic: 'out',
       paymentTimeoutMs: 30_000,
       holdPolicy: 'emit-and-flag',
       maxHoldMs: 60_000,
+      projectColumns: false,
     });
     expect(parseSaleOrdersParams({ holdPolicy: 'emit-and-flag', maxHoldMs: '5000' }).maxHoldMs).toBe(5000);
   });
@@ -30,5 +34,6 @@ describe('parseSaleOrdersParams', () => {
     expect(() => parseSaleOrdersParams({ paymentTimeoutMinutes: '-3' })).toThrow("paymentTimeoutMinutes must be a positive number, got '-3'");
     expect(() => parseSaleOrdersParams({ paymentTimeoutMinutes: 'thirty' })).toThrow('paymentTimeoutMinutes');
     expect(() => parseSaleOrdersParams({ outputTopic: 'sale events' })).toThrow("outputTopic 'sale events' is not a Kafka topic name");
+    expect(() => parseSaleOrdersParams({ projectColumns: 'yes' })).toThrow("projectColumns must be true or false, got 'yes'");
   });
 });
