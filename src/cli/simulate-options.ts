@@ -18,6 +18,8 @@ export interface SimulateFlags {
   readonly redeliveries?: number;
   readonly redeliveryMax?: number;
   readonly partitionIncrease?: { readonly to: number; readonly afterTransactions: number };
+  readonly bigRemarkBytes?: number;
+  readonly bigRemarkRate?: number;
 }
 
 /** `8@5000`: grow to 8 partitions after 5000 transactions. */
@@ -48,7 +50,9 @@ export function addSimulationOptions(command: Command): Command {
     .option('--max-entries-per-message <n>', `most DTS entries in one message (default ${w.maxEntriesPerMessage})`, integerOption(1))
     .option('--redeliveries <probability>', `chance that a partition's last messages are written again (default ${w.redelivery.probability}; 0: none)`, parseFraction)
     .option('--redelivery-max <messages>', `at most this many messages per redelivered stretch (default ${w.redelivery.maxMessages})`, integerOption(1))
-    .option('--partition-increase <to@after>', 'grow the topic to <to> partitions after <after> transactions, e.g. 8@5000', parsePartitionIncrease);
+    .option('--partition-increase <to@after>', 'grow the topic to <to> partitions after <after> transactions, e.g. 8@5000', parsePartitionIncrease)
+    .option('--big-remark-bytes <n>', `size of the big JSON remark some orders carry (default ${m.bigRemarkBytes}, at most 64 MiB)`, integerOption(16, 64 * 1024 * 1024))
+    .option('--big-remark-rate <fraction>', `share of orders with a big remark (default ${m.bigRemarkRate})`, parseFraction);
 }
 
 /** Maps the flags to the simulator's options (docs/simulator.md); the simulator validates the values. */
@@ -66,6 +70,8 @@ export function simulationOptionsFromFlags(flags: SimulateFlags): SimulationOpti
   if (flags.maxMessageBytes !== undefined) o.maxMessageBytes = flags.maxMessageBytes;
   if (flags.maxEntriesPerMessage !== undefined) o.maxEntriesPerMessage = flags.maxEntriesPerMessage;
   if (flags.partitionIncrease !== undefined) o.partitionIncrease = flags.partitionIncrease;
+  if (flags.bigRemarkBytes !== undefined) o.bigRemarkBytes = flags.bigRemarkBytes;
+  if (flags.bigRemarkRate !== undefined) o.bigRemarkRate = flags.bigRemarkRate;
   if (flags.redeliveries !== undefined || flags.redeliveryMax !== undefined) {
     o.redelivery = {
       probability: flags.redeliveries ?? DEFAULT_WRITER_OPTIONS.redelivery.probability,

@@ -10,7 +10,7 @@ import type { CliIo } from '../cli-io.js';
 import { createCliLogger } from '../cli-logger.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../order-event-avro.js';
-import { choiceOption, integerOption } from '../option-parsers.js';
+import { choiceOption, integerOption, parseFraction } from '../option-parsers.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { startProgress } from '../progress.js';
 import { prepareTopic } from './simulate-command.js';
@@ -21,6 +21,8 @@ Examples:
   $ npm run demo                               (the same as: cdc-streams demo)
   $ cdc-streams demo --orders 5000 --guarantee at_least_once
   $ KAFKA_BROKERS=localhost:9092 cdc-streams demo
+  $ cdc-streams demo --big-remark-bytes 2000000     (some orders carry a 2 MB JSON remark)
+  $ cdc-streams demo --grow-partitions-at 10000     (the input doubles its partitions mid-run)
 
 Finds a broker (KAFKA_BROKERS, Docker, or starts Kafka from the Maven Central jars), simulates a flash
 sale into a DTS topic, runs topologies/sale-orders.ts on it, verifies every order against the
@@ -33,11 +35,17 @@ interface DemoFlags {
   readonly partitions: number;
   readonly seed: number;
   readonly guarantee: 'at_least_once' | 'exactly_once';
-  readonly maxMessageBytes: number;
+  readonly maxMessageBytes?: number;
+  readonly bigRemarkBytes?: number;
+  readonly bigRemarkRate?: number;
+  readonly growPartitionsAt?: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
 const STALL_MS = 120_000;
+const SMALL_MESSAGE_BYTES = 16_384;
+/** DTS's own limit is about the broker's 1 MiB default; big remarks are chunked at that. */
+const LARGE_MESSAGE_BYTES = 1_000_000;
 
 /** `cdc-streams demo`: the whole product in one command (README's first command). */
 export function registerDemoCommand(program: Command, { io, setExitCode }: CommandContext): void {
@@ -48,7 +56,10 @@ export function registerDemoCommand(program: Command, { io, setExitCode }: Comma
     .option('--shards <n>', 'MySQL shards', integerOption(1, 64), 4)
     .option('--partitions <n>', 'partitions of the DTS topic', integerOption(1, 256), 6)
     .option('--seed <n>', 'simulation seed', integerOption(0), 42)
-    .option('--max-message-bytes <n>', 'largest DTS message; bigger rows are chunked', integerOption(4096), 16_384)
+    .option('--max-message-bytes <n>', `largest DTS message; bigger rows are chunked (default ${SMALL_MESSAGE_BYTES}, or ${LARGE_MESSAGE_BYTES} with --big-remark-bytes)`, integerOption(4096))
+    .option('--big-remark-bytes <n>', 'some orders carry a JSON remark of this size (up to 64 MiB): rows bigger than a Kafka message', integerOption(16, 64 * 1024 * 1024))
+    .option('--big-remark-rate <fraction>', 'share of orders with a big remark (default 0.001)', parseFraction)
+    .option('--grow-partitions-at <transactions>', 'double the DTS topic\'s partitions after this many transactions, while sale-orders runs', integerOption(0))
     .addOption(
       new Option('--guarantee <guarantee>', 'processing guarantee')
         .argParser(choiceOption(['at_least_once', 'exactly_once'] as const))
@@ -90,12 +101,17 @@ async function runDemo(
   const applicationId = `sale-orders${suffix}`;
 
   // 1. the flash sale
+  const maxMessageBytes = flags.maxMessageBytes ?? (flags.bigRemarkBytes !== undefined && flags.bigRemarkBytes > SMALL_MESSAGE_BYTES ? LARGE_MESSAGE_BYTES : SMALL_MESSAGE_BYTES);
+  const grow = flags.growPartitionsAt === undefined ? undefined : { afterTransactions: flags.growPartitionsAt, to: flags.partitions * 2 };
   const sim = simulateFlashSale({
     seed: flags.seed,
     orders: flags.orders,
     shards: flags.shards,
     partitions: flags.partitions,
-    maxMessageBytes: flags.maxMessageBytes,
+    maxMessageBytes,
+    ...(flags.bigRemarkBytes === undefined ? {} : { bigRemarkBytes: flags.bigRemarkBytes }),
+    ...(flags.bigRemarkRate === undefined ? {} : { bigRemarkRate: flags.bigRemarkRate }),
+    ...(grow === undefined ? {} : { partitionIncrease: grow }),
   });
   let totalMessages = 0;
   for (const _ of sim.messages) totalMessages++;
@@ -109,8 +125,14 @@ async function runDemo(
   }
   await prepareTopic(connection, inputTopic, sim.options.writer.partitions, sim.options.writer.maxMessageBytes, true, say);
   const writeBar = startProgress(io, { label: 'simulating  ', total: totalMessages, unit: 'messages' });
-  await writeMessages(connection, inputTopic, sim.messages, { onProgress: (p) => writeBar.update(p.messages) });
-  writeBar.stop();
+  const write = (): Promise<unknown> =>
+    writeMessages(connection, inputTopic, sim.messages, {
+      ...(grow === undefined ? {} : { growTo: grow.to }),
+      onProgress: (p) => writeBar.update(p.messages, `${p.partitions} partitions`),
+    }).finally(() => writeBar.stop());
+  // Growing the input is only interesting while the application runs: then it writes as sale-orders reads.
+  let writing: Promise<unknown> | undefined;
+  if (grow === undefined) await write();
 
   // 2. the topology
   const loaded = await loadTopology('topologies/sale-orders.ts', { params: { inputTopic, outputTopic } });
@@ -126,6 +148,11 @@ async function runDemo(
   const runBar = startProgress(io, { label: 'sale-orders ', total: expectedEvents, unit: 'events' });
   const started = Date.now();
   await app.start();
+  if (grow !== undefined) writing = write();
+  let writeFailure: unknown;
+  writing?.catch((error: unknown) => {
+    writeFailure = error;
+  });
   let snapshot: AppSnapshot = app.snapshot();
   let lastCount = -1;
   let lastChange = Date.now();
@@ -139,6 +166,12 @@ async function runDemo(
       lastChange = Date.now();
     }
     if (produced >= expectedEvents && (snapshot.recordsIn[inputTopic] ?? 0) >= totalMessages) break;
+    if (writeFailure !== undefined) {
+      runBar.stop();
+      say(`writing the flash sale failed: ${writeFailure instanceof Error ? writeFailure.message : String(writeFailure)}`);
+      await app.close();
+      return false;
+    }
     if (snapshot.state === 'ERROR' || snapshot.state === 'NOT_RUNNING') {
       runBar.stop();
       await app.stopped.catch((error: unknown) => say(`sale-orders failed: ${error instanceof Error ? error.message : String(error)}`));
@@ -151,6 +184,7 @@ async function runDemo(
   }
   const processingMs = Date.now() - started;
   runBar.stop();
+  await writing;
   await app.close();
 
   // 3. verification against the ground truth
@@ -181,6 +215,8 @@ async function runDemo(
     ['duplicate events dropped', `${sum('duplicatesDropped')}`],
     ['rolled-back transactions dropped', `${sum('rollbacks')}`],
     ['dead letters', `${snapshot.deadLetters}`],
+    ...(flags.bigRemarkBytes === undefined ? [] : [['big remarks', `${flags.bigRemarkBytes} bytes; DTS messages up to ${maxMessageBytes} bytes`] as [string, string]]),
+    ...(grow === undefined ? [] : [['partition growth', `${flags.partitions} -> ${grow.to} after ${grow.afterTransactions} transactions, while running`] as [string, string]]),
     ['guarantee', flags.guarantee],
     ['processing time', `${seconds.toFixed(1)} s`],
     ['throughput', `${Math.round(totalMessages / seconds)} input messages/s, ${Math.round(expectedEvents / seconds)} output events/s`],
