@@ -34,4 +34,13 @@ const commandGroups: readonly CommandGroup[] = [
   registerKafkaCommand,
 ];
 
-process.exitCode = await runCli(process.argv, processIo, commandGroups);
+const code = await runCli(process.argv, processIo, commandGroups);
+process.exitCode = code;
+// The command has closed what it opened; should a handle still keep the event loop alive (a client
+// library's reconnect timer, say), the process must still end, or an orchestrator never sees it die and
+// never restarts it. Unreferenced: a process with nothing left exits at once and never waits for this.
+const EXIT_GRACE_MS = 5000;
+setTimeout(() => {
+  processIo.err(`cdc-streams: exiting with code ${code} although resources are still open (${process.getActiveResourcesInfo().join(', ')})\n`);
+  process.exit(code);
+}, EXIT_GRACE_MS).unref();

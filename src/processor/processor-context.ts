@@ -2,6 +2,19 @@ import type { KeyValueStore } from '../state/key-value-store.js';
 import type { Cancellable, PunctuationType, Punctuator } from './punctuation.js';
 import type { RecordMetadata, StreamRecord } from './stream-record.js';
 
+/**
+ * The input topic's partition count as last read, and how fresh that reading is. Reads of the topic's
+ * metadata are numbered as they start: `count` came from read number `countRead`, so it reflects every
+ * partition added before that read began; `readsStarted` reads have begun so far. A processor that
+ * observes something now (say, CDC progress) and must know whether partitions were added by then waits
+ * until `countRead` reaches the `readsStarted + 1` it saw at that moment.
+ */
+export interface InputPartitionsReading {
+  readonly count: number;
+  readonly countRead: number;
+  readonly readsStarted: number;
+}
+
 export interface ProcessorContext<KOut, VOut> {
   readonly applicationId: string;
   /** `<subtopology>_<partition>`, as Kafka Streams names tasks. */
@@ -45,4 +58,7 @@ export interface ProcessorContext<KOut, VOut> {
 
   /** How many partitions the task's input topic has now (it may grow while the application runs). */
   inputPartitionCount(): number;
+
+  /** The same count with how fresh it is (see InputPartitionsReading). */
+  inputPartitions(): InputPartitionsReading;
 }

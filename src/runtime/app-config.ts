@@ -19,6 +19,11 @@ export const appConfigSchema = z.object({
   commitIntervalMs: z.number().int().positive().default(1000),
   /** How often wall-clock punctuation is checked. */
   punctuationIntervalMs: z.number().int().positive().default(100),
+  /**
+   * How often the input topics' partition counts are read. CDC progress is announced only with a count
+   * read after it was observed, so this bounds the delay partition-growth safety adds to watermarks.
+   */
+  metadataRefreshMs: z.number().int().positive().default(200),
   /** Port of /health, /metrics and /stores; none when absent, 0 picks a free one. */
   httpPort: z.number().int().min(0).max(65535).optional(),
   /** `host:port` other instances use to reach this one's /stores (interactive queries). */

@@ -1,5 +1,5 @@
 import type { Cancellable, PunctuationType, Punctuator } from '../../src/processor/punctuation.js';
-import type { ProcessorContext } from '../../src/processor/processor-context.js';
+import type { InputPartitionsReading, ProcessorContext } from '../../src/processor/processor-context.js';
 import type { RecordMetadata, StreamRecord } from '../../src/processor/stream-record.js';
 import type { KeyValueStore } from '../../src/state/key-value-store.js';
 
@@ -25,6 +25,9 @@ export class FakeProcessorContext<KOut, VOut> implements ProcessorContext<KOut, 
   metadata: RecordMetadata | undefined;
   systemTime = 0;
   partitionCount = 1;
+  /** See InputPartitionsReading; by default every reading is current (as in memory). */
+  countRead = Number.MAX_SAFE_INTEGER;
+  readsStarted = 0;
   private readonly scheduled: Scheduled[] = [];
   private readonly stores = new Map<string, KeyValueStore<unknown, unknown>>();
 
@@ -94,5 +97,9 @@ export class FakeProcessorContext<KOut, VOut> implements ProcessorContext<KOut, 
 
   inputPartitionCount(): number {
     return this.partitionCount;
+  }
+
+  inputPartitions(): InputPartitionsReading {
+    return { count: this.partitionCount, countRead: this.countRead, readsStarted: this.readsStarted };
   }
 }

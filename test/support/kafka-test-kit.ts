@@ -24,7 +24,17 @@ export class KafkaTestKit {
     await producer.connect();
     try {
       for (let i = 0; i < messages.length; i += 2000) {
-        await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000).map((m) => ({ ...m })) });
+        const batch = messages.slice(i, i + 2000).map((m) => ({ ...m }));
+        // A topic created a moment ago may not be known to every part of a busy broker yet.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await producer.send({ topic, acks: -1, messages: batch });
+            break;
+          } catch (error) {
+            if (attempt >= 10 || !(error instanceof Error && /does not host this topic-partition/.test(error.message))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 500));
+          }
+        }
       }
     } finally {
       await producer.disconnect();

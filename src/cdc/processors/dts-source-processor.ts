@@ -19,6 +19,7 @@ import type { TransactionAnomaly } from '../transactions/transaction-entry.js';
 import { TransactionGrouper } from '../transactions/transaction-grouper.js';
 import { PartitionProgress } from '../watermarks/partition-progress.js';
 import { watermarkControlRecord } from '../watermarks/watermark-control.js';
+import type { ShardProgress } from '../watermarks/shard-progress.js';
 import { deadLetterRecord, type DeadLetterSink, type RawMessage } from './dead-letter.js';
 
 /** One shard's progress as the progress store keeps it (GTID sequence as a decimal string). */
@@ -47,6 +48,18 @@ export interface DtsSourceOptions {
   readonly progressStoreName?: string;
   /** The input topic's name, for progress re-sent before the first record of a restarted task. */
   readonly inputTopic?: string;
+  /**
+   * How often (wall clock) progress waiting for a fresher partition count is checked (default 100 ms).
+   * Progress is announced only with a partition count read after it was observed (partition growth).
+   */
+  readonly confirmCheckIntervalMs?: number;
+}
+
+/** Progress observed at the end of a batch, waiting for a partition count read after it. */
+interface PendingProgress {
+  /** The metadata read (InputPartitionsReading.countRead) that confirms it. */
+  readonly confirmAt: number;
+  readonly shards: readonly ShardProgress[];
 }
 
 /** Counters of the source step beyond those of its state machines. */
@@ -55,6 +68,8 @@ export interface DtsSourceMetrics {
   deadLetters: number;
   untranslatableTransactions: number;
   watermarksSent: number;
+  /** Progress snapshots waiting for a partition count read after them (gauge). */
+  progressAwaitingPartitionCount: number;
 }
 
 /**
@@ -71,10 +86,21 @@ export interface DtsSourceMetrics {
 export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null, ChangeEvent> {
   readonly reassembler: EnvelopeReassembler<RawMessage>;
   readonly grouper: TransactionGrouper<DtsEntry>;
-  readonly metrics: DtsSourceMetrics = { undecodableMessages: 0, deadLetters: 0, untranslatableTransactions: 0, watermarksSent: 0 };
+  readonly metrics: DtsSourceMetrics = {
+    undecodableMessages: 0,
+    deadLetters: 0,
+    untranslatableTransactions: 0,
+    watermarksSent: 0,
+    progressAwaitingPartitionCount: 0,
+  };
   private readonly progress = new PartitionProgress();
   private context: ProcessorContext<null, ChangeEvent> | undefined;
   private resend: Cancellable | undefined;
+  private confirmCheck: Cancellable | undefined;
+  /** Oldest first; at most one per metadata read, since snapshots waiting for the same read merge. */
+  private readonly pending: PendingProgress[] = [];
+  /** The progress last announced, with the partition count confirmed for it: what the resend repeats. */
+  private announced: { readonly shards: readonly ShardProgress[]; readonly partitionCount: number } | undefined;
   private topic: string | undefined;
   private held: string | undefined;
   private coordinates: RecordCoordinates | undefined;
@@ -93,7 +119,10 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
     this.context = context;
     this.topic ??= this.options.inputTopic;
     const interval = this.options.watermarkResendIntervalMs ?? 5000;
-    if (interval > 0) this.resend = context.schedule(interval, 'wall-clock', (now) => this.sendWatermark(now));
+    if (interval > 0) this.resend = context.schedule(interval, 'wall-clock', (now) => this.resendWatermark(now));
+    this.confirmCheck = context.schedule(this.options.confirmCheckIntervalMs ?? 100, 'wall-clock', (now) => {
+      this.announceConfirmed(now);
+    });
     if (this.options.progressStoreName === undefined) return undefined;
     this.progressStore = context.getStateStore<string, StoredProgress>(this.options.progressStoreName);
     return this.restoreProgress(this.progressStore);
@@ -103,6 +132,8 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
     for await (const { key, value } of store.all()) {
       this.progress.advance({ serverId: key, gtidSequence: BigInt(value.gtidSequence), timestamp: value.timestamp });
     }
+    // Announced once a partition count read after this start confirms it.
+    if (this.progress.size > 0) this.observeProgress();
   }
 
   process(record: StreamRecord<Buffer | null, Buffer>): void {
@@ -144,11 +175,13 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
         this.progressStore.put(shard.serverId, { gtidSequence: shard.gtidSequence.toString(), timestamp: shard.timestamp });
       }
     }
-    this.sendWatermark(timestamp);
+    this.observeProgress();
+    this.announceConfirmed(timestamp);
   }
 
   close(): void {
     this.resend?.cancel();
+    this.confirmCheck?.cancel();
   }
 
   private processEntries(group: CompletedGroup<RawMessage>, topic: string, partition: number, context: ProcessorContext<null, ChangeEvent>): boolean {
@@ -185,15 +218,53 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
     return moved;
   }
 
+  /**
+   * Notes the partition's progress now; it is announced once the input's partition count has been
+   * read by a metadata read that began after this moment. Then the count it goes out with includes
+   * every partition the topic had when the progress was observed — and a producer writes a row to a
+   * new partition only after the topic grew, so no announcement can carry a watermark past a row on
+   * a partition that the count leaves out (docs/cdc.md, "Partition growth").
+   */
+  private observeProgress(): void {
+    const confirmAt = this.requireContext().inputPartitions().readsStarted + 1;
+    const shards = this.progress.snapshot();
+    const last = this.pending[this.pending.length - 1];
+    if (last !== undefined && last.confirmAt === confirmAt) this.pending[this.pending.length - 1] = { confirmAt, shards };
+    else this.pending.push({ confirmAt, shards });
+    this.metrics.progressAwaitingPartitionCount = this.pending.length;
+  }
+
+  /** Announces the newest pending progress that a partition count read has confirmed; false if none. */
+  private announceConfirmed(timestamp: number): boolean {
+    if (this.pending.length === 0) return false;
+    const context = this.requireContext();
+    const reading = context.inputPartitions();
+    let newest = -1;
+    for (let i = 0; i < this.pending.length; i++) if (this.pending[i]!.confirmAt <= reading.countRead) newest = i;
+    if (newest < 0) return false;
+    const { shards } = this.pending[newest]!;
+    this.pending.splice(0, newest + 1);
+    this.metrics.progressAwaitingPartitionCount = this.pending.length;
+    this.announced = { shards, partitionCount: Math.max(reading.count, context.partition + 1) };
+    this.sendWatermark(timestamp);
+    return true;
+  }
+
+  /** The wall-clock resend: what was last announced, again, so a restarted downstream catches up. */
+  private resendWatermark(now: number): void {
+    if (!this.announceConfirmed(now)) this.sendWatermark(now);
+  }
+
   private sendWatermark(timestamp: number): void {
     const context = this.requireContext();
-    if (this.topic === undefined || this.progress.size === 0) return;
+    const announced = this.announced;
+    if (this.topic === undefined || announced === undefined || announced.shards.length === 0) return;
     const control = {
       type: 'watermark' as const,
       inputTopic: this.topic,
       inputPartition: context.partition,
-      partitionCount: Math.max(context.inputPartitionCount(), context.partition + 1),
-      shards: this.progress.snapshot(),
+      partitionCount: announced.partitionCount,
+      shards: announced.shards,
     };
     this.metrics.watermarksSent++;
     context.forwardControl(watermarkControlRecord(control, timestamp));

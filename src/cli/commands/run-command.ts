@@ -23,6 +23,7 @@ interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly stateDir?: string;
   readonly guarantee: 'at_least_once' | 'exactly_once';
   readonly commitIntervalMs?: number;
+  readonly metadataRefreshMs?: number;
   readonly httpPort?: number;
   readonly onError: 'fail' | 'dead-letter';
   readonly logLevel: LogLevel;
@@ -44,6 +45,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
             .default('at_least_once'),
         )
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
+        .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
         .option('--http-port <port>', 'serve /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
         .addOption(
           new Option('--on-error <policy>', 'records that fail to deserialize or process: fail, or send to <applicationId>-dlq')
@@ -70,6 +72,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         errorPolicies: { deserialization: flags.onError, processing: flags.onError },
         ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
         ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
+        ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
         ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
       };
       let ops: OpsHandle | undefined;

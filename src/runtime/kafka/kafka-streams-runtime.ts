@@ -26,7 +26,6 @@ import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
 import { TopicMetadata } from './topic-metadata.js';
 
-const SOURCE_METADATA_REFRESH_MS = 1000;
 
 export class ApplicationFailedError extends CdcStreamsError {
   constructor(message: string, cause: unknown) {
@@ -60,7 +59,7 @@ export class KafkaStreamsRuntime {
   private taskCounts = new Map<number, number>();
   private ticker: NodeJS.Timeout | undefined;
   private lastCommitAt = Date.now();
-  private lastMetadataRefresh = Date.now();
+  private metadataRefresh: Promise<void> | undefined;
   private ready = false;
   private readonly startedAt = Date.now();
   private failure: ApplicationFailedError | undefined;
@@ -93,6 +92,7 @@ export class KafkaStreamsRuntime {
       admin: () => this.admin,
       sharedCollector: () => this.sharedCollector,
       commitBeforeRevoke: (running) => this.committer.commitRevoked(running),
+      onTopicsGrown: () => this.renewSharedProducer(),
     });
     this.committer = new TaskCommitter({
       config,
@@ -136,11 +136,9 @@ export class KafkaStreamsRuntime {
     this.taskCounts = new Map(plan.taskCounts);
 
     if (!this.exactlyOnce) {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      this.producer = producer;
-      await producer.connect();
+      this.producer = await this.connectSharedProducer();
       this.sharedCollector = new ProducerCollector(
-        (batch) => producer.sendBatch({ topicMessages: batch, acks: -1 }),
+        (batch) => this.producer!.sendBatch({ topicMessages: batch, acks: -1 }),
         metadata,
         this.config.producerBatchRecords,
       );
@@ -204,7 +202,9 @@ export class KafkaStreamsRuntime {
       },
     });
     this.ticker = setInterval(() => {
-      if (this.tickQueued || this.failure !== undefined || this.stopping !== undefined) return;
+      if (this.failure !== undefined || this.stopping !== undefined) return;
+      this.refreshSourceMetadata();
+      if (this.tickQueued) return;
       this.tickQueued = true;
       this.scheduler
         .exclusive(() => this.tick())
@@ -259,6 +259,44 @@ export class KafkaStreamsRuntime {
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
   }
 
+  /**
+   * A CDC input may gain partitions: its tasks announce progress only with a partition count read after
+   * it (docs/cdc.md, "Partition growth"), so counts are read every `metadataRefreshMs` — beside
+   * processing, not in the serial section. One read at a time.
+   */
+  private refreshSourceMetadata(): void {
+    const metadata = this.metadata;
+    if (metadata === undefined || this.metadataRefresh !== undefined) return;
+    const startedAt = Date.now();
+    this.metadataRefresh = metadata
+      .refresh(this.sourceTopics())
+      .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, this.config.metadataRefreshMs - (Date.now() - startedAt)))))
+      .catch((error: unknown) => this.logger.warn('reading the input topics\' partition counts failed; retrying', { error: String(error) }))
+      .finally(() => {
+        this.metadataRefresh = undefined;
+      });
+  }
+
+  private async connectSharedProducer(): Promise<Producer> {
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    await producer.connect();
+    return producer;
+  }
+
+  /**
+   * at_least_once: swaps the shared producer for a new one after internal topics grew. kafkajs drops,
+   * without an error, records for a partition its metadata does not know, and a producer's metadata is
+   * only refreshed every few minutes; a new producer reads it afresh. Under exactly_once each new task
+   * opens its own producer after the growth.
+   */
+  private async renewSharedProducer(): Promise<void> {
+    const old = this.producer;
+    if (this.sharedCollector === undefined || old === undefined) return;
+    await this.sharedCollector.flush();
+    this.producer = await this.connectSharedProducer();
+    await old.disconnect();
+  }
+
   // ---- the loop ----
 
   private async processBatch(batch: Batch): Promise<void> {
@@ -288,12 +326,6 @@ export class KafkaStreamsRuntime {
 
   private async tick(): Promise<void> {
     for (const running of this.taskManager.values()) await running.task.punctuateWallClock();
-    // A CDC input may gain partitions: the sooner tasks see the new count, the sooner watermark progress
-    // waits for the new partitions (docs/cdc.md, "partition growth").
-    if (Date.now() - this.lastMetadataRefresh >= SOURCE_METADATA_REFRESH_MS && this.metadata !== undefined) {
-      this.lastMetadataRefresh = Date.now();
-      await this.metadata.refresh(this.sourceTopics());
-    }
     if (this.commitDue()) await this.commitAll(false);
   }
 
@@ -344,6 +376,7 @@ export class KafkaStreamsRuntime {
     await this.taskManager.closeAll(graceful, attempt);
     await attempt('leaving the group', async () => this.consumer?.disconnect());
     await attempt('closing the producer', async () => this.producer?.disconnect());
+    await this.metadataRefresh;
     await attempt('closing the admin client', async () => this.admin?.disconnect());
     this.lifecycle.tryTransitionTo('NOT_RUNNING');
     if (this.failure !== undefined) this.rejectStopped(this.failure);

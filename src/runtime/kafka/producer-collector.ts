@@ -1,8 +1,10 @@
 import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
+import { CdcStreamsError } from '../../common/errors.js';
 import type { Headers } from '../../common/headers.js';
 import type { OutputRecord } from '../task/input-record.js';
 import type { RecordCollector } from '../task/record-collector.js';
 import { recordBatchBytes } from '../task/record-size.js';
+import { isFencing } from './kafka-records.js';
 import type { TopicMetadata } from './topic-metadata.js';
 
 const MAX_BATCH_BYTES = 768 * 1024;
@@ -12,6 +14,28 @@ interface TopicBuffer {
   readonly messages: Message[];
   readonly partitionBytes: number[];
   readonly maxBytes: number;
+}
+
+/** The client returned from a send without acknowledging some partition's records. */
+export class UnacknowledgedRecordsError extends CdcStreamsError {
+  constructor(topicPartition: string, count: number) {
+    super(`${count} records for ${topicPartition} were not acknowledged (the producer's metadata may not know that partition yet)`, {
+      code: 'RECORDS_NOT_ACKNOWLEDGED',
+      retriable: true,
+    });
+  }
+}
+
+/** Sending records failed; names where they were going, which the client's own error does not. */
+export class ProduceFailedError extends CdcStreamsError {
+  constructor(destinations: readonly string[], cause: unknown) {
+    const shown = destinations.slice(0, 8).join(', ') + (destinations.length > 8 ? `, and ${destinations.length - 8} more` : '');
+    super(`sending records to ${shown} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      code: 'PRODUCE_FAILED',
+      retriable: cause instanceof CdcStreamsError ? cause.retriable : false,
+      cause,
+    });
+  }
 }
 
 /** Sends one batch of records (to a plain producer, or inside a transaction). */
@@ -136,14 +160,20 @@ export class ProducerCollector implements RecordCollector {
       if (this.failure !== undefined) return;
       try {
         const results = await this.sender(batch);
+        const acknowledged = new Set<string>();
         for (const r of results) {
           const key = `${r.topicName}:${r.partition}`;
           const count = counts.get(key);
           if (count === undefined || r.baseOffset === undefined) continue;
+          acknowledged.add(key);
           this.lastOffsets.set(key, String(BigInt(r.baseOffset) + BigInt(count - 1)));
         }
+        // kafkajs drops, without an error, records for a partition its metadata does not know yet (a
+        // topic that just grew): never let that pass as written.
+        for (const [key, count] of counts) if (!acknowledged.has(key)) throw new UnacknowledgedRecordsError(key, count);
       } catch (error) {
-        this.failure = error;
+        // A fenced transactional producer is recognised by its own error: pass that on unchanged.
+        this.failure = isFencing(error) ? error : new ProduceFailedError([...counts.keys()].map((k) => k.replace(/:(\d+)$/, '/$1')), error);
       }
     });
   }

@@ -10,7 +10,9 @@ import type { RuntimeStats } from '../runtime-stats.js';
 import { taskKey } from '../task-assignment.js';
 import { changelogTopicName } from '../task/stream-task.js';
 import { createTask, type TaskFactoryOptions } from '../task/task-factory.js';
+import { planTopics } from '../topic-plan.js';
 import { restoreFromChangelogs, type RestoreRequest } from './changelog-restorer.js';
+import { growTopics } from './ensure-topics.js';
 import type { ProducerCollector } from './producer-collector.js';
 import type { RunningTask } from './running-task.js';
 import { TaskTransactionalProducer } from './task-producers.js';
@@ -33,6 +35,8 @@ export interface TaskManagerOptions {
   readonly sharedCollector: () => ProducerCollector | undefined;
   /** Runs before a revoked task is closed, so what it processed is not processed again needlessly. */
   readonly commitBeforeRevoke: (running: RunningTask) => Promise<void>;
+  /** Runs after internal topics grew (an input gained partitions), before any task writes to them. */
+  readonly onTopicsGrown: (topics: readonly string[]) => Promise<void>;
 }
 
 /** Runs one step of a shutdown, recording a failure instead of stopping there (KafkaStreamsRuntime.shutdown). */
@@ -93,18 +97,59 @@ export class TaskManager {
       await this.closeTask(running, true);
     }
     await this.options.metadata()!.refresh(this.options.allTopics().filter((t) => this.options.metadata()!.has(t)));
+    await this.followInputGrowth();
     const created: RunningTask[] = [];
-    for (const [key, { sub, partition }] of desired) {
-      if (this.tasks.has(key)) continue;
-      created.push(await this.openTask(key, sub, partition));
+    try {
+      for (const [key, { sub, partition }] of desired) {
+        if (this.tasks.has(key)) continue;
+        created.push(await this.openTask(key, sub, partition));
+      }
+      await this.restore(created);
+      // Processors may read their stores in init: only after the stores caught up with their changelogs.
+      for (const running of created) await running.task.initializeProcessors();
+      await this.loadCommittedOffsets(created);
+    } catch (error) {
+      // Tasks that never ran still hold RocksDB handles and producer connections: release them, or the
+      // process cannot exit after this failure.
+      for (const running of created) await this.release(running);
+      throw error;
     }
-    await this.restore(created);
-    // Processors may read their stores in init: only after the stores caught up with their changelogs.
-    for (const running of created) await running.task.initializeProcessors();
-    await this.loadCommittedOffsets(created);
     for (const running of created) {
       running.task.transitionTo('RUNNING');
       this.tasks.set(running.key, running);
+    }
+  }
+
+  /**
+   * An input topic that gained partitions gives its sub-topology more tasks, whose changelog partitions
+   * do not exist yet: grow the changelogs (as the plan at start would) before any new task restores.
+   * Repartition topics keep their count: a record's partition there decides which task holds its key's
+   * state, so growing one would move keys away from their state (Kafka Streams refuses it as well).
+   */
+  private async followInputGrowth(): Promise<void> {
+    const metadata = this.options.metadata()!;
+    const { topology, config } = this.options;
+    const plan = planTopics(topology, config.applicationId, await metadata.existing(this.options.allTopics()));
+    if (plan.grow.length === 0) return;
+    this.options.logger.info('input partitions grew: growing changelogs', { grow: plan.grow.map((g) => `${g.topic} -> ${g.partitions}`) });
+    await growTopics(this.options.admin()!, plan.grow);
+    for (const { topic, partitions } of plan.grow) metadata.set(topic, partitions);
+    await metadata.refresh(plan.grow.map((g) => g.topic));
+    await this.options.onTopicsGrown(plan.grow.map((g) => g.topic));
+  }
+
+  /** Releases a task that never ran: aborts and closes its producer, closes its stores. */
+  private async release(running: RunningTask): Promise<void> {
+    try {
+      await running.producer?.abort();
+      await running.producer?.close();
+    } catch (error) {
+      this.options.logger.warn('closing the producer of a task that did not start failed', { task: running.key, error: String(error) });
+    }
+    try {
+      await running.task.close();
+    } catch (error) {
+      this.options.logger.warn('closing a task that did not start failed', { task: running.key, error: String(error) });
     }
   }
 
@@ -159,7 +204,8 @@ export class TaskManager {
     };
     const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, config.applicationId));
     try {
-      const task = await createTask(factory, sub, partition, () => Math.max(...inputTopics.map((t) => this.options.metadata()!.partitionCount(t))));
+      const metadata = this.options.metadata()!;
+      const task = await createTask(factory, sub, partition, () => metadata.reading(inputTopics));
       task.transitionTo('RESTORING');
       return { key, sub, task, producer, expected: new Map(), recordsProcessed: 0, chain: Promise.resolve() };
     } catch (error) {

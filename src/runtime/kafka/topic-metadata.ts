@@ -1,6 +1,7 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../../common/constants.js';
 import { CdcStreamsError } from '../../common/errors.js';
+import type { InputPartitionsReading } from '../../processor/processor-context.js';
 
 export class UnknownTopicError extends CdcStreamsError {
   constructor(topic: string) {
@@ -12,31 +13,34 @@ export class UnknownTopicError extends CdcStreamsError {
 export class TopicMetadata {
   private readonly counts = new Map<string, number>();
   private readonly maxMessageBytes = new Map<string, number>();
-  /** Metadata requests started so far: a count read by request n reflects every change made before n started. */
-  private requestsStarted = 0;
-  private countsVersion_ = 0;
+  /** Metadata reads started so far, and per topic the number of the read its count came from. */
+  private readsStarted = 0;
+  private readonly countRead = new Map<string, number>();
 
   constructor(private readonly admin: Admin) {}
 
   async refresh(topics: readonly string[]): Promise<void> {
     if (topics.length === 0) return;
-    const request = ++this.requestsStarted;
+    const read = ++this.readsStarted;
     const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
-    for (const topic of metadata.topics) this.counts.set(topic.name, topic.partitions.length);
-    if (request > this.countsVersion_) this.countsVersion_ = request;
+    for (const topic of metadata.topics) {
+      this.counts.set(topic.name, topic.partitions.length);
+      if (read > (this.countRead.get(topic.name) ?? 0)) this.countRead.set(topic.name, read);
+    }
   }
 
   /**
-   * How many metadata requests had started when the newest one whose answer is in the counts was
-   * sent. A partition count with version v reflects every partition added before request v began.
+   * The most partitions of `topics`, with the number of the oldest read those counts came from and
+   * the reads started so far (InputPartitionsReading): a task's view of its input topics.
    */
-  get countsVersion(): number {
-    return this.countsVersion_;
-  }
-
-  /** Metadata requests started so far (see `countsVersion`). */
-  get requestsSent(): number {
-    return this.requestsStarted;
+  reading(topics: readonly string[]): InputPartitionsReading {
+    let count = 0;
+    let countRead = Number.MAX_SAFE_INTEGER;
+    for (const topic of topics) {
+      count = Math.max(count, this.partitionCount(topic));
+      countRead = Math.min(countRead, this.countRead.get(topic) ?? 0);
+    }
+    return { count, countRead, readsStarted: this.readsStarted };
   }
 
   /** Reads each topic's effective `max.message.bytes` (the topic's own, else the broker's). */

@@ -1,5 +1,5 @@
 import type { Cancellable, PunctuationType, Punctuator } from '../../processor/punctuation.js';
-import type { ProcessorContext } from '../../processor/processor-context.js';
+import type { InputPartitionsReading, ProcessorContext } from '../../processor/processor-context.js';
 import type { RecordMetadata, StreamRecord } from '../../processor/stream-record.js';
 import type { KeyValueStore } from '../../state/key-value-store.js';
 import { CdcStreamsError } from '../../common/errors.js';
@@ -18,7 +18,7 @@ export interface TaskServices {
   systemTime(): number;
   hold(nodeName: string, offset: string | undefined): void;
   requestCommit(): void;
-  inputPartitionCount(): number;
+  inputPartitions(): InputPartitionsReading;
 }
 
 export class UnknownChildError extends CdcStreamsError {
@@ -89,7 +89,11 @@ export class NodeContext implements ProcessorContext<unknown, unknown> {
   }
 
   inputPartitionCount(): number {
-    return this.task.inputPartitionCount();
+    return this.task.inputPartitions().count;
+  }
+
+  inputPartitions(): InputPartitionsReading {
+    return this.task.inputPartitions();
   }
 
   private resolveChild(childName: string | undefined): RuntimeNode | undefined {

@@ -3,6 +3,7 @@ import { CHUNK_HEADER, CONTROL_HEADER, WRITER_HEADER } from '../../common/consta
 import { deadLetterHeaders } from '../../common/dead-letter-headers.js';
 import type { Cancellable, PunctuationType, Punctuator } from '../../processor/punctuation.js';
 import type { Processor } from '../../processor/processor.js';
+import type { InputPartitionsReading } from '../../processor/processor-context.js';
 import type { RecordMetadata, StreamRecord } from '../../processor/stream-record.js';
 import type { KeyValueStore } from '../../state/key-value-store.js';
 import type { SourceNodeDefinition } from '../../topology/node-definitions.js';
@@ -50,8 +51,8 @@ export interface StreamTaskOptions {
   readonly clock: () => number;
   readonly errorPolicies: ErrorPolicies;
   readonly deadLetterTopic: string;
-  /** Partition count of the task's input topic(s) now. */
-  readonly inputPartitionCount: () => number;
+  /** Partition count of the task's input topic(s) now, with how fresh it is. */
+  readonly inputPartitions: () => InputPartitionsReading;
   /** A group of record pieces with no new piece for this long is abandoned (default 5 minutes). */
   readonly maxChunkGroupOpenMs?: number;
   /** Told when a group of record pieces is abandoned (its writer was cut off; it writes the record again). */
@@ -230,8 +231,8 @@ export class StreamTask implements TaskServices {
     this.commitRequested = true;
   }
 
-  inputPartitionCount(): number {
-    return this.options.inputPartitionCount();
+  inputPartitions(): InputPartitionsReading {
+    return this.options.inputPartitions();
   }
 
   // ---- processing ----

@@ -30,7 +30,7 @@ export async function createTask(
   options: TaskFactoryOptions,
   subTopology: SubTopology,
   partition: number,
-  inputPartitionCount: () => number,
+  inputPartitions: StreamTaskOptions['inputPartitions'],
 ): Promise<StreamTask> {
   const taskId = taskIdOf(subTopology.id, partition);
   const stores = new Map<string, ManagedStore>();
@@ -58,7 +58,7 @@ export async function createTask(
       clock: options.clock,
       errorPolicies: options.errorPolicies,
       deadLetterTopic: options.deadLetterTopic,
-      inputPartitionCount,
+      inputPartitions,
       ...(options.onChunkGroupAbandoned === undefined ? {} : { onChunkGroupAbandoned: options.onChunkGroupAbandoned }),
     });
   } catch (error) {

@@ -175,10 +175,39 @@ describe('DtsSourceProcessor', () => {
     const { context, send } = setup();
     send(message(entry('heartbeat', 9, 1_700_000_050)));
     expect(context.controls).toHaveLength(1);
-    expect(context.scheduledIntervals('wall-clock')).toEqual([5000]);
+    expect(context.scheduledIntervals('wall-clock')).toEqual([5000, 100]);
     await context.punctuate('wall-clock');
     expect(context.controls).toHaveLength(2);
     expect(readWatermarkControl(context.controls[1] as StreamRecord<unknown, unknown>)?.shards).toEqual([{ serverId: '7', gtidSequence: 9n, timestamp: 1_700_000_050_000 }]);
+  });
+
+  it('announces progress only with a partition count read after the progress was observed (partition growth)', async () => {
+    const { context, send } = setup();
+    context.readsStarted = 3;
+    context.countRead = 3;
+    send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('commit', 3, 1_700_000_001)));
+    expect(context.forwarded).toHaveLength(1);
+    expect(context.controls).toEqual([]);
+    // A read that began before the progress was seen (still read 3) does not count.
+    await context.punctuate('wall-clock');
+    expect(context.controls).toEqual([]);
+    // The topic grew; the next read, begun after the progress, shows it: the progress goes out with 8.
+    context.readsStarted = 4;
+    context.countRead = 4;
+    context.partitionCount = 8;
+    await context.punctuate('wall-clock');
+    expect(context.controls.map((c) => readWatermarkControl(c as StreamRecord<unknown, unknown>)?.partitionCount)).toEqual([8]);
+  });
+
+  it('on a busy partition announces the newest confirmed progress while newer progress waits', () => {
+    const { context, send } = setup();
+    context.readsStarted = 10;
+    context.countRead = 9;
+    send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('commit', 3, 1_700_000_001)));
+    context.readsStarted = 11;
+    context.countRead = 11;
+    send(message(entry('begin', 4), entry('dml', 4, 1_700_000_000, ['o-2']), entry('commit', 4, 1_700_000_002)));
+    expect(context.controls.map((c) => readWatermarkControl(c as StreamRecord<unknown, unknown>)?.shards[0]?.gtidSequence)).toEqual([3n]);
   });
 
   it('keeps its progress in a store, so after a restart it announces it with no new input', async () => {

@@ -70,11 +70,25 @@ describe('ProducerCollector', () => {
     expect(Object.fromEntries(await collector.flush())).toEqual({ 'out:1': '2' });
   });
 
+  it("fails, rather than losing them, when the client acknowledges no records of a partition (kafkajs drops records for partitions its metadata does not know)", async () => {
+    const forgetful = async (batch: TopicMessages[]): Promise<RecordMetadata[]> =>
+      batch.flatMap(({ topic, messages }) =>
+        [...new Set(messages.map((m) => m.partition!))].filter((p) => p < 1).map((partition) => ({ topicName: topic, partition, errorCode: 0, baseOffset: '0' })),
+      );
+    const collector = new ProducerCollector(forgetful, metadata, 100);
+    collector.send(record(0, 10));
+    collector.send(record(1, 10));
+    await expect(collector.flush()).rejects.toThrow(/records for out:1 were not acknowledged/);
+  });
+
   it('remembers a failed send and throws it on the next send and flush, never losing it', async () => {
     const failure = new Error('broker said no');
     const collector = new ProducerCollector(async () => Promise.reject(failure), metadata, 1);
     collector.send(record(0, 10));
-    await expect(collector.flush()).rejects.toBe(failure);
-    expect(() => collector.send(record(0, 10))).toThrow(failure);
+    const error = await collector.flush().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe('sending records to out/0 failed: broker said no');
+    expect((error as Error).cause).toBe(failure);
+    expect(() => collector.send(record(0, 10))).toThrow(error as Error);
   });
 });

@@ -32,6 +32,8 @@ export interface WriteMessagesOptions extends ToolOptions {
   readonly maxBatchBytes?: number;
   /** When a message needs more partitions than the topic has, grow it to at least this many at once. */
   readonly growTo?: number;
+  /** Write at most this many messages per second (in batches of a tenth of a second); unpaced when absent. */
+  readonly messagesPerSecond?: number;
   /** Called after every acknowledged batch. */
   readonly onProgress?: (progress: WriteProgress) => void;
 }
@@ -52,7 +54,9 @@ export async function writeMessages(
   messages: AsyncIterable<OutgoingMessage> | Iterable<OutgoingMessage>,
   options: WriteMessagesOptions = {},
 ): Promise<WriteResult> {
-  const batchSize = options.batchSize ?? 5000;
+  const pace = options.messagesPerSecond;
+  const batchSize = pace === undefined ? (options.batchSize ?? 5000) : Math.max(1, Math.min(options.batchSize ?? 5000, Math.ceil(pace / 10)));
+  const startedAt = Date.now();
   const maxBatchBytes = options.maxBatchBytes ?? 768 * 1024;
   const logger = options.logger ?? silentLogger;
   const kafka = createKafkaClient(connection, logger, '-writer');
@@ -85,6 +89,10 @@ export async function writeMessages(
       progress.messages += batch.length;
       progress.bytes += bytes;
       options.onProgress?.({ ...progress, partitions });
+      if (pace !== undefined) {
+        const due = startedAt + (progress.messages / pace) * 1000;
+        if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      }
     };
     for await (const message of messages) {
       if (message.partition >= partitions) {
