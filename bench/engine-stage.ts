@@ -1,0 +1,322 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Admin } from 'kafkajs';
+import { CdcStreamsError, type KafkaConnection } from '../src/index.js';
+import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
+import type { Guarantee } from './bench-jobs.js';
+import { load1 } from './bench-stats.js';
+import { describeCheck, EngineOutputCheck, type EngineCheckResult, type EngineOutputShape } from './engine-output-check.js';
+import { engineInput, type EngineWorkload } from './engine-workload.js';
+import { ensureKafkaStreamsPeerJar } from './kafka-streams-peer.js';
+import { ProcessMemorySampler } from './process-memory.js';
+import { startWatchedProcess, type WatchedProcess } from './watched-process.js';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const ENGINE_TOPOLOGY = fileURLToPath(new URL('./engine-topology.ts', import.meta.url));
+const RELAY = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const POLL_MS = 250;
+const STOP_GRACE_MS = 60_000;
+
+/** What runs the engine workload: the two engines, and the bare client as the ceiling. */
+export type EngineSubject = 'cdc-streams' | 'kafka-streams' | 'kafkajs';
+
+export const SUBJECT_LABELS: Readonly<Record<EngineSubject, string>> = {
+  'cdc-streams': 'cdc-streams (`cdc-streams run`)',
+  'kafka-streams': 'Kafka Streams 3.9.1',
+  kafkajs: 'kafkajs consume → produce (ceiling)',
+};
+
+/**
+ * One repetition's rotation: each engine right after the other under the same guarantee, so a change
+ * of load on the shared machine hits both sides of a ratio alike.
+ */
+export const ROTATION: readonly { readonly subject: EngineSubject; readonly guarantee: Guarantee }[] = [
+  { subject: 'cdc-streams', guarantee: 'at_least_once' },
+  { subject: 'kafka-streams', guarantee: 'at_least_once' },
+  { subject: 'kafkajs', guarantee: 'at_least_once' },
+  { subject: 'cdc-streams', guarantee: 'exactly_once' },
+  { subject: 'kafka-streams', guarantee: 'exactly_once' },
+];
+
+export interface EngineRun {
+  readonly subject: EngineSubject;
+  /** The relay has no transactions: its runs are listed as at_least_once. */
+  readonly guarantee: Guarantee;
+  readonly rep: number;
+  readonly check: EngineCheckResult;
+  /** First output record appended → last one appended (the output topic uses LogAppendTime). */
+  readonly spanMs: number;
+  /** Process spawned → first output record appended. */
+  readonly startupMs: number;
+  /** Process spawned → the whole input seen committed by the subject's consumer group. */
+  readonly wallMs: number;
+  /** The process's peak RSS (the kernel's VmHWM), read before it was stopped. */
+  readonly peakRssMb: number;
+  readonly loadBefore: number;
+  readonly loadAfter: number;
+  /** Why the run is not a clean measurement (stalled, exited early, had to be killed). */
+  readonly problem?: string;
+}
+
+export interface EngineStageResult {
+  readonly workload: EngineWorkload;
+  readonly inputBytes: number;
+  readonly writeSeconds: number;
+  readonly commitIntervalMs: number;
+  readonly runs: readonly EngineRun[];
+}
+
+export interface EngineStageOptions {
+  readonly brokers: string;
+  readonly connection: KafkaConnection;
+  readonly admin: Admin;
+  readonly workload: EngineWorkload;
+  readonly reps: number;
+  readonly workDir: string;
+  /** Makes this bench run's topic and group names unique on a shared broker. */
+  readonly id: string;
+  readonly commitIntervalMs: number;
+  /** A run that commits no new input for this long is stopped and reported as stalled. */
+  readonly stallMs: number;
+  readonly log: (line: string) => void;
+}
+
+/** A subject's output topic does not hold what the run produced, or the run could not be measured. */
+export class EngineRunError extends CdcStreamsError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'BENCH_ENGINE_RUN', cause });
+  }
+}
+
+/**
+ * The engine workload (docs/benchmarks.md, "Engine workload"): builds the Kafka Streams peer, writes
+ * the input once, then runs the rotation `reps` times. Each run is a separate process measured from
+ * outside the same way: its consumer group's committed offsets say when it is done, the output topic's
+ * append times give its throughput, /proc gives its peak RSS, and a read_committed read of its output
+ * checks every record.
+ */
+export async function runEngineStage(options: EngineStageOptions): Promise<EngineStageResult> {
+  const { workload, log } = options;
+  const peerJar = await ensureKafkaStreamsPeerJar(log);
+  const inputTopic = `bench.engine-in-${options.id}`;
+  await ensureTopics(options.connection, [{ topic: inputTopic, partitions: workload.partitions }]);
+  log(`engine: writing ${workload.records} records over ${workload.keys} keys to ${inputTopic}`);
+  const writeStarted = Date.now();
+  const written = await writeMessages(options.connection, inputTopic, engineInput(workload));
+  const writeSeconds = (Date.now() - writeStarted) / 1000;
+  const endOffsets = new Map((await options.admin.fetchTopicOffsets(inputTopic)).map((p) => [p.partition, BigInt(p.high)]));
+  const total = [...endOffsets.values()].reduce((a, b) => a + b, 0n);
+  if (total !== BigInt(workload.records)) throw new EngineRunError(`${inputTopic} holds ${total} records after writing ${workload.records}`);
+
+  const runs: EngineRun[] = [];
+  for (let rep = 1; rep <= options.reps; rep++) {
+    for (const { subject, guarantee } of ROTATION) {
+      const run = await runOnce(options, { inputTopic, endOffsets, peerJar }, subject, guarantee, rep);
+      const rate = run.spanMs > 0 ? Math.round(run.check.records / (run.spanMs / 1000)) : Number.NaN;
+      log(
+        `engine ${subject} ${guarantee} rep ${rep}: ${rate} records/s (${(run.spanMs / 1000).toFixed(1)} s first → last output, start-up ${(run.startupMs / 1000).toFixed(1)} s), ` +
+          `peak RSS ${run.peakRssMb} MB, output ${describeCheck(run.check)}${run.problem === undefined ? '' : ` — ${run.problem}`}`,
+      );
+      runs.push(run);
+    }
+  }
+  return { workload, inputBytes: written.bytes, writeSeconds, commitIntervalMs: options.commitIntervalMs, runs };
+}
+
+interface Input {
+  readonly inputTopic: string;
+  readonly endOffsets: ReadonlyMap<number, bigint>;
+  readonly peerJar: string;
+}
+
+async function runOnce(options: EngineStageOptions, input: Input, subject: EngineSubject, guarantee: Guarantee, rep: number): Promise<EngineRun> {
+  const tag = `${subject === 'cdc-streams' ? 'cdc' : subject === 'kafka-streams' ? 'ks' : 'relay'}-${guarantee === 'at_least_once' ? 'alo' : 'eos'}-${rep}`;
+  const applicationId = `bench-engine-${options.id}-${tag}`;
+  const outputTopic = `bench.engine-out-${options.id}-${tag}`;
+  const stateDir = join(options.workDir, `engine-${tag}`);
+  await ensureTopics(options.connection, [
+    { topic: outputTopic, partitions: options.workload.partitions, config: { 'message.timestamp.type': 'LogAppendTime' } },
+  ]);
+
+  const loadBefore = load1();
+  const started = await startSubject(options, input, subject, guarantee, { applicationId, outputTopic, stateDir });
+  const memory = new ProcessMemorySampler(started.pid);
+  let problem: string | undefined;
+  let wallMs = Number.NaN;
+  let peakRssMb: number;
+  try {
+    const waited = await waitForInputCommitted(options.admin, applicationId, input, started, options.stallMs);
+    if (waited.problem === undefined) wallMs = waited.doneAt - started.startedAt;
+    problem = waited.problem;
+    peakRssMb = await memory.peakMb();
+  } finally {
+    memory.stop();
+    const stopped = await started.stop(STOP_GRACE_MS);
+    if (stopped.killed) problem = [problem, `did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed`].filter(Boolean).join('; ');
+  }
+  const loadAfter = load1();
+
+  const shape: EngineOutputShape = subject === 'kafkajs' ? 'relay' : 'aggregate';
+  const check = new EngineOutputCheck(options.workload, shape);
+  for await (const record of readTopic(options.connection, outputTopic, { isolation: 'read_committed', idleMs: 1000 })) {
+    check.add(record.key, record.value, record.timestamp);
+  }
+  const result = check.result();
+  await cleanUp(options, applicationId, outputTopic, stateDir);
+  return {
+    subject,
+    guarantee,
+    rep,
+    check: result,
+    spanMs: result.records > 0 ? result.lastTimestamp - result.firstTimestamp : Number.NaN,
+    startupMs: result.records > 0 ? result.firstTimestamp - started.startedAt : Number.NaN,
+    wallMs,
+    peakRssMb,
+    loadBefore,
+    loadAfter,
+    ...(problem === undefined ? {} : { problem }),
+  };
+}
+
+function startSubject(
+  options: EngineStageOptions,
+  input: Input,
+  subject: EngineSubject,
+  guarantee: Guarantee,
+  names: { readonly applicationId: string; readonly outputTopic: string; readonly stateDir: string },
+): Promise<WatchedProcess> {
+  const commitIntervalMs = String(options.commitIntervalMs);
+  switch (subject) {
+    case 'cdc-streams':
+      // `cdc-streams run` as `npm run cli -- run` starts it, minus the tsx wrapper process, so the
+      // process measured is the one doing the work.
+      return startWatchedProcess(
+        subject,
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          CLI,
+          'run',
+          ENGINE_TOPOLOGY,
+          '--brokers',
+          options.brokers,
+          '--application-id',
+          names.applicationId,
+          '--state-dir',
+          names.stateDir,
+          '--guarantee',
+          guarantee,
+          '--commit-interval-ms',
+          commitIntervalMs,
+          '--log-level',
+          'warn',
+          '--set',
+          `inputTopic=${input.inputTopic}`,
+          '--set',
+          `outputTopic=${names.outputTopic}`,
+        ],
+        { cwd: REPO },
+      );
+    case 'kafka-streams':
+      return startWatchedProcess(
+        subject,
+        'java',
+        [
+          '-jar',
+          input.peerJar,
+          '--brokers',
+          options.brokers,
+          '--input-topic',
+          input.inputTopic,
+          '--output-topic',
+          names.outputTopic,
+          '--application-id',
+          names.applicationId,
+          '--state-dir',
+          names.stateDir,
+          '--guarantee',
+          guarantee,
+          '--commit-interval-ms',
+          commitIntervalMs,
+        ],
+        { cwd: REPO },
+      );
+    case 'kafkajs':
+      return startWatchedProcess(
+        subject,
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          RELAY,
+          JSON.stringify({
+            brokers: options.brokers,
+            inputTopic: input.inputTopic,
+            outputTopic: names.outputTopic,
+            groupId: names.applicationId,
+            commitIntervalMs: options.commitIntervalMs,
+          }),
+        ],
+        { cwd: REPO },
+      );
+  }
+}
+
+/**
+ * Polls the group's committed offsets of the input topic until every partition reached its end:
+ * under at_least_once the output was acknowledged before those commits, under exactly_once it was
+ * committed in the same transactions. Resolves with a problem instead when the process exits first or
+ * nothing new is committed for `stallMs`.
+ */
+async function waitForInputCommitted(
+  admin: Admin,
+  groupId: string,
+  input: Input,
+  subject: WatchedProcess,
+  stallMs: number,
+): Promise<{ readonly doneAt: number; readonly problem?: undefined } | { readonly problem: string }> {
+  let exit: string | undefined;
+  void subject.exited.then((e) => {
+    exit = e.signal === null ? `code ${String(e.code)}` : e.signal;
+  });
+  const target = [...input.endOffsets.values()].reduce((a, b) => a + b, 0n);
+  let lastCommitted = -1n;
+  let lastChange = Date.now();
+  for (;;) {
+    const [topic] = await admin.fetchOffsets({ groupId, topics: [input.inputTopic] });
+    let committed = 0n;
+    let done = true;
+    for (const p of topic?.partitions ?? []) {
+      const offset = BigInt(p.offset) < 0n ? 0n : BigInt(p.offset);
+      committed += offset;
+      if (offset < (input.endOffsets.get(p.partition) ?? 0n)) done = false;
+    }
+    if (topic === undefined || topic.partitions.length < input.endOffsets.size) done = false;
+    if (done) return { doneAt: Date.now() };
+    if (exit !== undefined) return { problem: `exited (${exit}) with ${committed} of ${target} input records committed` };
+    if (committed !== lastCommitted) {
+      lastCommitted = committed;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > stallMs) {
+      return { problem: `stalled at ${committed} of ${target} input records committed for ${stallMs / 1000} s` };
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Removes what the run left on the broker and disk: output and internal topics, the group, the state. */
+async function cleanUp(options: EngineStageOptions, applicationId: string, outputTopic: string, stateDir: string): Promise<void> {
+  const topics = (await options.admin.listTopics()).filter((t) => t === outputTopic || t.startsWith(`${applicationId}-`));
+  if (topics.length > 0) await options.admin.deleteTopics({ topics });
+  try {
+    await options.admin.deleteGroups([applicationId]);
+  } catch (error) {
+    // Kafka Streams does not leave its group on close: the member expires after its session timeout,
+    // and the broker drops the empty group and its offsets later. Nothing of the measurement depends on it.
+    options.log(`engine: group ${applicationId} not deleted now (${error instanceof Error ? error.message : String(error)}); the broker expires it`);
+  }
+  await rm(stateDir, { recursive: true, force: true });
+}
