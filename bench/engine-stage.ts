@@ -42,6 +42,8 @@ export const ROTATION: readonly { readonly subject: EngineSubject; readonly guar
 
 export interface EngineRun {
   readonly subject: EngineSubject;
+  /** Also its consumer group. */
+  readonly applicationId: string;
   /** The relay has no transactions: its runs are listed as at_least_once. */
   readonly guarantee: Guarantee;
   readonly rep: number;
@@ -111,9 +113,11 @@ export async function runEngineStage(options: EngineStageOptions): Promise<Engin
   if (total !== BigInt(workload.records)) throw new EngineRunError(`${inputTopic} holds ${total} records after writing ${workload.records}`);
 
   const runs: EngineRun[] = [];
+  const groups: string[] = [];
   for (let rep = 1; rep <= options.reps; rep++) {
     for (const { subject, guarantee } of ROTATION) {
       const run = await runOnce(options, { inputTopic, endOffsets, peerJar }, subject, guarantee, rep);
+      groups.push(run.applicationId);
       const rate = run.spanMs > 0 ? Math.round(run.check.records / (run.spanMs / 1000)) : Number.NaN;
       log(
         `engine ${subject} ${guarantee} rep ${rep}: ${rate} records/s (${(run.spanMs / 1000).toFixed(1)} s first → last output, start-up ${(run.startupMs / 1000).toFixed(1)} s), ` +
@@ -122,6 +126,7 @@ export async function runEngineStage(options: EngineStageOptions): Promise<Engin
       runs.push(run);
     }
   }
+  await deleteGroups(options, groups);
   return { workload, inputBytes: written.bytes, writeSeconds, commitIntervalMs: options.commitIntervalMs, runs };
 }
 
@@ -167,6 +172,7 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
   await cleanUp(options, applicationId, outputTopic, stateDir);
   return {
     subject,
+    applicationId,
     guarantee,
     rep,
     check: result,
@@ -307,16 +313,26 @@ async function waitForInputCommitted(
   }
 }
 
-/** Removes what the run left on the broker and disk: output and internal topics, the group, the state. */
+/** Removes what the run left on the broker and disk: its output and internal topics, its state dir. */
 async function cleanUp(options: EngineStageOptions, applicationId: string, outputTopic: string, stateDir: string): Promise<void> {
   const topics = (await options.admin.listTopics()).filter((t) => t === outputTopic || t.startsWith(`${applicationId}-`));
   if (topics.length > 0) await options.admin.deleteTopics({ topics });
-  try {
-    await options.admin.deleteGroups([applicationId]);
-  } catch (error) {
-    // Kafka Streams does not leave its group on close: the member expires after its session timeout,
-    // and the broker drops the empty group and its offsets later. Nothing of the measurement depends on it.
-    options.log(`engine: group ${applicationId} not deleted now (${error instanceof Error ? error.message : String(error)}); the broker expires it`);
-  }
   await rm(stateDir, { recursive: true, force: true });
+}
+
+/**
+ * Deletes the runs' consumer groups at the end of the stage rather than after each run: Kafka Streams
+ * does not leave its group on close, so its member holds the group until the session timeout (45 s).
+ * Groups still held are left for the broker to expire; nothing of the measurement depends on them.
+ */
+async function deleteGroups(options: EngineStageOptions, groups: readonly string[]): Promise<void> {
+  const left: string[] = [];
+  for (const group of groups) {
+    try {
+      await options.admin.deleteGroups([group]);
+    } catch (error) {
+      left.push(`${group} (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  if (left.length > 0) options.log(`engine: ${left.length} consumer groups still have a member and are left for the broker to expire: ${left.join(', ')}`);
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { engineRate, ratiosToKafkaStreams } from '../../bench/engine-report.js';
+import type { EngineRun, EngineSubject } from '../../bench/engine-stage.js';
+import type { Guarantee } from '../../bench/bench-jobs.js';
+
+function run(subject: EngineSubject, guarantee: Guarantee, rep: number, spanMs: number, peakRssMb: number): EngineRun {
+  return {
+    subject,
+    applicationId: `app-${subject}-${guarantee}-${rep}`,
+    guarantee,
+    rep,
+    check: {
+      records: 1_000,
+      expectedRecords: 1_000,
+      duplicates: 0,
+      missing: 0,
+      wrongValues: 0,
+      malformed: 0,
+      wrongFinalKeys: 0,
+      firstTimestamp: 0,
+      lastTimestamp: spanMs,
+      examples: [],
+      exact: true,
+    },
+    spanMs,
+    startupMs: 1_000,
+    wallMs: spanMs + 2_000,
+    peakRssMb,
+    loadBefore: 1,
+    loadAfter: 1,
+  };
+}
+
+describe('engine report', () => {
+  it('rates a run by its output records over the first-to-last append span', () => {
+    expect(engineRate(run('cdc-streams', 'at_least_once', 1, 500, 100))).toBe(2_000);
+  });
+
+  it('has no rate for a run without output', () => {
+    expect(engineRate({ ...run('cdc-streams', 'at_least_once', 1, 500, 100), spanMs: Number.NaN })).toBeNaN();
+  });
+
+  it('divides each run by the Kafka Streams run of the same repetition and guarantee', () => {
+    const runs = [
+      run('cdc-streams', 'at_least_once', 1, 400, 300),
+      run('kafka-streams', 'at_least_once', 1, 100, 600),
+      run('cdc-streams', 'exactly_once', 1, 1_000, 300),
+      run('kafka-streams', 'exactly_once', 1, 200, 400),
+      run('cdc-streams', 'at_least_once', 2, 200, 300),
+      run('kafka-streams', 'at_least_once', 2, 100, 300),
+    ];
+    expect(ratiosToKafkaStreams(runs, 'cdc-streams', 'at_least_once', engineRate)).toEqual([0.25, 0.5]);
+    expect(ratiosToKafkaStreams(runs, 'cdc-streams', 'exactly_once', engineRate)).toEqual([0.2]);
+    expect(ratiosToKafkaStreams(runs, 'cdc-streams', 'at_least_once', (r) => r.peakRssMb)).toEqual([0.5, 1]);
+  });
+
+  it('compares the relay with Kafka Streams at_least_once and skips a repetition without a peer', () => {
+    const runs = [run('kafkajs', 'at_least_once', 1, 50, 100), run('kafka-streams', 'at_least_once', 1, 100, 400), run('kafkajs', 'at_least_once', 2, 50, 100)];
+    expect(ratiosToKafkaStreams(runs, 'kafkajs', 'at_least_once', engineRate)).toEqual([2]);
+  });
+});
