@@ -55,9 +55,10 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
     const rate = summarize(runs.map(engineRate));
     const span = summarize(runs.map((r) => r.spanMs / 1000));
     const startup = summarize(runs.map((r) => r.startupMs / 1000));
+    const changelog = runs.every((r) => r.changelogOffsets === undefined) ? '—' : formatSummary(summarize(runs.map((r) => r.changelogOffsets ?? Number.NaN)));
     throughput.push(
       `| ${name} | ${formatSummary(rate)} | ${ratioCell(ratiosToKafkaStreams(stage.runs, row.subject, row.guarantee, engineRate))} | ` +
-        `${formatSummary(span, 1)} | ${formatSummary(startup, 1)} | ${checkCell(runs)} | ${loads(runs)} |`,
+        `${formatSummary(span, 1)} | ${formatSummary(startup, 1)} | ${changelog} | ${checkCell(runs)} | ${loads(runs)} |`,
     );
     const rss = summarize(runs.map((r) => r.peakRssMb));
     memory.push(`| ${name} | ${formatSummary(rss)} | ${ratioCell(ratiosToKafkaStreams(stage.runs, row.subject, row.guarantee, (r) => r.peakRssMb))} | ${loads(runs)} |`);
@@ -71,8 +72,8 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
     '',
     'Throughput: output records / (last − first output append time, the output topic uses LogAppendTime); × Kafka Streams is the median (min–max) of each repetition\'s ratio to the Kafka Streams run of the same guarantee.',
     '',
-    '| run | guarantee | records/s | × Kafka Streams | seconds: first → last output | start-up s: spawn → first output | output check | load 1-min (start→end of each rep) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- | --- |',
+    '| run | guarantee | records/s | × Kafka Streams | seconds: first → last output | start-up s: spawn → first output | changelog end offsets | output check | load 1-min (start→end of each rep) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...throughput,
     '',
     'Peak RSS: the process\'s VmHWM (/proc/<pid>/status), sampled every 200 ms and read once more when its input was committed, before it was stopped.',

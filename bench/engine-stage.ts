@@ -7,7 +7,7 @@ import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/too
 import type { Guarantee } from './bench-jobs.js';
 import { load1 } from './bench-stats.js';
 import { describeCheck, EngineOutputCheck, type EngineCheckResult, type EngineOutputShape } from './engine-output-check.js';
-import { engineInput, type EngineWorkload } from './engine-workload.js';
+import { ENGINE_STORE, engineInput, type EngineWorkload } from './engine-workload.js';
 import { ensureKafkaStreamsPeerJar } from './kafka-streams-peer.js';
 import { ProcessMemorySampler } from './process-memory.js';
 import { startWatchedProcess, type WatchedProcess } from './watched-process.js';
@@ -54,6 +54,12 @@ export interface EngineRun {
   readonly startupMs: number;
   /** Process spawned → the whole input seen committed by the subject's consumer group. */
   readonly wallMs: number;
+  /**
+   * Sum of the store changelog's end offsets (transaction markers included under exactly_once); none
+   * for the relay. Kafka Streams without a cache logs every update; cdc-streams logs each key's last
+   * write per commit.
+   */
+  readonly changelogOffsets?: number;
   /** The process's peak RSS (the kernel's VmHWM), read before it was stopped. */
   readonly peakRssMb: number;
   readonly loadBefore: number;
@@ -169,6 +175,7 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
     check.add(record.key, record.value, record.timestamp);
   }
   const result = check.result();
+  const changelogOffsets = subject === 'kafkajs' ? undefined : await endOffsetSum(options.admin, `${applicationId}-${ENGINE_STORE}-changelog`);
   await cleanUp(options, applicationId, outputTopic, stateDir);
   return {
     subject,
@@ -179,6 +186,7 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
     spanMs: result.records > 0 ? result.lastTimestamp - result.firstTimestamp : Number.NaN,
     startupMs: result.records > 0 ? result.firstTimestamp - started.startedAt : Number.NaN,
     wallMs,
+    ...(changelogOffsets === undefined ? {} : { changelogOffsets }),
     peakRssMb,
     loadBefore,
     loadAfter,
@@ -311,6 +319,11 @@ async function waitForInputCommitted(
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
+}
+
+async function endOffsetSum(admin: Admin, topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets.reduce((sum, p) => sum + Number(p.high), 0);
 }
 
 /** Removes what the run left on the broker and disk: its output and internal topics, its state dir. */

@@ -1,9 +1,10 @@
 import { CdcStreamsError, defineTopology, stringSerde, type Serde, type SerdeContext } from '../src/index.js';
+import { ENGINE_STORE } from './engine-workload.js';
 
 /**
  * The engine workload in cdc-streams (docs/benchmarks.md, "Engine workload"), run by the bench with
  * `cdc-streams run bench/engine-topology.ts --set inputTopic=… --set outputTopic=…`: a per-key sum and
- * count of 64-bit values in a persistent RocksDB store `sums` with a changelog, every input record
+ * count of 64-bit values in a persistent RocksDB store (ENGINE_STORE, `sums`) with a changelog, every input record
  * emitting the key's new aggregate. The Kafka Streams peer (bench/peers/kafka-streams/) is the same
  * topology with the same bytes on every topic.
  */
@@ -69,7 +70,7 @@ export default defineTopology({
       .stream<string, bigint>(param(env.params, 'inputTopic'), { keySerde: stringSerde, valueSerde: int64Serde })
       .groupByKey()
       .aggregate<SumCount>(() => EMPTY, (_key, value, aggregate) => ({ count: aggregate.count + 1n, sum: aggregate.sum + value }), {
-        storeName: 'sums',
+        storeName: ENGINE_STORE,
         valueSerde: sumCountSerde,
         kind: 'persistent',
       })

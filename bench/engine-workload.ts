@@ -18,6 +18,8 @@ export interface EngineWorkload {
   readonly seed: number;
 }
 
+/** The aggregate's store; its changelog is `<application id>-sums-changelog` on both sides. */
+export const ENGINE_STORE = 'sums';
 export const ENGINE_VALUE_BYTES = 8;
 /** The aggregate on the output topic: count then sum, each a big-endian signed 64-bit integer. */
 export const ENGINE_AGGREGATE_BYTES = 16;

@@ -10,7 +10,7 @@
  *
  * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --engine-records N, --engine-keys N,
  * --stages engine,e2e,latency,restore,profile, --write-docs / --no-docs (default: write for the full run
- * only). KAFKA_BROKERS is honoured. The engine stage needs `mvn` and `java` (17+) to build and run the
+ * with every stage only). KAFKA_BROKERS is honoured. The engine stage needs `mvn` and `java` (17+) to build and run the
  * Kafka Streams peer.
  */
 import { spawnSync } from 'node:child_process';
@@ -77,7 +77,8 @@ function parseFlags(argv: readonly string[]): Flags {
     engineRecords: int('--engine-records', quick ? 200_000 : 1_000_000),
     engineKeys: int('--engine-keys', 10_000),
     stages,
-    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs')),
+    // A run of some stages only would replace the recorded results of the others with "(not run)".
+    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined),
   };
 }
 
