@@ -147,9 +147,7 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
   const applicationId = `bench-engine-${options.id}-${tag}`;
   const outputTopic = `bench.engine-out-${options.id}-${tag}`;
   const stateDir = join(options.workDir, `engine-${tag}`);
-  await ensureTopics(options.connection, [
-    { topic: outputTopic, partitions: options.workload.partitions, config: { 'message.timestamp.type': 'LogAppendTime' } },
-  ]);
+  await createOutputTopic(options, outputTopic);
 
   const loadBefore = load1();
   const started = await startSubject(options, input, subject, guarantee, { applicationId, outputTopic, stateDir });
@@ -318,6 +316,27 @@ async function waitForInputCommitted(
       return { problem: `stalled at ${committed} of ${target} input records committed for ${stallMs / 1000} s` };
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+const CREATE_ATTEMPTS = 5;
+
+/**
+ * Creates the run's output topic. On a busy shared broker, right after the previous run's topics were
+ * deleted, kafkajs's wait for the new topic's leaders can give up with a retriable error
+ * (UNKNOWN_TOPIC_OR_PARTITION); creating again is harmless, as an existing topic is left as it is.
+ */
+async function createOutputTopic(options: EngineStageOptions, topic: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopics(options.connection, [{ topic, partitions: options.workload.partitions, config: { 'message.timestamp.type': 'LogAppendTime' } }]);
+      return;
+    } catch (error) {
+      const retriable = typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+      if (!retriable || attempt >= CREATE_ATTEMPTS) throw error;
+      options.log(`engine: creating ${topic} failed (${error instanceof Error ? error.message : String(error)}); attempt ${attempt + 1} of ${CREATE_ATTEMPTS} in 2 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+    }
   }
 }
 
