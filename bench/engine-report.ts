@@ -33,6 +33,9 @@ const ROWS: readonly { readonly subject: EngineSubject; readonly guarantee: Guar
   { subject: 'kafkajs', guarantee: 'at_least_once', guaranteeLabel: 'idempotent producer, no transactions' },
 ];
 
+/** A run that stalled or failed has no figure (NaN); the output check column says why. */
+const summarizeFinite = (values: readonly number[]) => summarize(values.filter(Number.isFinite));
+
 const loads = (runs: readonly EngineRun[]): string => runs.map((r) => `${r.loadBefore.toFixed(1)}→${r.loadAfter.toFixed(1)}`).join(', ');
 
 function checkCell(runs: readonly EngineRun[]): string {
@@ -41,7 +44,7 @@ function checkCell(runs: readonly EngineRun[]): string {
   return bad.map((r) => `rep ${r.rep}: ${[describeCheck(r.check), r.problem].filter((x) => x !== undefined).join('; ')}`).join('; ');
 }
 
-const ratioCell = (ratios: readonly number[]): string => (ratios.length === 0 ? '—' : `${formatSummary(summarize(ratios), 2)}`);
+const ratioCell = (ratios: readonly number[]): string => (ratios.length === 0 ? '—' : formatSummary(summarize(ratios), 2));
 
 /** The engine workload's two tables (throughput, peak RSS) with ratios to Kafka Streams, as markdown. */
 export function engineSection(stage: EngineStageResult, javaVersion: string): string {
@@ -52,15 +55,16 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
     const runs = stage.runs.filter((r) => r.subject === row.subject && r.guarantee === row.guarantee);
     if (runs.length === 0) continue;
     const name = `${SUBJECT_LABELS[row.subject]} | ${row.guaranteeLabel}`;
-    const rate = summarize(runs.map(engineRate));
-    const span = summarize(runs.map((r) => r.spanMs / 1000));
-    const startup = summarize(runs.map((r) => r.startupMs / 1000));
-    const changelog = runs.every((r) => r.changelogOffsets === undefined) ? '—' : formatSummary(summarize(runs.map((r) => r.changelogOffsets ?? Number.NaN)));
+    const rate = summarizeFinite(runs.map(engineRate));
+    const span = summarizeFinite(runs.map((r) => r.spanMs / 1000));
+    const startup = summarizeFinite(runs.map((r) => r.startupMs / 1000));
+    const wall = summarizeFinite(runs.map((r) => r.wallMs / 1000));
+    const changelog = runs.every((r) => r.changelogOffsets === undefined) ? '—' : formatSummary(summarizeFinite(runs.map((r) => r.changelogOffsets ?? Number.NaN)));
     throughput.push(
       `| ${name} | ${formatSummary(rate)} | ${ratioCell(ratiosToKafkaStreams(stage.runs, row.subject, row.guarantee, engineRate))} | ` +
-        `${formatSummary(span, 1)} | ${formatSummary(startup, 1)} | ${changelog} | ${checkCell(runs)} | ${loads(runs)} |`,
+        `${formatSummary(span, 1)} | ${formatSummary(startup, 1)} | ${formatSummary(wall, 1)} | ${changelog} | ${checkCell(runs)} | ${loads(runs)} |`,
     );
-    const rss = summarize(runs.map((r) => r.peakRssMb));
+    const rss = summarizeFinite(runs.map((r) => r.peakRssMb));
     memory.push(`| ${name} | ${formatSummary(rss)} | ${ratioCell(ratiosToKafkaStreams(stage.runs, row.subject, row.guarantee, (r) => r.peakRssMb))} | ${loads(runs)} |`);
   }
   return [
@@ -72,8 +76,8 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
     '',
     'Throughput: output records / (last − first output append time, the output topic uses LogAppendTime); × Kafka Streams is the median (min–max) of each repetition\'s ratio to the Kafka Streams run of the same guarantee.',
     '',
-    '| run | guarantee | records/s | × Kafka Streams | seconds: first → last output | start-up s: spawn → first output | changelog end offsets | output check | load 1-min (start→end of each rep) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| run | guarantee | records/s | × Kafka Streams | seconds: first → last output | start-up s: spawn → first output | seconds: spawn → input committed | changelog end offsets | output check | load 1-min (start→end of each rep) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...throughput,
     '',
     'Peak RSS: the process\'s VmHWM (/proc/<pid>/status), sampled every 200 ms and read once more when its input was committed, before it was stopped.',

@@ -163,7 +163,15 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
   } finally {
     memory.stop();
     const stopped = await started.stop(STOP_GRACE_MS);
-    if (stopped.killed) problem = [problem, `did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed`].filter(Boolean).join('; ');
+    // A clean close exits 0; the JVM answers SIGTERM with 143 (128 + 15) after its shutdown hook ran.
+    const clean = stopped.code === 0 || stopped.code === 143 || stopped.signal === 'SIGTERM';
+    const stopProblem = stopped.killed
+      ? `did not stop within ${STOP_GRACE_MS / 1000} s of SIGTERM and was killed`
+      : clean
+        ? undefined
+        : `exited with ${stopped.signal ?? `code ${String(stopped.code)}`}`;
+    if (stopProblem !== undefined && problem === undefined) problem = stopProblem;
+    else if (stopProblem !== undefined) problem = `${problem}; ${stopProblem}`;
   }
   const loadAfter = load1();
 

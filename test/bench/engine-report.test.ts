@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineRate, ratiosToKafkaStreams } from '../../bench/engine-report.js';
+import { engineRate, engineSection, ratiosToKafkaStreams } from '../../bench/engine-report.js';
 import type { EngineRun, EngineSubject } from '../../bench/engine-stage.js';
 import type { Guarantee } from '../../bench/bench-jobs.js';
 
@@ -57,5 +57,25 @@ describe('engine report', () => {
   it('compares the relay with Kafka Streams at_least_once and skips a repetition without a peer', () => {
     const runs = [run('kafkajs', 'at_least_once', 1, 50, 100), run('kafka-streams', 'at_least_once', 1, 100, 400), run('kafkajs', 'at_least_once', 2, 50, 100)];
     expect(ratiosToKafkaStreams(runs, 'kafkajs', 'at_least_once', engineRate)).toEqual([2]);
+  });
+
+  it('prints a throughput table and a peak RSS table with a row per subject and guarantee', () => {
+    const runs = [
+      run('cdc-streams', 'at_least_once', 1, 400, 300),
+      run('kafka-streams', 'at_least_once', 1, 100, 600),
+      run('kafkajs', 'at_least_once', 1, 50, 150),
+      run('cdc-streams', 'exactly_once', 1, 1_000, 300),
+      { ...run('kafka-streams', 'exactly_once', 1, 200, 400), check: { ...run('kafka-streams', 'exactly_once', 1, 200, 400).check, duplicates: 2, exact: false } },
+    ];
+    const text = engineSection(
+      { workload: { records: 1_000, keys: 10, partitions: 6, seed: 1 }, inputBytes: 8_000, writeSeconds: 1, commitIntervalMs: 1_000, runs },
+      'openjdk 17',
+    );
+    const rows = text.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('| run') && !line.startsWith('| ---'));
+    expect(rows).toHaveLength(10);
+    const cdcAlo = rows.find((r) => r.startsWith('| cdc-streams') && r.includes('| at_least_once |'));
+    expect(cdcAlo).toContain('| 2,500 (1 run) | 0.25 (1 run) |');
+    expect(rows.find((r) => r.startsWith('| Kafka Streams') && r.includes('exactly_once'))).toContain('rep 1: 1000 of 1000 records, 2 duplicates');
+    expect(rows.filter((r) => r.includes('all 1 exact'))).toHaveLength(4);
   });
 });
