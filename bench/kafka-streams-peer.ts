@@ -49,10 +49,21 @@ export async function ensureKafkaStreamsPeerJar(log: (line: string) => void): Pr
     const staged = `${jar}.${process.pid}.tmp`;
     await copyFile(built, staged);
     await rename(staged, jar);
+    await removeOtherBuilds(cacheDir, jar, log);
     return jar;
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Each edit of the peer leaves an 80 MB jar behind; only the newest is kept. (A bench of another
+ * checkout still running an older one keeps its open file; its next run rebuilds.)
+ */
+async function removeOtherBuilds(cacheDir: string, current: string, log: (line: string) => void): Promise<void> {
+  const others = (await readdir(cacheDir)).filter((f) => /^kafka-streams-peer-[0-9a-f]{16}\.jar$/.test(f) && join(cacheDir, f) !== current);
+  for (const file of others) await rm(join(cacheDir, file), { force: true });
+  if (others.length > 0) log(`removed ${others.length} older build${others.length === 1 ? '' : 's'} of the peer from ${cacheDir}`);
 }
 
 /** SHA-256 (first 16 hex digits) over pom.xml and every file under src/, by relative path. */

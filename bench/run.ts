@@ -5,7 +5,7 @@
  * peak RSS, restore of a 1M-key store, and a CPU profile of one at_least_once run. Prints markdown
  * tables; the full run also writes them into docs/benchmarks.md.
  *
- *     npm run bench                 # 1M engine records, 200,000 orders, 3 repetitions, 1M-key restore, profile (~50 min on 2 cores)
+ *     npm run bench                 # 1M engine records, 200,000 orders, 3 repetitions, 1M-key restore, profile (~55 min on 2 cores)
  *     npm run bench -- --quick      # 200k engine records, 5,000 orders, 1 repetition, 100k-key restore, no profile (a few minutes)
  *
  * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --engine-records N, --engine-keys N,
