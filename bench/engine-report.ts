@@ -2,7 +2,8 @@ import type { Guarantee } from './bench-jobs.js';
 import { formatNumber, formatSummary, summarize } from './bench-stats.js';
 import { describeCheck } from './engine-output-check.js';
 import { ENGINE_AGGREGATE_BYTES, ENGINE_VALUE_BYTES } from './engine-workload.js';
-import { SUBJECT_LABELS, type EngineRun, type EngineStageResult, type EngineSubject } from './engine-stage.js';
+import { SUBJECT_LABELS, type EngineSubject } from './engine-subjects.js';
+import type { EngineRun, EngineStageResult } from './engine-stage.js';
 
 /** Records per second over the span from the first to the last output record's append time. */
 export function engineRate(run: EngineRun): number {

@@ -1,6 +1,5 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Admin } from 'kafkajs';
 import { CdcStreamsError, type KafkaConnection } from '../src/index.js';
 import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
@@ -10,23 +9,11 @@ import { describeCheck, EngineOutputCheck, type EngineCheckResult, type EngineOu
 import { ENGINE_STORE, engineInput, type EngineWorkload } from './engine-workload.js';
 import { ensureKafkaStreamsPeerJar } from './kafka-streams-peer.js';
 import { ProcessMemorySampler } from './process-memory.js';
-import { startWatchedProcess, type WatchedProcess } from './watched-process.js';
+import { startSubject, type EngineSubject } from './engine-subjects.js';
+import type { WatchedProcess } from './watched-process.js';
 
-const REPO = fileURLToPath(new URL('..', import.meta.url));
-const ENGINE_TOPOLOGY = fileURLToPath(new URL('./engine-topology.ts', import.meta.url));
-const RELAY = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
-const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const POLL_MS = 250;
 const STOP_GRACE_MS = 60_000;
-
-/** What runs the engine workload: the two engines, and the bare client as the ceiling. */
-export type EngineSubject = 'cdc-streams' | 'kafka-streams' | 'kafkajs';
-
-export const SUBJECT_LABELS: Readonly<Record<EngineSubject, string>> = {
-  'cdc-streams': 'cdc-streams (`cdc-streams run`)',
-  'kafka-streams': 'Kafka Streams 3.9.1',
-  kafkajs: 'kafkajs consume → produce (ceiling)',
-};
 
 /**
  * One repetition's rotation: each engine right after the other under the same guarantee, so a change
@@ -150,7 +137,16 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
   await createOutputTopic(options, outputTopic);
 
   const loadBefore = load1();
-  const started = await startSubject(options, input, subject, guarantee, { applicationId, outputTopic, stateDir });
+  const started = await startSubject(subject, {
+    brokers: options.brokers,
+    inputTopic: input.inputTopic,
+    outputTopic,
+    applicationId,
+    stateDir,
+    guarantee,
+    commitIntervalMs: options.commitIntervalMs,
+    peerJar: input.peerJar,
+  });
   const memory = new ProcessMemorySampler(started.pid);
   let problem: string | undefined;
   let wallMs = Number.NaN;
@@ -198,91 +194,6 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
     loadAfter,
     ...(problem === undefined ? {} : { problem }),
   };
-}
-
-function startSubject(
-  options: EngineStageOptions,
-  input: Input,
-  subject: EngineSubject,
-  guarantee: Guarantee,
-  names: { readonly applicationId: string; readonly outputTopic: string; readonly stateDir: string },
-): Promise<WatchedProcess> {
-  const commitIntervalMs = String(options.commitIntervalMs);
-  switch (subject) {
-    case 'cdc-streams':
-      // `cdc-streams run` as `npm run cli -- run` starts it, minus the tsx wrapper process, so the
-      // process measured is the one doing the work.
-      return startWatchedProcess(
-        subject,
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          CLI,
-          'run',
-          ENGINE_TOPOLOGY,
-          '--brokers',
-          options.brokers,
-          '--application-id',
-          names.applicationId,
-          '--state-dir',
-          names.stateDir,
-          '--guarantee',
-          guarantee,
-          '--commit-interval-ms',
-          commitIntervalMs,
-          '--log-level',
-          'warn',
-          '--set',
-          `inputTopic=${input.inputTopic}`,
-          '--set',
-          `outputTopic=${names.outputTopic}`,
-        ],
-        { cwd: REPO },
-      );
-    case 'kafka-streams':
-      return startWatchedProcess(
-        subject,
-        'java',
-        [
-          '-jar',
-          input.peerJar,
-          '--brokers',
-          options.brokers,
-          '--input-topic',
-          input.inputTopic,
-          '--output-topic',
-          names.outputTopic,
-          '--application-id',
-          names.applicationId,
-          '--state-dir',
-          names.stateDir,
-          '--guarantee',
-          guarantee,
-          '--commit-interval-ms',
-          commitIntervalMs,
-        ],
-        { cwd: REPO },
-      );
-    case 'kafkajs':
-      return startWatchedProcess(
-        subject,
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          RELAY,
-          JSON.stringify({
-            brokers: options.brokers,
-            inputTopic: input.inputTopic,
-            outputTopic: names.outputTopic,
-            groupId: names.applicationId,
-            commitIntervalMs: options.commitIntervalMs,
-          }),
-        ],
-        { cwd: REPO },
-      );
-  }
 }
 
 /**

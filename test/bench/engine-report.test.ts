@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { engineRate, engineSection, ratiosToKafkaStreams } from '../../bench/engine-report.js';
-import type { EngineRun, EngineSubject } from '../../bench/engine-stage.js';
+import type { EngineRun } from '../../bench/engine-stage.js';
+import type { EngineSubject } from '../../bench/engine-subjects.js';
 import type { Guarantee } from '../../bench/bench-jobs.js';
 
 function run(subject: EngineSubject, guarantee: Guarantee, rep: number, spanMs: number, peakRssMb: number): EngineRun {
