@@ -1,6 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { formatNumber, formatSummary, summarize, type MachineInfo } from './bench-stats.js';
 import type { JobResult } from './bench-jobs.js';
+import { engineSection } from './engine-report.js';
+import type { EngineStageResult } from './engine-stage.js';
 import type { LatencyResult, Percentiles } from './latency-stage.js';
 
 export interface TimedRun {
@@ -21,6 +23,7 @@ export interface BenchRun {
   readonly inputBytes: number;
   readonly expectedEvents: number;
   readonly e2e: { readonly at_least_once: TimedRun[]; readonly exactly_once: TimedRun[]; readonly passthrough: TimedRun[] };
+  readonly engine?: { readonly result: EngineStageResult; readonly javaVersion: string };
   readonly latency?: { readonly result: LatencyResult; readonly loadBefore: number; readonly loadAfter: number };
   readonly restore?: { readonly keys: number; readonly valueBytes: number; readonly writeSeconds: number; readonly runs: TimedRun[] };
   readonly profile?: { readonly file: string; readonly summary: string; readonly run: TimedRun };
@@ -37,6 +40,7 @@ function checkCell(runs: readonly TimedRun[], expected: number): string {
 
 export function e2eSection(run: BenchRun): string {
   const { at_least_once: alo, exactly_once: eos, passthrough } = run.e2e;
+  if (alo.length + eos.length + passthrough.length === 0) return '(not run)';
   const ceiling = summarize(passthrough.map((r) => rate(r.result, run.inputMessages)));
   const rows: string[] = [];
   for (const [name, runs] of [['sale-orders at_least_once', alo], ['sale-orders exactly_once', eos]] as const) {
@@ -127,6 +131,10 @@ export function fullReport(run: BenchRun): string {
   if (run.profile !== undefined) {
     parts.push('### 6. Profile of one at_least_once run', `\`node --cpu-prof\` (${run.profile.file}); that run took ${(run.profile.run.result.ms / 1000).toFixed(1)} s under the profiler.`, run.profile.summary);
   }
+  parts.push(
+    '### 7. Engine workload: cdc-streams, Kafka Streams, kafkajs',
+    run.engine === undefined ? '(not run)' : engineSection(run.engine.result, run.engine.javaVersion),
+  );
   return parts.join('\n\n');
 }
 

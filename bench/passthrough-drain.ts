@@ -1,9 +1,7 @@
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import type { JobResult, PassthroughJob } from './bench-jobs.js';
+import { relayBatch } from './relay-batch.js';
 import { maxRssMb, RssSampler } from './rss-sampler.js';
-
-/** Bytes per `sendBatch` (as the tools' writer): one partition's share must stay below the broker's 1 MiB record-batch limit. */
-const MAX_SEND_BYTES = 768 * 1024;
 
 /**
  * The ceiling: a bare kafkajs consume → produce of the same bytes, no decoding. One consumer in a fresh
@@ -26,22 +24,7 @@ export async function drainPassthrough(job: PassthroughJob): Promise<JobResult> 
     await consumer.subscribe({ topics: [job.inputTopic], fromBeginning: true });
     await consumer.run({
       eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
-        let chunk: Message[] = [];
-        let bytes = 0;
-        const send = async (): Promise<void> => {
-          if (chunk.length === 0) return;
-          await producer.sendBatch({ acks: -1, topicMessages: [{ topic: job.outputTopic, messages: chunk }] });
-          recordsOut += chunk.length;
-          chunk = [];
-          bytes = 0;
-        };
-        for (const m of batch.messages) {
-          const size = m.value?.length ?? 0;
-          if (chunk.length > 0 && bytes + size > MAX_SEND_BYTES) await send();
-          chunk.push({ partition: batch.partition, key: m.key, value: m.value, timestamp: m.timestamp, headers: m.headers });
-          bytes += size;
-        }
-        await send();
+        recordsOut += await relayBatch(producer, job.outputTopic, batch.partition, batch.messages);
         recordsIn += batch.messages.length;
         resolveOffset(batch.lastOffset());
         await heartbeat();

@@ -1,15 +1,19 @@
 /**
- * The benchmark (issue #8): sale-orders end to end against a real local broker, the bare kafkajs
- * ceiling on the same topic, latency at half the maximum rate, peak RSS, restore of a 1M-key store,
- * and a CPU profile of one at_least_once run. Prints markdown tables; the full run also writes them
- * into docs/benchmarks.md.
+ * The benchmark (issues #8, #12): the engine workload (a per-key aggregate) in cdc-streams, Kafka
+ * Streams 3.9.1 and a bare kafkajs consume → produce, in rotation; sale-orders end to end against a
+ * real local broker, the bare kafkajs ceiling on the same topic, latency at half the maximum rate,
+ * peak RSS, restore of a 1M-key store, and a CPU profile of one at_least_once run. Prints markdown
+ * tables; the full run also writes them into docs/benchmarks.md.
  *
- *     npm run bench                 # 200,000 orders, 3 repetitions, 1M-key restore, profile (~40 min on 2 cores)
- *     npm run bench -- --quick      # 5,000 orders, 1 repetition, 100k-key restore, no profile (about a minute)
+ *     npm run bench                 # 1M engine records, 200,000 orders, 3 repetitions, 1M-key restore, profile (~55 min on 2 cores)
+ *     npm run bench -- --quick      # 200k engine records, 5,000 orders, 1 repetition, 100k-key restore, no profile (a few minutes)
  *
- * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --stages e2e,latency,restore,profile,
- * --write-docs / --no-docs (default: write for the full run only). KAFKA_BROKERS is honoured.
+ * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --engine-records N, --engine-keys N,
+ * --stages engine,e2e,latency,restore,profile, --write-docs / --no-docs (default: write for the full run
+ * with every stage only). KAFKA_BROKERS is honoured. The engine stage needs `mvn` and `java` (17+) to build and run the
+ * Kafka Streams peer.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +25,7 @@ import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/too
 import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
 import { fullReport, writeDocs, type BenchRun, type TimedRun } from './bench-report.js';
 import { load1, machineInfo, summarize } from './bench-stats.js';
+import { runEngineStage } from './engine-stage.js';
 import { runLatencyStage } from './latency-stage.js';
 import { fillChangelog, RESTORE_VALUE_BYTES, timeRestore } from './restore-stage.js';
 import { startStageProcess } from './stage-process.js';
@@ -33,6 +38,7 @@ const MAX_MESSAGE_BYTES = 16_384;
 const SEED = 42;
 const COMMIT_INTERVAL_MS = 1000;
 const STALL_MS = 120_000;
+const ENGINE_SEED = 12;
 
 interface Flags {
   readonly quick: boolean;
@@ -40,6 +46,8 @@ interface Flags {
   readonly reps: number;
   readonly restoreKeys: number;
   readonly latencyOrders: number;
+  readonly engineRecords: number;
+  readonly engineKeys: number;
   readonly stages: ReadonlySet<string>;
   readonly writeDocs: boolean;
 }
@@ -57,8 +65,8 @@ function parseFlags(argv: readonly string[]): Flags {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got '${raw}'`);
     return n;
   };
-  const stages = new Set((value('--stages') ?? (quick ? 'e2e,latency,restore' : 'e2e,latency,restore,profile')).split(','));
-  for (const s of stages) if (!['e2e', 'latency', 'restore', 'profile'].includes(s)) throw new Error(`unknown stage '${s}'`);
+  const stages = new Set((value('--stages') ?? (quick ? 'engine,e2e,latency,restore' : 'engine,e2e,latency,restore,profile')).split(','));
+  for (const s of stages) if (!['engine', 'e2e', 'latency', 'restore', 'profile'].includes(s)) throw new Error(`unknown stage '${s}'`);
   if (stages.has('latency') && !stages.has('e2e')) throw new Error('the latency stage needs the e2e stage (its rate is half the measured maximum)');
   return {
     quick,
@@ -66,8 +74,11 @@ function parseFlags(argv: readonly string[]): Flags {
     reps: int('--reps', quick ? 1 : 3),
     restoreKeys: int('--restore-keys', quick ? 100_000 : 1_000_000),
     latencyOrders: int('--latency-orders', quick ? 2_000 : 20_000),
+    engineRecords: int('--engine-records', quick ? 200_000 : 1_000_000),
+    engineKeys: int('--engine-keys', 10_000),
     stages,
-    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs')),
+    // A run of some stages only would replace the recorded results of the others with "(not run)".
+    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined),
   };
 }
 
@@ -102,17 +113,45 @@ async function main(): Promise<void> {
 async function runBench(flags: Flags, command: string, broker: BrokerHandle, workDir: string, id: string): Promise<BenchRun> {
   const brokers = broker.brokers;
   const connection = parseKafkaConnection({ brokers: splitBrokers(brokers), clientId: 'cdc-streams-bench' });
+
+  let engine: BenchRun['engine'];
+  if (flags.stages.has('engine')) {
+    const kafka = new Kafka({ clientId: 'bench-engine-admin', brokers: splitBrokers(brokers), logLevel: logLevel.WARN });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const result = await runEngineStage({
+        brokers,
+        connection,
+        admin,
+        workload: { records: flags.engineRecords, keys: flags.engineKeys, partitions: PARTITIONS, seed: ENGINE_SEED },
+        reps: flags.reps,
+        workDir,
+        id,
+        commitIntervalMs: COMMIT_INTERVAL_MS,
+        stallMs: STALL_MS,
+        log: say,
+      });
+      engine = { result, javaVersion: javaVersion() };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   const simOptions = { seed: SEED, orders: flags.orders, shards: SHARDS, partitions: PARTITIONS, maxMessageBytes: MAX_MESSAGE_BYTES };
-  const sim = simulateFlashSale(simOptions);
-  say(`simulating ${flags.orders} orders (${SHARDS} shards, ${PARTITIONS} partitions, messages ≤ ${MAX_MESSAGE_BYTES} bytes)`);
-  let expectedEvents = 0;
-  for (const order of sim.groundTruth) expectedEvents += order.events.length;
   const inputTopic = `bench.dts-${id}`;
   // The simulated binlog's event times lie in the past: time-based retention would delete it at once.
   const topicConfig = { 'retention.ms': '-1' };
-  await ensureTopics(connection, [{ topic: inputTopic, partitions: PARTITIONS, config: topicConfig }]);
-  const written = await writeMessages(connection, inputTopic, sim.messages);
-  say(`wrote ${written.messages} messages (${(written.bytes / 1048576).toFixed(1)} MiB) to ${inputTopic}; ground truth: ${expectedEvents} events`);
+  let expectedEvents = 0;
+  let written = { messages: 0, bytes: 0 };
+  if (flags.stages.has('e2e') || flags.stages.has('profile')) {
+    const sim = simulateFlashSale(simOptions);
+    say(`simulating ${flags.orders} orders (${SHARDS} shards, ${PARTITIONS} partitions, messages ≤ ${MAX_MESSAGE_BYTES} bytes)`);
+    for (const order of sim.groundTruth) expectedEvents += order.events.length;
+    await ensureTopics(connection, [{ topic: inputTopic, partitions: PARTITIONS, config: topicConfig }]);
+    written = await writeMessages(connection, inputTopic, sim.messages);
+    say(`wrote ${written.messages} messages (${(written.bytes / 1048576).toFixed(1)} MiB) to ${inputTopic}; ground truth: ${expectedEvents} events`);
+  }
 
   const saleOrdersJob = (guarantee: Guarantee, tag: string, input = inputTopic): SaleOrdersJob => ({
     kind: 'sale-orders',
@@ -221,10 +260,18 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     inputBytes: written.bytes,
     expectedEvents,
     e2e,
+    ...(engine === undefined ? {} : { engine }),
     ...(latency === undefined ? {} : { latency }),
     ...(restore === undefined ? {} : { restore }),
     ...(profile === undefined ? {} : { profile }),
   };
+}
+
+/** `java -version`'s first line (it prints to stderr), for the report. */
+function javaVersion(): string {
+  const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (result.error !== undefined) return `java -version failed: ${result.error.message}`;
+  return `${result.stderr}${result.stdout}`.split('\n')[0]?.trim() ?? 'unknown';
 }
 
 /** On somebody else's broker, remove what this run created (its own topics and its applications' internal topics). */
