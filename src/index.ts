@@ -32,6 +32,7 @@ export { TimerService, type Timer, type TimerCallback } from './processor/timer-
 // processor API
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
 export type { ProcessorContext } from './processor/processor-context.js';
+export { RecentNotes, type ProcessorNote } from './processor/processor-notes.js';
 export type { PunctuationType, Punctuator, Cancellable } from './processor/punctuation.js';
 export type { StreamRecord, RecordMetadata } from './processor/stream-record.js';
 export { streamRecord, withKey, withValue, withTimestamp, withHeaders } from './processor/stream-record.js';
