@@ -46,6 +46,7 @@ export { internalTopic, externalTopic, type TopicRef } from './topology/topic-re
 export type { Partitioner } from './topology/node-definitions.js';
 export type { StoreKind } from './topology/store-definition.js';
 export type { DescribeOptions } from './topology/describe.js';
+export { topologyGraph, type TopologyGraph, type TopologyGraphNode, type TopologyGraphStore, type TopologyGraphTopic } from './topology/topology-graph.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export type { StreamOptions, TableOptions, StateStoreOptions } from './dsl/streams-builder.js';
 export { KStream } from './dsl/kstream.js';
@@ -67,7 +68,17 @@ export { readEventTimeWatermark, type EventTimeWatermark } from './cdc/watermark
 // runtime
 export type { ErrorPolicies, RecordErrorPolicy } from './runtime/task/task-errors.js';
 export { RecordDeserializationError, RecordProcessingError, RecordSerializationError } from './runtime/task/task-errors.js';
-export type { AppSnapshot, AppState, OperableApp, StoreQueryResult, TaskSnapshot } from './runtime/app-snapshot.js';
+export type {
+  AppSnapshot,
+  AppState,
+  DeadLetterNote,
+  OperableApp,
+  RebalanceEvent,
+  StoreQueryResult,
+  StoreSize,
+  TaskSnapshot,
+  TaskTransition,
+} from './runtime/app-snapshot.js';
 
 // simulator and verifier
 export * from './sim/index.js';
