@@ -65,7 +65,7 @@ async function start(observer: TaskObserver) {
       topology: topology(),
       stateDir: '/nonexistent',
       defaultStoreKind: 'in-memory',
-      collector: { send: (r) => sent.push(r), partitionCount: () => 1 },
+      collector: { send: (r) => sent.push(r), partitionCount: () => 1, maxRecordBytes: () => 1_000_000 },
       clock: () => 0,
       errorPolicies: { deserialization: 'dead-letter', processing: 'dead-letter' },
       deadLetterTopic: 'app-dlq',
