@@ -84,11 +84,20 @@ export function ShardsTable({ update }: { readonly update: DashboardUpdate }) {
   );
 }
 
+const GAP_MS = 3000;
+
 export function Throughput({ update }: { readonly update: DashboardUpdate }) {
-  const points = update.throughput.points;
-  if (points.length < 2) return <p class="hint">Rates appear after a few seconds of watching.</p>;
+  const observed = update.throughput.points;
+  if (observed.length < 2) return <p class="hint">Rates appear after a few seconds of watching.</p>;
+  const last = observed[observed.length - 1]!;
+  // Points are taken only while someone watches: break the lines where nobody did.
+  const points: Array<{ at: number; inPerSecond: number | null; outPerSecond: number | null; commitMs: number | null; oldestHeldMs: number | null }> = [];
+  for (const p of observed) {
+    const previous = points[points.length - 1];
+    if (previous !== undefined && p.at - previous.at > GAP_MS) points.push({ at: previous.at + 1, inPerSecond: null, outPerSecond: null, commitMs: null, oldestHeldMs: null });
+    points.push(p);
+  }
   const times = points.map((p) => p.at);
-  const last = points[points.length - 1]!;
   return (
     <div class="charts">
       <div>

@@ -24,10 +24,17 @@ export function Sparkline(props: { readonly times: readonly number[]; readonly s
       cursor: { show: false },
       scales: { x: { time: true } },
       axes: [
-        { stroke: '#6b7280', grid: { show: false }, ticks: { show: false }, size: 24 },
+        {
+          stroke: '#6b7280',
+          grid: { show: false },
+          ticks: { show: false },
+          size: 24,
+          space: 70,
+          values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false })),
+        },
         { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 48, values: (_u, ticks) => ticks.map((t) => `${t}${props.unit}`) },
       ],
-      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, points: { show: false }, spanGaps: true }))],
+      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, points: { show: false }, spanGaps: false }))],
     };
     const created = new uPlot(options, data, element);
     chart.current = created;

@@ -9,6 +9,7 @@ interface Box {
   readonly id: string;
   readonly kind: 'source' | 'processor' | 'sink' | 'topic' | 'internal-topic' | 'store';
   readonly name: string;
+  readonly label: string;
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -29,8 +30,7 @@ interface Line {
 }
 
 interface Laid {
-  readonly width: number;
-  readonly height: number;
+  readonly viewBox: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
   readonly boxes: readonly Box[];
   readonly clusters: readonly Cluster[];
   readonly lines: readonly Line[];
@@ -44,10 +44,10 @@ function layOut(topology: TopologyPanel): Laid {
   const g = new Graph({ compound: true, multigraph: false });
   g.setGraph({ rankdir: 'TB', nodesep: 24, ranksep: 34, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
-  const kinds = new Map<string, Box['kind']>();
-  const add = (id: string, kind: Box['kind'], name: string, parent?: string) => {
-    kinds.set(id, kind);
-    g.setNode(id, { width: Math.max(90, name.length * CHAR_WIDTH + 28), height: NODE_HEIGHT, label: name });
+  const kinds = new Map<string, { kind: Box['kind']; name: string }>();
+  const add = (id: string, kind: Box['kind'], name: string, parent?: string, label = name) => {
+    kinds.set(id, { kind, name });
+    g.setNode(id, { width: Math.max(90, label.length * CHAR_WIDTH + 28), height: NODE_HEIGHT, label });
     if (parent !== undefined) g.setParent(id, parent);
   };
   for (const sub of topology.subTopologies) g.setNode(`sub:${sub.id}`, { width: 0, height: 0, label: `Sub-topology ${sub.id}`, paddingTop: 20 });
@@ -56,7 +56,8 @@ function layOut(topology: TopologyPanel): Laid {
     const owner = topology.nodes.find((n) => store.processors.includes(n.name));
     add(`store:${store.name}`, 'store', store.name, owner === undefined ? undefined : `sub:${owner.subTopology}`);
   }
-  for (const topic of topology.topics) add(`topic:${topic.name}`, topic.internal ? 'internal-topic' : 'topic', topic.name);
+  // Internal topics by their name in the topology, as `describe` prints them; the physical name is in the details.
+  for (const topic of topology.topics) add(`topic:${topic.name}`, topic.internal ? 'internal-topic' : 'topic', topic.name, undefined, topic.logicalName);
   const storeEdges = new Set<string>();
   for (const node of topology.nodes) {
     for (const child of node.children) g.setEdge(`node:${node.name}`, `node:${child}`);
@@ -79,13 +80,27 @@ function layOut(topology: TopologyPanel): Laid {
       clusters.push({ id: Number(id.slice(4)), x: label.x - label.width / 2, y: label.y - label.height / 2, width: label.width, height: label.height });
       continue;
     }
-    const kind = kinds.get(id);
-    if (kind === undefined) continue;
-    boxes.push({ id, kind, name: String(label.label), x: label.x - label.width / 2, y: label.y - label.height / 2, width: label.width, height: label.height });
+    const known = kinds.get(id);
+    if (known === undefined) continue;
+    boxes.push({ id, kind: known.kind, name: known.name, label: String(label.label), x: label.x - label.width / 2, y: label.y - label.height / 2, width: label.width, height: label.height });
   }
   const lines: Line[] = g.edges().map((e) => ({ points: g.edge(e)?.points ?? [], store: storeEdges.has(`${e.v}->${e.w}`) }));
-  const size = g.graph();
-  return { width: size.width ?? 600, height: size.height ?? 400, boxes, clusters, lines };
+  // dagre may place clusters and edges slightly outside (0,0): frame whatever was drawn.
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const r of [...boxes, ...clusters]) {
+    xs.push(r.x, r.x + r.width);
+    ys.push(r.y, r.y + r.height);
+  }
+  for (const line of lines) for (const p of line.points) {
+    xs.push(p.x);
+    ys.push(p.y);
+  }
+  const pad = 8;
+  const x = Math.min(0, ...xs) - pad;
+  const y = Math.min(0, ...ys) - pad;
+  const viewBox = { x, y, width: Math.max(...xs, 100) - x + pad, height: Math.max(...ys, 100) - y + pad };
+  return { viewBox, boxes, clusters, lines };
 }
 
 function selectionOf(box: Box): Selection {
@@ -103,7 +118,13 @@ export function TopologyView(props: {
   const laid = useMemo(() => layOut(props.topology), [props.topology]);
   const path = (line: Line) => line.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
   return (
-    <svg class="topology" viewBox={`0 0 ${laid.width} ${laid.height}`} width={laid.width} height={laid.height} role="img" aria-label="topology">
+    <svg
+      class="topology"
+      viewBox={`${laid.viewBox.x} ${laid.viewBox.y} ${laid.viewBox.width} ${laid.viewBox.height}`}
+      style={{ maxWidth: `${laid.viewBox.width}px` }}
+      role="img"
+      aria-label="topology"
+    >
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#94a3b8" />
@@ -131,8 +152,9 @@ export function TopologyView(props: {
             onClick={() => props.onSelect(selection)}
           >
             <rect x={box.x} y={box.y} width={box.width} height={box.height} rx={round} />
+            <title>{box.name}</title>
             <text x={box.x + box.width / 2} y={box.y + box.height / 2 + 4} text-anchor="middle">
-              {box.name}
+              {box.label}
             </text>
           </g>
         );

@@ -15,6 +15,8 @@ export interface TopologyGraphNode {
 export interface TopologyGraphTopic {
   /** The physical name (internal topics carry the application id). */
   readonly name: string;
+  /** The name in the topology, as `describe` prints it. */
+  readonly logicalName: string;
   readonly internal: boolean;
   /** Source nodes reading it and sink nodes writing it. */
   readonly readBy: readonly string[];
@@ -40,11 +42,11 @@ export interface TopologyGraph {
 
 export function topologyGraph(topology: Topology, applicationId: string): TopologyGraph {
   const nodes: TopologyGraphNode[] = [];
-  const topics = new Map<string, { name: string; internal: boolean; readBy: string[]; writtenBy: string[] }>();
-  const topic = (name: string, internal: boolean) => {
+  const topics = new Map<string, { name: string; logicalName: string; internal: boolean; readBy: string[]; writtenBy: string[] }>();
+  const topic = (name: string, logicalName: string, internal: boolean) => {
     let entry = topics.get(name);
     if (entry === undefined) {
-      entry = { name, internal, readBy: [], writtenBy: [] };
+      entry = { name, logicalName, internal, readBy: [], writtenBy: [] };
       topics.set(name, entry);
     }
     return entry;
@@ -57,7 +59,7 @@ export function topologyGraph(topology: Topology, applicationId: string): Topolo
       const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
       const physical = refs.map((t) => physicalTopicName(t, applicationId));
       refs.forEach((t, i) => {
-        const entry = topic(physical[i]!, t.internal);
+        const entry = topic(physical[i]!, t.name, t.internal);
         (node.kind === 'source' ? entry.readBy : entry.writtenBy).push(name);
       });
       const nodeStores = node.kind === 'processor' ? node.stores : [];

@@ -34,9 +34,9 @@ describe('topologyGraph', () => {
     });
     expect(graph.nodes.find((n) => n.name === 'count')).toMatchObject({ kind: 'processor', subTopology: 1, stores: ['counts'], parents: ['from-repartition'], children: ['out'] });
     expect(graph.topics).toEqual([
-      { name: 'orders', internal: false, readBy: ['in'], writtenBy: [] },
-      { name: 'app-by-key-repartition', internal: true, readBy: ['from-repartition'], writtenBy: ['to-repartition'] },
-      { name: 'counts-out', internal: false, readBy: [], writtenBy: ['out'] },
+      { name: 'orders', logicalName: 'orders', internal: false, readBy: ['in'], writtenBy: [] },
+      { name: 'app-by-key-repartition', logicalName: 'by-key-repartition', internal: true, readBy: ['from-repartition'], writtenBy: ['to-repartition'] },
+      { name: 'counts-out', logicalName: 'counts-out', internal: false, readBy: [], writtenBy: ['out'] },
     ]);
     expect(graph.stores).toEqual([{ name: 'counts', changelog: true, processors: ['count'] }]);
   });

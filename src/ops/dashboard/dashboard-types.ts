@@ -35,7 +35,15 @@ export interface GraphNode {
 export interface TopologyPanel {
   readonly subTopologies: ReadonlyArray<{ readonly id: number; readonly nodes: readonly string[] }>;
   readonly nodes: readonly GraphNode[];
-  readonly topics: ReadonlyArray<{ readonly name: string; readonly internal: boolean; readonly readBy: readonly string[]; readonly writtenBy: readonly string[] }>;
+  readonly topics: ReadonlyArray<{
+    /** Physical name. */
+    readonly name: string;
+    /** As `describe` prints it (internal topics without the application id). */
+    readonly logicalName: string;
+    readonly internal: boolean;
+    readonly readBy: readonly string[];
+    readonly writtenBy: readonly string[];
+  }>;
   readonly stores: ReadonlyArray<{ readonly name: string; readonly changelog: boolean; readonly processors: readonly string[] }>;
 }
 

@@ -12,7 +12,7 @@ import { FakeOperableApp } from '../fake-operable-app.js';
 const GRAPH: TopologyGraph = {
   subTopologies: [{ id: 0, nodes: ['in'] }],
   nodes: [{ name: 'in', kind: 'source', subTopology: 0, topics: ['dts.sale'], stores: [], parents: [], children: [] }],
-  topics: [{ name: 'dts.sale', internal: false, readBy: ['in'], writtenBy: [] }],
+  topics: [{ name: 'dts.sale', logicalName: 'dts.sale', internal: false, readBy: ['in'], writtenBy: [] }],
   stores: [],
 };
 

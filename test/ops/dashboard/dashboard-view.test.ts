@@ -13,8 +13,8 @@ const graph: TopologyGraph = {
     { name: 'reseq', kind: 'processor', subTopology: 1, topics: [], stores: [], parents: ['rsrc'], children: [] },
   ],
   topics: [
-    { name: 'dts.sale', internal: false, readBy: ['src'], writtenBy: [] },
-    { name: 'app-repartition', internal: true, readBy: ['rsrc'], writtenBy: ['sink'] },
+    { name: 'dts.sale', logicalName: 'dts.sale', internal: false, readBy: ['src'], writtenBy: [] },
+    { name: 'app-repartition', logicalName: 'repartition', internal: true, readBy: ['rsrc'], writtenBy: ['sink'] },
   ],
   stores: [],
 };
