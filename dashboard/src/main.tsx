@@ -27,7 +27,7 @@ function App() {
         <span class={`connection ${connection}`} data-connection={connection}>{connection === 'live' ? '● live' : connection === 'reconnecting' ? '○ reconnecting…' : '○ connecting…'}</span>
         {o !== undefined && (
           <dl>
-            <dt>instance</dt><dd>{o.endpoint ?? o.instanceId}</dd>
+            <dt>instance</dt><dd data-instance-id={o.instanceId} title={`instance ${o.instanceId}`}>{o.endpoint ?? o.instanceId}</dd>
             <dt>up</dt><dd>{duration(o.now - o.startedAt)}</dd>
             <dt>in</dt><dd>{count(o.recordsIn)}</dd>
             <dt>out</dt><dd>{count(o.recordsOut)}</dd>

@@ -41,7 +41,7 @@ export function TasksTable({ update }: { readonly update: DashboardUpdate }) {
 export function LagTable({ update }: { readonly update: DashboardUpdate }) {
   const { partitions, total } = update.lag;
   const max = Math.max(1, ...partitions.map((p) => p.lag));
-  if (partitions.length === 0) return <p class="hint">No input partitions assigned.</p>;
+  if (partitions.length === 0) return <p class="hint">No lag measured yet: a partition's lag is measured each time a batch of it is processed.</p>;
   return (
     <>
       <p class="total" data-total-lag={total}>total lag <strong>{count(total)}</strong></p>
