@@ -41,3 +41,11 @@ export function eventTime(at: number | null): string {
   if (at === null) return '–';
   return new Date(at).toISOString().replace('.000Z', 'Z');
 }
+
+/** Axis labels: 1.5k, 20k, 3M. */
+export function compact(n: number): string {
+  const abs = Math.abs(n);
+  if (abs >= 1e6) return `${+(n / 1e6).toFixed(1)}M`;
+  if (abs >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  return `${+n.toFixed(1)}`;
+}

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import type { DashboardUpdate } from './api.js';
-import { bytes, clock, count, duration, eventTime, rate } from './format.js';
+import { bytes, clock, compact, count, duration, eventTime, rate } from './format.js';
 import { Sparkline } from './sparkline.js';
 
 export function Panel(props: { readonly id: string; readonly title: string; readonly api: string; readonly wide?: boolean; readonly children: ComponentChildren }) {
@@ -84,7 +84,7 @@ export function ShardsTable({ update }: { readonly update: DashboardUpdate }) {
   );
 }
 
-const GAP_MS = 3000;
+const GAP_MS = 10_000;
 
 export function Throughput({ update }: { readonly update: DashboardUpdate }) {
   const observed = update.throughput.points;
@@ -104,7 +104,7 @@ export function Throughput({ update }: { readonly update: DashboardUpdate }) {
         <h3>throughput (records/s) — now {rate(last.inPerSecond)} in, {rate(last.outPerSecond)} out</h3>
         <Sparkline
           times={times}
-          unit=""
+          format={compact}
           series={[
             { label: 'in', color: '#2563eb', values: points.map((p) => p.inPerSecond) },
             { label: 'out', color: '#16a34a', values: points.map((p) => p.outPerSecond) },
@@ -112,10 +112,10 @@ export function Throughput({ update }: { readonly update: DashboardUpdate }) {
         />
       </div>
       <div>
-        <h3>latency (ms) — commit {duration(last.commitMs)}, oldest held {duration(last.oldestHeldMs)}</h3>
+        <h3>latency — commit {duration(last.commitMs)}, oldest held {duration(last.oldestHeldMs)}</h3>
         <Sparkline
           times={times}
-          unit=""
+          format={(ms) => (ms >= 1000 ? `${compact(ms / 1000)} s` : `${compact(ms)} ms`)}
           series={[
             { label: 'commit', color: '#9333ea', values: points.map((p) => p.commitMs) },
             { label: 'oldest held', color: '#ea580c', values: points.map((p) => p.oldestHeldMs) },

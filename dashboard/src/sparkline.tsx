@@ -9,7 +9,7 @@ export interface Series {
 }
 
 /** A small uPlot line chart of a few series over time (seconds since the epoch on the x axis). */
-export function Sparkline(props: { readonly times: readonly number[]; readonly series: readonly Series[]; readonly unit: string }) {
+export function Sparkline(props: { readonly times: readonly number[]; readonly series: readonly Series[]; readonly format: (value: number) => string }) {
   const host = useRef<HTMLDivElement>(null);
   const chart = useRef<uPlot | null>(null);
   const data = [props.times.map((t) => t / 1000), ...props.series.map((s) => [...s.values])] as uPlot.AlignedData;
@@ -32,7 +32,7 @@ export function Sparkline(props: { readonly times: readonly number[]; readonly s
           space: 70,
           values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString('en-GB', { hour12: false })),
         },
-        { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 48, values: (_u, ticks) => ticks.map((t) => `${t}${props.unit}`) },
+        { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 56, values: (_u, ticks) => ticks.map((t) => props.format(t)) },
       ],
       series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.color, width: 1.5, points: { show: false }, spanGaps: false }))],
     };

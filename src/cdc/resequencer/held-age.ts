@@ -10,9 +10,11 @@ const MAX_MARKS = 64;
 /**
  * How long the oldest event held for a shard has waited, without a timestamp per held event: when a
  * shard's highest held GTID sequence grows it notes (now, sequence), coalescing notes closer than
- * COALESCE_MS and keeping at most MAX_MARKS; a release through W drops the notes at or below W. The
- * oldest note left is the answer. Like StallMonitor it can only err towards older: an event that
- * arrives later below an earlier note is counted from that note's time. Held events restored after a
+ * COALESCE_MS; a release through W drops the notes at or below W. The oldest note left is the answer.
+ * At MAX_MARKS notes the two closest in time are merged (the earlier time, the higher sequence), so a
+ * long hold spreads the notes evenly over it instead of losing them. It errs towards older, by at most
+ * the gap between two notes: an event is counted from the note before the one that covers it, and one
+ * that arrives later below an earlier note from that note's time. Held events restored after a
  * restart count from the restart.
  */
 export class HeldAge {
@@ -26,8 +28,12 @@ export class HeldAge {
       this.marks.set(serverId, marks);
     }
     const last = marks[marks.length - 1];
-    if (last !== undefined && (now - last.at < COALESCE_MS || marks.length >= MAX_MARKS)) last.gtidSequence = gtidSequence;
-    else marks.push({ at: now, gtidSequence });
+    if (last !== undefined && now - last.at < COALESCE_MS) {
+      last.gtidSequence = gtidSequence;
+      return;
+    }
+    if (marks.length >= MAX_MARKS) mergeClosestPair(marks);
+    marks.push({ at: now, gtidSequence });
   }
 
   /** Events of the shard through `gtidSequence` were released. */
@@ -48,4 +54,13 @@ export class HeldAge {
     const oldest = this.marks.get(serverId)?.[0];
     return oldest === undefined ? undefined : Math.max(0, now - oldest.at);
   }
+}
+
+function mergeClosestPair(marks: Mark[]): void {
+  let closest = 0;
+  for (let i = 1; i < marks.length - 1; i++) {
+    if (marks[i + 1]!.at - marks[i]!.at < marks[closest + 1]!.at - marks[closest]!.at) closest = i;
+  }
+  marks[closest]!.gtidSequence = marks[closest + 1]!.gtidSequence;
+  marks.splice(closest + 1, 1);
 }
