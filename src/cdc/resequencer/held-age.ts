@@ -12,10 +12,10 @@ const MAX_MARKS = 64;
  * shard's highest held GTID sequence grows it notes (now, sequence), coalescing notes closer than
  * COALESCE_MS; a release through W drops the notes at or below W. The oldest note left is the answer.
  * At MAX_MARKS notes the two closest in time are merged (the earlier time, the higher sequence), so a
- * long hold spreads the notes evenly over it instead of losing them. It errs towards older, by at most
- * the gap between two notes: an event is counted from the note before the one that covers it, and one
- * that arrives later below an earlier note from that note's time. Held events restored after a
- * restart count from the restart.
+ * long hold spreads the notes evenly over it instead of losing them. It is off by at most the gap
+ * between two notes (COALESCE_MS while few are kept): the events a note covers arrived between the
+ * previous note and it, and one that arrives later below an earlier note counts from that note's time.
+ * Held events restored after a restart count from the restart.
  */
 export class HeldAge {
   private readonly marks = new Map<string, Mark[]>();
