@@ -30,11 +30,12 @@ const PARTITIONS = 4;
 
 let browser: HeadlessBrowser | undefined;
 const dirs: string[] = [];
+// A fresh CI machine installs chromium with apt-get here first: give it time.
 beforeAll(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   await buildDashboard();
   browser = await launchHeadless();
-});
+}, 600_000);
 afterEach(() => StreamsChild.killAll());
 afterAll(async () => {
   await browser?.close();
