@@ -57,7 +57,7 @@ afterEach(async () => {
   for (const task of tasks.splice(0)) await task.close();
 });
 
-async function start(observer: TaskObserver) {
+async function start(observer: TaskObserver, maxRecordBytes: (topic: string) => number = () => 1_000_000) {
   const sent: OutputRecord[] = [];
   const task = await createTask(
     {
@@ -65,7 +65,7 @@ async function start(observer: TaskObserver) {
       topology: topology(),
       stateDir: '/nonexistent',
       defaultStoreKind: 'in-memory',
-      collector: { send: (r) => sent.push(r), partitionCount: () => 1, maxRecordBytes: () => 1_000_000 },
+      collector: { send: (r) => sent.push(r), partitionCount: () => 1, maxRecordBytes },
       clock: () => 0,
       errorPolicies: { deserialization: 'dead-letter', processing: 'dead-letter' },
       deadLetterTopic: 'app-dlq',
@@ -125,5 +125,15 @@ describe('TaskObserver', () => {
         errorMessage: expect.stringMatching(/invalid JSON/) as unknown as string,
       },
     ]);
+  });
+
+  it('hears the dead letter the task writes for an output too big for its topic, naming why', async () => {
+    const observer = new RecordingObserver();
+    const { task, sent } = await start(observer, (topic) => (topic === 'out' ? 8 : 1_000_000));
+    task.transitionTo('RESTORING');
+    task.transitionTo('RUNNING');
+    await task.process([input(5, '{"bad":false}')]);
+    expect(sent.map((r) => r.topic)).toEqual(['app-dlq']);
+    expect(observer.deadLetters.list()).toMatchObject([{ taskId: '0_2', sourceTopic: 'in', sourceOffset: '5', errorClass: expect.stringMatching(/TooLarge/) as unknown as string }]);
   });
 });
