@@ -32,6 +32,7 @@ export { TimerService, type Timer, type TimerCallback } from './processor/timer-
 // processor API
 export type { Processor, ProcessorSupplier } from './processor/processor.js';
 export type { ProcessorContext } from './processor/processor-context.js';
+export { RecentNotes, type ProcessorNote } from './processor/processor-notes.js';
 export type { PunctuationType, Punctuator, Cancellable } from './processor/punctuation.js';
 export type { StreamRecord, RecordMetadata } from './processor/stream-record.js';
 export { streamRecord, withKey, withValue, withTimestamp, withHeaders } from './processor/stream-record.js';
@@ -45,6 +46,7 @@ export { internalTopic, externalTopic, type TopicRef } from './topology/topic-re
 export type { Partitioner } from './topology/node-definitions.js';
 export type { StoreKind } from './topology/store-definition.js';
 export type { DescribeOptions } from './topology/describe.js';
+export { topologyGraph, type TopologyGraph, type TopologyGraphNode, type TopologyGraphStore, type TopologyGraphTopic } from './topology/topology-graph.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export type { StreamOptions, TableOptions, StateStoreOptions } from './dsl/streams-builder.js';
 export { KStream } from './dsl/kstream.js';
@@ -66,7 +68,17 @@ export { readEventTimeWatermark, type EventTimeWatermark } from './cdc/watermark
 // runtime
 export type { ErrorPolicies, RecordErrorPolicy } from './runtime/task/task-errors.js';
 export { RecordDeserializationError, RecordProcessingError, RecordSerializationError } from './runtime/task/task-errors.js';
-export type { AppSnapshot, AppState, OperableApp, StoreQueryResult, TaskSnapshot } from './runtime/app-snapshot.js';
+export type {
+  AppSnapshot,
+  AppState,
+  DeadLetterNote,
+  OperableApp,
+  RebalanceEvent,
+  StoreQueryResult,
+  StoreSize,
+  TaskSnapshot,
+  TaskTransition,
+} from './runtime/app-snapshot.js';
 
 // simulator and verifier
 export * from './sim/index.js';

@@ -7,6 +7,7 @@
  * Command groups live one per file in commands/; adding one means adding it to the list below.
  */
 import { processIo } from './cli-io.js';
+import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { registerDemoCommand } from './commands/demo-command.js';
 import { registerDescribeCommand } from './commands/describe-command.js';
 import { registerInspectCommand } from './commands/inspect-command.js';
@@ -32,6 +33,7 @@ const commandGroups: readonly CommandGroup[] = [
   registerQueryCommand,
   registerSchemasCommand,
   registerKafkaCommand,
+  registerDashboardCommand,
 ];
 
 const code = await runCli(process.argv, processIo, commandGroups);

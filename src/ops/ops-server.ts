@@ -7,6 +7,7 @@ import { healthReply } from './health-route.js';
 import { OpsServerListenError } from './ops-errors.js';
 import { jsonReply, type OpsReply } from './ops-reply.js';
 import { storeReply } from './store-route.js';
+import { Dashboard, DASHBOARD_EVENTS_PATH, type DashboardOptions } from './dashboard/dashboard.js';
 
 export interface OpsServerOptions {
   /** 0 picks a free port; the chosen one is in the result. */
@@ -18,6 +19,8 @@ export interface OpsServerOptions {
   readonly logger: Logger;
   /** How long `close()` lets in-flight requests finish before cutting their connections; default 2000. */
   readonly closeGraceMs?: number;
+  /** The web dashboard at `/` with its JSON under `/api/` (docs/operations.md); `false` leaves it out. */
+  readonly dashboard?: DashboardOptions | false;
 }
 
 export interface OpsServer {
@@ -36,8 +39,9 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
   const host = options.host ?? DEFAULT_HOST;
   const logger = options.logger.child({ component: 'ops-server' });
   let closing: Promise<void> | undefined;
+  const dashboard = options.dashboard === false ? undefined : new Dashboard(options.app, logger, options.dashboard);
   const server = createServer((request, response) => {
-    handle(options, logger, request, response, () => closing !== undefined).catch((error: unknown) => {
+    handle(options, dashboard, logger, request, response, () => closing !== undefined).catch((error: unknown) => {
       // Only writing the reply can land here (route errors became 500s); the client gets a reset.
       logger.error('ops response failed', { method: request.method, url: request.url, err: error });
       response.destroy();
@@ -58,6 +62,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
+      // Live-update streams never end by themselves.
+      dashboard?.close();
       const cut = setTimeout(() => server.closeAllConnections(), options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS);
       server.close((error) => {
         // Fires once every connection has ended, after the in-flight replies went out.
@@ -75,15 +81,20 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
 
 async function handle(
   options: OpsServerOptions,
+  dashboard: Dashboard | undefined,
   logger: Logger,
   request: IncomingMessage,
   response: ServerResponse,
   closing: () => boolean,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
+  if (dashboard !== undefined && path === DASHBOARD_EVENTS_PATH && (request.method ?? 'GET') === 'GET') {
+    dashboard.attachEvents(response);
+    return;
+  }
   let reply: OpsReply;
   try {
-    reply = await route(options, request.method ?? 'GET', path);
+    reply = await route(options, dashboard, request.method ?? 'GET', path);
   } catch (error) {
     logger.error('ops request failed', { method: request.method, path, err: error });
     reply = jsonReply(500, { message: error instanceof Error ? error.message : String(error) });
@@ -95,14 +106,16 @@ async function handle(
   response.end(reply.body);
 }
 
-async function route(options: OpsServerOptions, method: string, path: string): Promise<OpsReply> {
+async function route(options: OpsServerOptions, dashboard: Dashboard | undefined, method: string, path: string): Promise<OpsReply> {
   if (method !== 'GET') return jsonReply(405, { message: `${method} is not supported; use GET` }, { allow: 'GET' });
   if (path === '/health') return healthReply(options.app.snapshot());
   if (path === '/metrics') {
     return { status: 200, contentType: options.registry.contentType, body: await options.registry.metrics() };
   }
+  const page = await dashboard?.reply(path);
+  if (page !== undefined) return page;
   const store = await storeReply(options.app, path);
-  return store ?? jsonReply(404, { message: `no such endpoint: ${path}`, endpoints: ENDPOINTS });
+  return store ?? jsonReply(404, { message: `no such endpoint: ${path}`, endpoints: [...ENDPOINTS, ...(dashboard?.endpoints ?? [])] });
 }
 
 // A wildcard address is not something a client can connect to; name the loopback instead.

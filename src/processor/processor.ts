@@ -1,4 +1,5 @@
 import type { ProcessorContext } from './processor-context.js';
+import type { ProcessorNote } from './processor-notes.js';
 import type { StreamRecord } from './stream-record.js';
 
 /**
@@ -32,6 +33,8 @@ export interface Processor<KIn, VIn, KOut = KIn, VOut = VIn> {
   close?(): void | Promise<void>;
   /** Counters and gauges the processor keeps (e.g. duplicates dropped); the ops layer exports them. */
   reportMetrics?(): Readonly<Record<string, number>>;
+  /** The last few notes for operators (e.g. why events were flagged late), oldest first; the dashboard shows them. */
+  recentNotes?(): readonly ProcessorNote[];
 }
 
 /** Makes a fresh processor for each task; a topology is instantiated once per task. */

@@ -1,3 +1,5 @@
+import type { ProcessorNote } from '../processor/processor-notes.js';
+import type { TopologyGraph } from '../topology/topology-graph.js';
 import type { TaskState } from './task/task-state.js';
 
 /** The application's lifecycle; allowed transitions live in `app-state.ts`. */
@@ -19,6 +21,50 @@ export interface TaskSnapshot {
   readonly recordsProcessed: number;
   /** Metrics of the task's processors, by node name (see `Processor.reportMetrics`). */
   readonly processors: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** The thread that runs the task (`main`: the event loop). */
+  readonly thread?: string;
+  /** The last few notes of the task's processors, by node name (see `Processor.recentNotes`). */
+  readonly notes?: Readonly<Record<string, readonly ProcessorNote[]>>;
+}
+
+/** One lifecycle transition of a task on this instance. */
+export interface TaskTransition {
+  readonly at: number;
+  readonly taskId: string;
+  readonly from: TaskState;
+  readonly to: TaskState;
+}
+
+/** A rebalance began (`started`), or this instance's new assignment is in place (`assigned`). */
+export interface RebalanceEvent {
+  readonly at: number;
+  readonly kind: 'started' | 'assigned';
+  /** The instance's tasks: before the rebalance for `started`, after it for `assigned`. */
+  readonly tasks: readonly string[];
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** `assigned` only: since the rebalance began. */
+  readonly durationMs?: number;
+}
+
+/** A record this instance sent to the dead-letter topic, and why (from its dead-letter headers). */
+export interface DeadLetterNote {
+  readonly at: number;
+  readonly taskId: string;
+  readonly deadLetterTopic: string;
+  readonly sourceTopic: string | undefined;
+  readonly sourcePartition: number | undefined;
+  readonly sourceOffset: string | undefined;
+  readonly errorClass: string | undefined;
+  readonly errorMessage: string | undefined;
+}
+
+/** The size of one store of one task, estimated by the store. */
+export interface StoreSize {
+  readonly taskId: string;
+  readonly store: string;
+  readonly entries: number;
+  readonly bytes: number;
 }
 
 export interface PartitionLag {
@@ -45,6 +91,14 @@ export interface AppSnapshot {
   readonly lag: readonly PartitionLag[];
   readonly restore: readonly RestoreProgress[];
   readonly startedAt: number;
+  /** `host:port` of this instance's ops server, as shared with the group. */
+  readonly endpoint?: string;
+  /** The last task lifecycle transitions on this instance, oldest first. */
+  readonly taskTransitions?: readonly TaskTransition[];
+  /** The last rebalances of this instance, oldest first. */
+  readonly rebalances?: readonly RebalanceEvent[];
+  /** The last records sent to the dead-letter topic, oldest first. */
+  readonly recentDeadLetters?: readonly DeadLetterNote[];
 }
 
 /** The answer to an interactive query for one key of a store. */
@@ -57,4 +111,8 @@ export type StoreQueryResult =
 export interface OperableApp {
   snapshot(): AppSnapshot;
   queryStore(store: string, key: string): Promise<StoreQueryResult>;
+  /** The processor graph the application runs, for the dashboard's topology picture. */
+  topologyGraph?(): TopologyGraph;
+  /** Sizes of this instance's stores, read from the stores when asked (asynchronous: RocksDB). */
+  storeSizes?(): Promise<readonly StoreSize[]>;
 }

@@ -1,7 +1,17 @@
-import type { PartitionLag, RestoreProgress } from './app-snapshot.js';
+import type { AppSnapshot, PartitionLag, RestoreProgress } from './app-snapshot.js';
+import { DeadLetterLog } from './dead-letter-log.js';
+import { RebalanceHistory } from './rebalance-history.js';
+import type { OutputRecord } from './task/input-record.js';
+import type { TaskObserver } from './task/task-observer.js';
+import type { TaskState } from './task/task-state.js';
 
-/** Counters the runtime keeps for the snapshot; plain numbers, updated once per batch or commit. */
-export class RuntimeStats {
+/**
+ * Counters the runtime keeps for the snapshot; plain numbers, updated once per batch or commit. It also
+ * hears its tasks' transitions and dead letters and keeps the last few, with the rebalances, for operators.
+ */
+export class RuntimeStats implements TaskObserver {
+  readonly history = new RebalanceHistory();
+  readonly deadLetterLog = new DeadLetterLog();
   readonly recordsIn = new Map<string, number>();
   readonly lag = new Map<string, PartitionLag>();
   readonly restore = new Map<string, RestoreProgress>();
@@ -21,6 +31,19 @@ export class RuntimeStats {
 
   dropLag(topic: string, partition: number): void {
     this.lag.delete(`${topic}:${partition}`);
+  }
+
+  taskStateChanged(taskId: string, from: TaskState, to: TaskState): void {
+    this.history.taskTransition(taskId, from, to);
+  }
+
+  deadLettered(taskId: string, record: OutputRecord): void {
+    this.deadLetterLog.add(taskId, record);
+  }
+
+  /** The history part of the snapshot. */
+  activity(): Pick<AppSnapshot, 'taskTransitions' | 'rebalances' | 'recentDeadLetters'> {
+    return { taskTransitions: this.history.taskTransitions(), rebalances: this.history.rebalanceEvents(), recentDeadLetters: this.deadLetterLog.list() };
   }
 
   commitTook(ms: number): void {

@@ -1,7 +1,8 @@
 import { silentLogger, type Logger } from '../common/logger.js';
 import type { Topology } from '../topology/topology.js';
 import { parseAppConfig, type AppConfig, type AppConfigInput } from './app-config.js';
-import type { AppSnapshot, AppState, OperableApp, StoreQueryResult } from './app-snapshot.js';
+import type { AppSnapshot, AppState, OperableApp, StoreQueryResult, StoreSize } from './app-snapshot.js';
+import { topologyGraph, type TopologyGraph } from '../topology/topology-graph.js';
 import { KafkaStreamsRuntime } from './kafka/kafka-streams-runtime.js';
 
 export interface StreamsAppOptions {
@@ -19,7 +20,11 @@ export class StreamsApp implements OperableApp {
   readonly config: AppConfig;
   private readonly runtime: KafkaStreamsRuntime;
 
-  constructor(topology: Topology, config: AppConfigInput, options: StreamsAppOptions = {}) {
+  constructor(
+    private readonly topology: Topology,
+    config: AppConfigInput,
+    options: StreamsAppOptions = {},
+  ) {
     this.config = parseAppConfig(config);
     const logger = (options.logger ?? silentLogger).child({ applicationId: this.config.applicationId });
     this.runtime = new KafkaStreamsRuntime(topology, this.config, logger, options.endpoint ?? (() => this.config.advertisedEndpoint));
@@ -54,5 +59,13 @@ export class StreamsApp implements OperableApp {
 
   queryStore(store: string, key: string): Promise<StoreQueryResult> {
     return this.runtime.queryStore(store, key);
+  }
+
+  topologyGraph(): TopologyGraph {
+    return topologyGraph(this.topology, this.config.applicationId);
+  }
+
+  storeSizes(): Promise<readonly StoreSize[]> {
+    return this.runtime.storeSizes();
   }
 }

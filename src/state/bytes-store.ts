@@ -36,6 +36,8 @@ export interface BytesStore {
    */
   iterate(range: BytesRange): AsyncIterableIterator<[Buffer, Buffer]>;
   approximateCount(): Promise<number>;
+  /** Bytes the store takes (on disk and in its write buffers), an estimate; for operators. */
+  approximateSizeBytes(): Promise<number>;
   close(): Promise<void>;
   /** Closes the store if open and deletes everything it holds on disk (used before a full restore). */
   destroy(): Promise<void>;

@@ -155,6 +155,12 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
 
   // ---- engine-facing: not part of KeyValueStore ----
 
+  /** Bytes the store takes on disk (the write buffer not included), an estimate. */
+  approximateSizeBytes(): Promise<number> {
+    this.assertOpen('approximateSizeBytes');
+    return this.inner.approximateSizeBytes();
+  }
+
   /** The writes the changelog must receive at this commit: the last write per key. */
   pendingWrites(): readonly BytesWrite[] {
     return this.buffer.writes();

@@ -76,6 +76,14 @@ export class InMemoryBytesStore implements BytesStore {
     return this.entries.size;
   }
 
+  async approximateSizeBytes(): Promise<number> {
+    this.assertOpen('approximateSizeBytes');
+    // Keys are held as binary strings: one byte per character.
+    let bytes = 0;
+    for (const [key, value] of this.entries) bytes += key.length + value.length;
+    return bytes;
+  }
+
   openScanCount(): number {
     return this.scans.size;
   }

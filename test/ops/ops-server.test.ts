@@ -140,7 +140,7 @@ describe('startOpsServer', () => {
     });
   });
 
-  it.each(['/', '/nope', '/stores', '/stores/orders', '/stores/orders/', '/health/extra'])('answers 404 for %s', async (path) => {
+  it.each(['/nope', '/api/nope', '/stores', '/stores/orders', '/stores/orders/', '/health/extra'])('answers 404 for %s', async (path) => {
     const { status, body } = await get(path);
     expect(status).toBe(404);
     expect(body['message']).toContain('no such endpoint');

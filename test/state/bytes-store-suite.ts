@@ -106,6 +106,14 @@ export function describeBytesStoreBehaviour(makeHarness: () => Promise<BytesStor
     });
   });
 
+  describe('size', () => {
+    it('grows by at least the bytes of a large value written (memtable included for RocksDB)', async () => {
+      const before = await store.approximateSizeBytes();
+      await store.write([{ key: bytes('abcd'), value: Buffer.alloc(256 * 1024, 7) }]);
+      expect((await store.approximateSizeBytes()) - before).toBeGreaterThanOrEqual(256 * 1024);
+    });
+  });
+
   describe('metadata', () => {
     it('is written with the data and never shows up in scans', async () => {
       const before = await keysOf(store.iterate({}));

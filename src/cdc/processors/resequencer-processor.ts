@@ -1,5 +1,6 @@
 import type { Processor, ProcessorSupplier } from '../../processor/processor.js';
 import type { ProcessorContext } from '../../processor/processor-context.js';
+import type { ProcessorNote } from '../../processor/processor-notes.js';
 import type { Cancellable } from '../../processor/punctuation.js';
 import { withHeaders, type StreamRecord } from '../../processor/stream-record.js';
 import { ConfigError } from '../../common/errors.js';
@@ -61,7 +62,20 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
       flat[`watermarkLagMs:${shard}`] = lag.timeMs;
       flat[`watermarkLagGtid:${shard}`] = Number(lag.gtidSequence);
     }
+    for (const shard of this.resequencer?.shardSummaries() ?? []) {
+      flat[`held:${shard.serverId}`] = shard.held;
+      flat[`oldestHeldMs:${shard.serverId}`] = shard.oldestHeldMs ?? 0;
+      if (shard.watermark !== undefined) {
+        flat[`watermarkGtid:${shard.serverId}`] = Number(shard.watermark.gtidSequence);
+        flat[`watermarkTime:${shard.serverId}`] = shard.watermark.timestamp;
+      }
+    }
     return flat;
+  }
+
+  /** Why events were flagged late and why shards stalled, the last few. */
+  recentNotes(): readonly ProcessorNote[] {
+    return this.resequencer?.notes.list() ?? [];
   }
 
   async init(context: ProcessorContext<K, V>): Promise<void> {
@@ -72,7 +86,12 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
       released: options.releasedStoreName === undefined ? undefined : context.getStateStore<Buffer, number>(options.releasedStoreName),
       counters: options.countersStoreName === undefined ? undefined : context.getStateStore<K, string>(options.countersStoreName),
     };
-    this.resequencer = new Resequencer<K, V>(stores, options, (record, late) => context.forward(late ? markLate(record) : record));
+    this.resequencer = new Resequencer<K, V>(
+      stores,
+      options,
+      (record, late) => context.forward(late ? markLate(record) : record),
+      () => context.currentSystemTime(),
+    );
     await this.resequencer.init();
     if (options.maxHoldMs !== undefined) {
       const interval = options.stallCheckIntervalMs ?? Math.max(100, Math.floor(options.maxHoldMs / 4));

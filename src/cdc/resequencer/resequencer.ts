@@ -18,6 +18,8 @@ import type {
   ShardState,
 } from './resequencer-types.js';
 import { StallMonitor } from './stall-monitor.js';
+import { HeldAge } from './held-age.js';
+import { RecentNotes } from '../../processor/processor-notes.js';
 
 /** Receives each released record, in order; `late` under `emit-and-flag` only. */
 export type ReleaseSink<K, V> = (record: StreamRecord<K, V>, late: boolean) => void;
@@ -33,6 +35,18 @@ interface Shard {
   stalled: boolean;
   /** Newest event time released early, for the retention of released identities. */
   newestEarly: number;
+  /** Events held now, as counted by this instance since it started (for the ops layer). */
+  held: number;
+}
+
+/** One shard as the ops layer shows it. */
+export interface ShardSummary {
+  readonly serverId: string;
+  /** The shard's watermark (GTID sequence and event time), undefined while some partition has passed nothing. */
+  readonly watermark: { readonly gtidSequence: bigint; readonly timestamp: number } | undefined;
+  readonly held: number;
+  /** How long the oldest held event has waited (wall clock), undefined when nothing is held. */
+  readonly oldestHeldMs: number | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -64,6 +78,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export class Resequencer<K, V extends Resequenceable> {
   readonly metrics: ResequencerMetrics = createResequencerMetrics();
+  /** Why events were flagged late, why shards stalled: the last few, for operators. */
+  readonly notes = new RecentNotes();
+  private readonly heldAge = new HeldAge();
   private readonly upstream = new UpstreamWatermarks();
   private readonly shards = new Map<string, Shard>();
   private readonly policy: HoldPolicy;
@@ -75,6 +92,7 @@ export class Resequencer<K, V extends Resequenceable> {
     private readonly stores: ResequencerStores<K, V>,
     private readonly options: ResequencerOptions<V>,
     private readonly release: ReleaseSink<K, V>,
+    private readonly clock: () => number = Date.now,
   ) {
     this.policy = options.policy ?? 'wait';
     if (this.policy === 'emit-and-flag' && stores.released === undefined) {
@@ -100,6 +118,7 @@ export class Resequencer<K, V extends Resequenceable> {
       for await (const last of this.stores.held.range({ from: shardPrefix(shard.serverId), to: shardUpperBound(shard.serverId), reverse: true, limit: 1 })) {
         if (last.value.kind === 'held') shard.maxHeld = last.value.value.source.gtidSequence;
       }
+      if (shard.maxHeld !== undefined) this.heldAge.heldNewer(shard.serverId, shard.maxHeld, this.clock());
     }
   }
 
@@ -148,6 +167,11 @@ export class Resequencer<K, V extends Resequenceable> {
       if (Buffer.compare(id, shard.earlyThrough) < 0) {
         released.put(id, source.timestamp);
         this.emit(record, true);
+        this.notes.add({
+          at: this.clock(),
+          kind: 'late',
+          message: `key ${String(record.key)} (shard ${source.serverId}, GTID ${source.gtid}) arrived after later events of its shard were released early: emitted flagged late`,
+        });
         return;
       }
     }
@@ -166,7 +190,9 @@ export class Resequencer<K, V extends Resequenceable> {
       return;
     }
     this.metrics.eventsHeld++;
+    shard.held++;
     if (newer) {
+      this.heldAge.heldNewer(shard.serverId, source.gtidSequence, this.clock());
       shard.maxHeld = source.gtidSequence;
       shard.idsAtMaxHeld = new Set([hex]);
     } else if (source.gtidSequence === shard.maxHeld) {
@@ -206,9 +232,18 @@ export class Resequencer<K, V extends Resequenceable> {
           shard.stalled = true;
           this.metrics.stalls++;
           this.options.onStall?.({ serverId: shard.serverId, waitedMs: waited ?? 0, watermark, policy: this.policy });
+          if (this.policy === 'wait') {
+            this.notes.add({ at: now, kind: 'stall', message: `shard ${shard.serverId}: held events waited ${waited ?? 0} ms for the watermark (${shard.held} held); policy wait: still holding` });
+          }
         }
         if (this.policy === 'emit-and-flag') {
+          const before = this.metrics.eventsReleasedLate;
           await this.releaseEarly(shard);
+          this.notes.add({
+            at: now,
+            kind: 'late',
+            message: `shard ${shard.serverId}: held events waited ${waited ?? 0} ms for the watermark; released ${this.metrics.eventsReleasedLate - before} early, flagged late`,
+          });
           monitor.forget(shard.serverId);
           shard.stalled = false;
         }
@@ -217,6 +252,22 @@ export class Resequencer<K, V extends Resequenceable> {
       if (shard.earlyThrough !== undefined) await this.expireReleased(shard);
     }
     this.metrics.stalledShards = stalled;
+  }
+
+  /** Each shard's watermark, held count and oldest held age, computed when asked (for the ops layer). */
+  shardSummaries(): ShardSummary[] {
+    const now = this.clock();
+    const summaries: ShardSummary[] = [];
+    for (const serverId of this.knownShards()) {
+      const watermark = this.upstream.shardWatermark(serverId);
+      summaries.push({
+        serverId,
+        watermark: watermark === undefined ? undefined : { gtidSequence: watermark.gtidSequence, timestamp: watermark.timestamp },
+        held: this.shards.get(serverId)?.held ?? 0,
+        oldestHeldMs: this.heldAge.oldestMs(serverId, now),
+      });
+    }
+    return summaries;
   }
 
   private async tryFastPath(record: StreamRecord<K, V>): Promise<boolean> {
@@ -244,6 +295,7 @@ export class Resequencer<K, V extends Resequenceable> {
     // Nothing held for the shard (every held key is at or below maxHeld): no scan, no RocksDB iterator.
     if (shard.maxHeld !== undefined) await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
     shard.releasedThrough = through;
+    this.heldAge.releasedThrough(shard.serverId, through);
     if (shard.maxHeld !== undefined && shard.maxHeld <= through) {
       shard.maxHeld = undefined;
       shard.idsAtMaxHeld = undefined;
@@ -260,6 +312,7 @@ export class Resequencer<K, V extends Resequenceable> {
 
   private async releaseEarly(shard: Shard): Promise<void> {
     const last = await this.releaseRange(shard, shardUpperBound(shard.serverId), true);
+    this.heldAge.releasedAll(shard.serverId);
     shard.maxHeld = undefined;
     shard.idsAtMaxHeld = undefined;
     if (last !== undefined && (shard.earlyThrough === undefined || Buffer.compare(last, shard.earlyThrough) > 0)) {
@@ -277,6 +330,7 @@ export class Resequencer<K, V extends Resequenceable> {
       done.push(key);
       // Events held before a restart were not counted by this instance.
       if (this.metrics.eventsHeld > 0) this.metrics.eventsHeld--;
+      if (shard.held > 0) shard.held--;
       const record: StreamRecord<K, V> = { key: value.key, value: value.value, timestamp: value.timestamp, headers: value.headers };
       if (this.options.fastPath !== undefined && (await this.alreadyReleasedByCounter(record))) continue;
       if (released !== undefined) {
@@ -359,6 +413,7 @@ export class Resequencer<K, V extends Resequenceable> {
       idsAtMaxHeld: undefined,
       stalled: false,
       newestEarly: -Infinity,
+      held: 0,
     };
     this.shards.set(serverId, shard);
     return shard;

@@ -13,6 +13,7 @@ import { createOrderEventDecoder, toOutputOrderEvent } from '../order-event-avro
 import { choiceOption, integerOption, parseFraction } from '../option-parsers.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { startProgress } from '../progress.js';
+import { startOpsFor, type OpsHandle } from '../ops-for-app.js';
 import { prepareTopic } from './simulate-command.js';
 import { Option } from 'commander';
 
@@ -23,6 +24,7 @@ Examples:
   $ KAFKA_BROKERS=localhost:9092 cdc-streams demo
   $ cdc-streams demo --big-remark-bytes 2000000     (some orders carry a 2 MB JSON remark)
   $ cdc-streams demo --grow-partitions-at 10000     (the input doubles its partitions mid-run)
+  $ npm run demo -- --dashboard                     (keeps the app and its web dashboard open until Ctrl-C)
 
 Finds a broker (KAFKA_BROKERS, Docker, or starts Kafka from the Maven Central jars), simulates a flash
 sale into a DTS topic, runs topologies/sale-orders.ts on it, verifies every order against the
@@ -40,6 +42,8 @@ interface DemoFlags {
   readonly bigRemarkRate?: number;
   readonly growPartitionsAt?: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly dashboard: boolean;
+  readonly httpPort: number;
 }
 
 const STALL_MS = 120_000;
@@ -66,15 +70,19 @@ export function registerDemoCommand(program: Command, { io, setExitCode }: Comma
         .default('exactly_once'),
     )
     .addOption(new Option('--log-level <level>', 'application log level').argParser(choiceOption(['debug', 'info', 'warn', 'error', 'silent'] as const)).default('warn'))
+    .option('--dashboard', 'serve the web dashboard while the demo runs and keep the app and it open until Ctrl-C', false)
+    .option('--http-port <port>', 'port of the dashboard with --dashboard (0: a free port)', integerOption(0, 65535), 0)
     .addHelpText('after', EXAMPLES)
     .action(async (flags: DemoFlags) => {
       const say = (line: string) => io.err(`${line}\n`);
       const broker = await ensureBroker({ log: say });
       const workDir = await mkdtemp(join(tmpdir(), 'cdc-streams-demo-'));
+      const dashboard: Dashboard = {};
       try {
-        const ok = await runDemo(flags, broker.brokers, broker.startedHere, workDir, say, io);
+        const ok = await runDemo(flags, broker.brokers, broker.startedHere, workDir, say, io, dashboard);
         if (!ok) setExitCode(EXIT_FAILURE);
       } finally {
+        await dashboard.ops?.close();
         await rm(workDir, { recursive: true, force: true });
         if (broker.startedHere) {
           say('stopping the broker the demo started');
@@ -91,6 +99,7 @@ async function runDemo(
   workDir: string,
   say: (line: string) => void,
   io: CliIo,
+  dashboard: Dashboard,
 ): Promise<boolean> {
   const out = io.out;
   const connection = parseKafkaConnection({ brokers: splitBrokers(brokers), clientId: 'cdc-streams-demo' });
@@ -140,11 +149,16 @@ async function runDemo(
     say(formatTopologyProblems('topologies/sale-orders.ts', loaded.problems));
     return false;
   }
+  const logger = createCliLogger(flags.logLevel);
   const app = new StreamsApp(
     loaded.topology,
     { applicationId, kafka: connection, stateDir: join(workDir, 'state'), processingGuarantee: flags.guarantee, commitIntervalMs: 500 },
-    { logger: createCliLogger(flags.logLevel) },
+    { logger, endpoint: () => dashboard.ops?.endpoint },
   );
+  if (flags.dashboard) {
+    dashboard.ops = await startOpsFor(app, flags.httpPort, logger);
+    say(`dashboard: ${dashboard.ops.url}/`);
+  }
   const runBar = startProgress(io, { label: 'sale-orders ', total: expectedEvents, unit: 'events' });
   const started = Date.now();
   await app.start();
@@ -185,7 +199,8 @@ async function runDemo(
   const processingMs = Date.now() - started;
   runBar.stop();
   await writing;
-  await app.close();
+  // With the dashboard the app stays up (idle) so that it can be looked at after the summary.
+  if (dashboard.ops === undefined) await app.close();
 
   // 3. verification against the ground truth
   const decoder = await createOrderEventDecoder({ schemasDir: 'schemas' });
@@ -225,5 +240,27 @@ async function runDemo(
   out(`\n${formatVerification(summary)}\n\n`);
   out(`${rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n')}\n\n`);
   out(summary.ok ? 'demo: all clear — every order matches the ground truth\n' : 'demo: FAILED — see the differences above\n');
+  if (dashboard.ops !== undefined) {
+    say(`the app and its dashboard stay up at ${dashboard.ops.url}/ — press Ctrl-C to stop`);
+    await untilInterrupted();
+    await app.close();
+  }
   return summary.ok;
+}
+
+/** The demo's ops server, when `--dashboard` started one; the command closes it at the end. */
+interface Dashboard {
+  ops?: OpsHandle;
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

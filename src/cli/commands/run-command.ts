@@ -46,7 +46,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         )
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
-        .option('--http-port <port>', 'serve /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
+        .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
         .addOption(
           new Option('--on-error <policy>', 'records that fail to deserialize or process: fail, or send to <applicationId>-dlq')
             .argParser(choiceOption(['fail', 'dead-letter'] as const))
@@ -81,6 +81,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         await runUntilSignalled(app, logger, async () => {
           if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
+          if (ops !== undefined) io.err(`dashboard: ${ops.url}/\n`);
         });
       } finally {
         // Also when the application failed: a listening server would keep the process from exiting.

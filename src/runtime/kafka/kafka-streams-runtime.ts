@@ -9,7 +9,8 @@ import { physicalTopicName } from '../../topology/topic-ref.js';
 import type { Topology } from '../../topology/topology.js';
 import type { AppConfig } from '../app-config.js';
 import { AppStateMachine } from '../app-state.js';
-import type { AppSnapshot, StoreQueryResult } from '../app-snapshot.js';
+import type { AppSnapshot, StoreQueryResult, StoreSize } from '../app-snapshot.js';
+import { storeSizesOf } from '../store-sizes.js';
 import { RuntimeStats } from '../runtime-stats.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
@@ -170,6 +171,7 @@ export class KafkaStreamsRuntime {
       this.scheduler.exclusive(() => this.onAssignment(assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
     });
     consumer.on(consumer.events.REBALANCING, () => {
+      this.stats.history.rebalanceStarted();
       if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
       this.scheduler.exclusive(() => this.commitAll(true)).catch((error: unknown) => this.fail('committing before a rebalance failed', error));
     });
@@ -178,6 +180,7 @@ export class KafkaStreamsRuntime {
     });
     await consumer.connect();
     await consumer.subscribe({ topics: this.sourceTopics(), fromBeginning: true });
+    this.stats.history.rebalanceStarted();
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -244,7 +247,14 @@ export class KafkaStreamsRuntime {
       lag: [...this.stats.lag.values()],
       restore: [...this.stats.restore.values()],
       startedAt: this.startedAt,
+      endpoint: this.endpoint(),
+      ...this.stats.activity(),
     };
+  }
+
+  /** Sizes of the stores of the running tasks, read between rebalances (never while tasks open or close). */
+  storeSizes(): Promise<StoreSize[]> {
+    return this.scheduler.shared(() => storeSizesOf([...this.taskManager.values()].map((running) => running.task)));
   }
 
   async queryStore(store: string, key: string): Promise<StoreQueryResult> {
@@ -342,6 +352,7 @@ export class KafkaStreamsRuntime {
     this.ready = false;
     await this.taskManager.applyAssignment(assignment);
     this.ready = true;
+    this.stats.history.assignmentApplied(this.taskManager.keys());
     this.lifecycle.transitionTo('RUNNING');
     this.logger.info('assignment applied', { tasks: [...this.taskManager.keys()].sort() });
   }

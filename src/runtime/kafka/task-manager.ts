@@ -81,6 +81,8 @@ export class TaskManager {
       state: t.task.state,
       recordsProcessed: t.recordsProcessed,
       processors: t.task.processorMetrics(),
+      thread: 'main',
+      notes: t.task.processorNotes(),
     }));
   }
 
@@ -201,6 +203,7 @@ export class TaskManager {
       maxBufferedEntriesPerStore: config.maxBufferedEntriesPerStore,
       onChunkGroupAbandoned: (event) =>
         this.options.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
+      observer: this.options.stats,
     };
     const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, config.applicationId));
     try {

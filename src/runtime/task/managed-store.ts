@@ -16,4 +16,6 @@ export interface ManagedStore extends KeyValueStore<unknown, unknown> {
   /** A metadata entry the store keeps beside its data (written by `flush`/`restore`). */
   metadata(name: string): Promise<Buffer | undefined>;
   close(): Promise<void>;
+  /** Bytes the store takes, an estimate (for operators). */
+  approximateSizeBytes(): Promise<number>;
 }

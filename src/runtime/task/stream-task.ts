@@ -4,6 +4,7 @@ import { deadLetterHeaders } from '../../common/dead-letter-headers.js';
 import type { Cancellable, PunctuationType, Punctuator } from '../../processor/punctuation.js';
 import type { Processor } from '../../processor/processor.js';
 import type { InputPartitionsReading } from '../../processor/processor-context.js';
+import type { ProcessorNote } from '../../processor/processor-notes.js';
 import type { RecordMetadata, StreamRecord } from '../../processor/stream-record.js';
 import type { KeyValueStore } from '../../state/key-value-store.js';
 import type { SourceNodeDefinition } from '../../topology/node-definitions.js';
@@ -39,6 +40,7 @@ import { ChunkAssembler, type AbandonReason } from './chunk-assembler.js';
 import { parseChunkHeader } from './record-chunks.js';
 import { TaskOutput } from './task-output.js';
 import { TaskStateMachine, type TaskState } from './task-state.js';
+import type { TaskObserver } from './task-observer.js';
 
 export interface StreamTaskOptions {
   readonly applicationId: string;
@@ -57,6 +59,8 @@ export interface StreamTaskOptions {
   readonly maxChunkGroupOpenMs?: number;
   /** Told when a group of record pieces is abandoned (its writer was cut off; it writes the record again). */
   readonly onChunkGroupAbandoned?: (event: { taskId: string; topic: string; writer: string; firstOffset: string; reason: AbandonReason }) => void;
+  /** Hears lifecycle transitions and dead letters (the runtime's history for operators). */
+  readonly observer?: TaskObserver;
 }
 
 const DEFAULT_MAX_CHUNK_GROUP_OPEN_MS = 5 * 60_000;
@@ -137,13 +141,15 @@ export class StreamTask implements TaskServices {
 
   private constructor(private readonly options: StreamTaskOptions) {
     this.taskId = taskIdOf(options.subTopology.id, options.partition);
-    this.lifecycle = new TaskStateMachine(this.taskId);
+    const observer = options.observer;
+    this.lifecycle = new TaskStateMachine(this.taskId, observer && ((from, to) => observer.taskStateChanged(this.taskId, from, to)));
     this.output = new TaskOutput({
       collector: options.collector,
       writer: `${this.taskId}.${randomUUID().slice(0, 8)}`,
       chunkedTopics: topicsReadByTasks(options.topology, options.applicationId),
       deadLetterTopic: options.deadLetterTopic,
       currentInput: () => this.current,
+      ...(observer === undefined ? {} : { onDeadLetter: (record: OutputRecord) => observer.deadLettered(this.taskId, record) }),
     });
   }
 
@@ -202,6 +208,21 @@ export class StreamTask implements TaskServices {
     }
     result[TASK_METRICS_NODE] = task;
     return result;
+  }
+
+  /** Notes of the processors that keep any (e.g. why events went out late), by node name; empty lists left out. */
+  processorNotes(): Record<string, readonly ProcessorNote[]> {
+    const result: Record<string, readonly ProcessorNote[]> = {};
+    for (const node of this.nodes.values()) {
+      const notes = node.processor.recentNotes?.();
+      if (notes !== undefined && notes.length > 0) result[node.name] = notes;
+    }
+    return result;
+  }
+
+  /** Names of the task's stores. */
+  storeNames(): string[] {
+    return [...this.options.stores.keys()];
   }
 
   /** A store with the engine-facing methods (flush, restore), for the host. */

@@ -6,6 +6,7 @@ import type { ManagedStore } from './managed-store.js';
 import type { RecordCollector } from './record-collector.js';
 import { StreamTask, taskIdOf, type StreamTaskOptions } from './stream-task.js';
 import type { ErrorPolicies } from './task-errors.js';
+import type { TaskObserver } from './task-observer.js';
 
 export interface TaskFactoryOptions {
   readonly applicationId: string;
@@ -19,6 +20,7 @@ export interface TaskFactoryOptions {
   readonly deadLetterTopic: string;
   readonly maxBufferedEntriesPerStore?: number;
   readonly onChunkGroupAbandoned?: StreamTaskOptions['onChunkGroupAbandoned'];
+  readonly observer?: TaskObserver;
 }
 
 function bytesStoreKind(kind: StoreKind): BytesStoreKind {
@@ -60,6 +62,7 @@ export async function createTask(
       deadLetterTopic: options.deadLetterTopic,
       inputPartitions,
       ...(options.onChunkGroupAbandoned === undefined ? {} : { onChunkGroupAbandoned: options.onChunkGroupAbandoned }),
+      ...(options.observer === undefined ? {} : { observer: options.observer }),
     });
   } catch (error) {
     await Promise.allSettled([...stores.values()].map((s) => s.close()));

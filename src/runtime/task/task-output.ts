@@ -34,6 +34,8 @@ export interface TaskOutputOptions {
   readonly deadLetterTopic: string;
   /** Where the record being processed came from, for dead-letter headers. */
   readonly currentInput: () => RecordCoordinates | undefined;
+  /** Told of each record handed over for the dead-letter topic (the runtime's history for operators). */
+  readonly onDeadLetter?: (record: OutputRecord) => void;
 }
 
 /**
@@ -66,6 +68,7 @@ export class TaskOutput implements RecordCollector {
     const bytes = recordBatchBytes(out.key, out.value, out.headers);
     if (bytes <= maxBytes) {
       collector.send(out);
+      if (out.topic === deadLetterTopic) this.options.onDeadLetter?.(out);
       return;
     }
     if (chunked) {
@@ -107,6 +110,8 @@ export class TaskOutput implements RecordCollector {
       headers = ours;
       if (recordBatchBytes(key, null, headers) > maxBytes) key = null;
     }
-    this.options.collector.send({ ...record, key, value: null, headers });
+    const omitted = { ...record, key, value: null, headers };
+    this.options.collector.send(omitted);
+    this.options.onDeadLetter?.(omitted);
   }
 }

@@ -20,7 +20,10 @@ export class IllegalTaskStateError extends CdcStreamsError {
 export class TaskStateMachine {
   private current: TaskState = 'CREATED';
 
-  constructor(private readonly taskId: string) {}
+  constructor(
+    private readonly taskId: string,
+    private readonly onTransition?: (from: TaskState, to: TaskState) => void,
+  ) {}
 
   get state(): TaskState {
     return this.current;
@@ -28,6 +31,8 @@ export class TaskStateMachine {
 
   transitionTo(next: TaskState): void {
     if (!ALLOWED[this.current].includes(next)) throw new IllegalTaskStateError(this.taskId, this.current, next);
+    const from = this.current;
     this.current = next;
+    this.onTransition?.(from, next);
   }
 }

@@ -157,6 +157,13 @@ export class RocksDbBytesStore implements BytesStore {
     return Number.isFinite(estimate) ? estimate : 0;
   }
 
+  async approximateSizeBytes(): Promise<number> {
+    const db = this.openDb('approximateSizeBytes');
+    // SST files on disk plus the memtables not yet flushed to them (approximateSize sees only the former).
+    const bytes = Number(db.getProperty('rocksdb.total-sst-files-size')) + Number(db.getProperty('rocksdb.size-all-mem-tables'));
+    return Number.isFinite(bytes) ? bytes : 0;
+  }
+
   /** Open native iterators being tracked; exposed so tests can prove scans do not leak. */
   openScanCount(): number {
     return this.scans.size;

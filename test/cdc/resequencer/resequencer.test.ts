@@ -34,8 +34,8 @@ function setup(options: ResequencerOptions<Value> = {}) {
   const released = bufferKeyStore<number>('released');
   const counters = stringKeyStore<string>('counters');
   const out: Array<{ tag: string; key: string; late: boolean }> = [];
-  const make = () =>
-    new Resequencer<string, Value>({ held, released, counters }, options, (record, late) => out.push({ tag: record.value.tag, key: record.key, late }));
+  const make = (clock?: () => number) =>
+    new Resequencer<string, Value>({ held, released, counters }, options, (record, late) => out.push({ tag: record.value.tag, key: record.key, late }), clock);
   return { held, released, counters, out, make, tags: () => out.map((o) => o.tag) };
 }
 
@@ -215,5 +215,55 @@ describe('Resequencer', () => {
     expect(s.tags()).toEqual(['1:1/100/0', '1:2/100/0', '1:3/100/0']);
     expect(r.metrics.fastPathReleased).toBe(2);
     expect(await s.counters.get('k')).toBe('3');
+  });
+});
+
+describe('Resequencer shard summaries and notes (for the dashboard)', () => {
+  it('counts held events per shard and ages the oldest from when it was first held, until released', async () => {
+    const s = setup();
+    let now = 10_000;
+    const r = s.make(() => now);
+    await r.init();
+    await r.accept(event('a', '1', 3));
+    now += 1000;
+    await r.accept(event('b', '1', 5));
+    await r.accept(event('c', '2', 7));
+    now += 500;
+    await r.applyControl(control(0, 1, ['1', 2], ['2', 1]));
+    expect(r.shardSummaries()).toEqual([
+      { serverId: '1', watermark: { gtidSequence: 2n, timestamp: 2000 }, held: 2, oldestHeldMs: 1500 },
+      { serverId: '2', watermark: { gtidSequence: 1n, timestamp: 1000 }, held: 1, oldestHeldMs: 500 },
+    ]);
+    await r.applyControl(control(0, 1, ['1', 3], ['2', 7]));
+    expect(r.shardSummaries()).toEqual([
+      { serverId: '1', watermark: { gtidSequence: 3n, timestamp: 3000 }, held: 1, oldestHeldMs: 500 },
+      { serverId: '2', watermark: { gtidSequence: 7n, timestamp: 7000 }, held: 0, oldestHeldMs: undefined },
+    ]);
+  });
+
+  it("notes why events went out late under 'emit-and-flag': the stalled shard's early release and an original behind it", async () => {
+    const s = setup({ policy: 'emit-and-flag', maxHoldMs: 1000 });
+    const r = s.make(() => 42);
+    await r.accept(event('k', '1', 4));
+    await r.accept(event('k', '1', 6));
+    await r.checkStalls(0);
+    await r.checkStalls(1000);
+    await r.accept(event('k', '1', 5));
+    expect(r.notes.list()).toEqual([
+      { at: 1000, kind: 'late', message: 'shard 1: held events waited 1000 ms for the watermark; released 2 early, flagged late' },
+      { at: 42, kind: 'late', message: 'key k (shard 1, GTID u:5) arrived after later events of its shard were released early: emitted flagged late' },
+    ]);
+  });
+
+  it("notes a stall under 'wait' once per episode", async () => {
+    const s = setup({ maxHoldMs: 1000 });
+    const r = s.make();
+    await r.accept(event('k', '1', 4));
+    await r.checkStalls(0);
+    await r.checkStalls(1000);
+    await r.checkStalls(2000);
+    expect(r.notes.list()).toEqual([
+      { at: 1000, kind: 'stall', message: 'shard 1: held events waited 1000 ms for the watermark (1 held); policy wait: still holding' },
+    ]);
   });
 });
