@@ -33,7 +33,7 @@ export default defineTopology({
           ...(params.maxHoldMs === undefined ? {} : { maxHoldMs: params.maxHoldMs }),
         }),
       )
-      .process(orderLifecycle({ paymentTimeoutMs: params.paymentTimeoutMs }), {
+      .process(orderLifecycle({ paymentTimeoutMs: params.paymentTimeoutMs, sourceTimeZone: params.sourceTimeZone }), {
         name: 'order-lifecycle',
         stores: [ORDERS_STORE, PAYMENT_DEADLINES_STORE],
       })

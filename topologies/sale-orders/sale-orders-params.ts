@@ -1,4 +1,4 @@
-import type { HoldPolicy } from '../../src/index.js';
+import { checkTimeZone, ConfigError, type HoldPolicy } from '../../src/index.js';
 import { SaleOrdersParamError } from './sale-orders-errors.js';
 
 export interface SaleOrdersParams {
@@ -10,6 +10,8 @@ export interface SaleOrdersParams {
   readonly maxHoldMs: number | undefined;
   /** Drop the columns the lifecycle does not read at the source (default true). */
   readonly projectColumns: boolean;
+  /** The zone zone-less DATETIME columns are read in: the source database's wall clock. */
+  readonly sourceTimeZone: string;
 }
 
 export const DEFAULT_INPUT_TOPIC = 'dts.sale';
@@ -17,13 +19,14 @@ export const DEFAULT_OUTPUT_TOPIC = 'sale.order-events';
 export const DEFAULT_PAYMENT_TIMEOUT_MINUTES = 30;
 /** emit-and-flag without a bound would never release early, so it gets one by default. */
 export const DEFAULT_EMIT_AND_FLAG_MAX_HOLD_MS = 60_000;
+export const DEFAULT_SOURCE_TIME_ZONE = 'UTC';
 
 const HOLD_POLICIES: readonly HoldPolicy[] = ['wait', 'emit-and-flag'];
 const MINUTE_MS = 60_000;
 
 /**
  * Reads the topology's `--set` parameters: inputTopic, outputTopic, paymentTimeoutMinutes, holdPolicy,
- * maxHoldMs and projectColumns. Called while the topology is built, so a bad value stops `validate`/`run` before
+ * maxHoldMs, projectColumns and sourceTimeZone. Called while the topology is built, so a bad value stops `validate`/`run` before
  * anything connects. Other keys are left to whoever else reads them.
  */
 export function parseSaleOrdersParams(params: Readonly<Record<string, string>>): SaleOrdersParams {
@@ -45,6 +48,7 @@ export function parseSaleOrdersParams(params: Readonly<Record<string, string>>):
     holdPolicy,
     maxHoldMs,
     projectColumns: flag(params, 'projectColumns') ?? true,
+    sourceTimeZone: timeZone(params['sourceTimeZone'] ?? DEFAULT_SOURCE_TIME_ZONE),
   };
 }
 
@@ -53,6 +57,15 @@ function flag(params: Readonly<Record<string, string>>, name: string): boolean |
   if (text === undefined) return undefined;
   if (text !== 'true' && text !== 'false') throw new SaleOrdersParamError(`${name} must be true or false, got '${text}'`);
   return text === 'true';
+}
+
+function timeZone(zone: string): string {
+  try {
+    return checkTimeZone(zone);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new SaleOrdersParamError(`sourceTimeZone: ${error.message}`);
+    throw error;
+  }
 }
 
 function isHoldPolicy(value: string): value is HoldPolicy {

@@ -11,6 +11,7 @@ describe('parseSaleOrdersParams', () => {
       holdPolicy: 'wait',
       maxHoldMs: undefined,
       projectColumns: true,
+      sourceTimeZone: 'UTC',
     });
   });
 
@@ -24,7 +25,9 @@ describe('parseSaleOrdersParams', () => {
       holdPolicy: 'emit-and-flag',
       maxHoldMs: 60_000,
       projectColumns: false,
+      sourceTimeZone: 'UTC',
     });
+    expect(parseSaleOrdersParams({ sourceTimeZone: 'Asia/Shanghai' }).sourceTimeZone).toBe('Asia/Shanghai');
     expect(parseSaleOrdersParams({ holdPolicy: 'emit-and-flag', maxHoldMs: '5000' }).maxHoldMs).toBe(5000);
   });
 
@@ -35,5 +38,6 @@ describe('parseSaleOrdersParams', () => {
     expect(() => parseSaleOrdersParams({ paymentTimeoutMinutes: 'thirty' })).toThrow('paymentTimeoutMinutes');
     expect(() => parseSaleOrdersParams({ outputTopic: 'sale events' })).toThrow("outputTopic 'sale events' is not a Kafka topic name");
     expect(() => parseSaleOrdersParams({ projectColumns: 'yes' })).toThrow("projectColumns must be true or false, got 'yes'");
+    expect(() => parseSaleOrdersParams({ sourceTimeZone: 'Mars/Olympus' })).toThrow("sourceTimeZone: 'Mars/Olympus' is not a time zone");
   });
 });
