@@ -2,7 +2,14 @@ import { checkTimeZone, ConfigError, type HoldPolicy } from '../../src/index.js'
 import { SaleOrdersParamError } from './sale-orders-errors.js';
 
 export interface SaleOrdersParams {
+  /** The CDC format of the subscription: `dts` (one topic) or `debezium` (a topic per table). */
+  readonly format: SaleOrdersFormat;
+  /** DTS: the subscription topic. */
   readonly inputTopic: string;
+  /** Debezium: the connector's topic.prefix; the topics are `<prefix>.sale.orders`, `<prefix>.sale.payments`, `<prefix>.transaction`. */
+  readonly topicPrefix: string;
+  /** Debezium: its heartbeat topic, read when named. */
+  readonly heartbeatTopic: string | undefined;
   readonly outputTopic: string;
   readonly paymentTimeoutMs: number;
   readonly holdPolicy: HoldPolicy;
@@ -14,7 +21,11 @@ export interface SaleOrdersParams {
   readonly sourceTimeZone: string;
 }
 
+export type SaleOrdersFormat = 'dts' | 'debezium';
+const FORMATS: readonly SaleOrdersFormat[] = ['dts', 'debezium'];
+
 export const DEFAULT_INPUT_TOPIC = 'dts.sale';
+export const DEFAULT_TOPIC_PREFIX = 'sale-db';
 export const DEFAULT_OUTPUT_TOPIC = 'sale.order-events';
 export const DEFAULT_PAYMENT_TIMEOUT_MINUTES = 30;
 /** emit-and-flag without a bound would never release early, so it gets one by default. */
@@ -25,7 +36,7 @@ const HOLD_POLICIES: readonly HoldPolicy[] = ['wait', 'emit-and-flag'];
 const MINUTE_MS = 60_000;
 
 /**
- * Reads the topology's `--set` parameters: inputTopic, outputTopic, paymentTimeoutMinutes, holdPolicy,
+ * Reads the topology's `--set` parameters: format, inputTopic, topicPrefix, heartbeatTopic, outputTopic, paymentTimeoutMinutes, holdPolicy,
  * maxHoldMs, projectColumns and sourceTimeZone. Called while the topology is built, so a bad value stops `validate`/`run` before
  * anything connects. Other keys are left to whoever else reads them.
  */
@@ -41,8 +52,13 @@ export function parseSaleOrdersParams(params: Readonly<Record<string, string>>):
     throw new SaleOrdersParamError(`paymentTimeoutMinutes must come to a whole number of milliseconds, got ${minutes}`);
   }
   const maxHoldMs = positiveNumber(params, 'maxHoldMs') ?? (holdPolicy === 'emit-and-flag' ? DEFAULT_EMIT_AND_FLAG_MAX_HOLD_MS : undefined);
+  const format = params['format'] ?? 'dts';
+  if (!isFormat(format)) throw new SaleOrdersParamError(`format must be one of ${FORMATS.join(', ')}, got '${format}'`);
   return {
+    format,
     inputTopic: topic(params, 'inputTopic') ?? DEFAULT_INPUT_TOPIC,
+    topicPrefix: topic(params, 'topicPrefix') ?? DEFAULT_TOPIC_PREFIX,
+    heartbeatTopic: topic(params, 'heartbeatTopic'),
     outputTopic: topic(params, 'outputTopic') ?? DEFAULT_OUTPUT_TOPIC,
     paymentTimeoutMs,
     holdPolicy,
@@ -66,6 +82,10 @@ function timeZone(zone: string): string {
     if (error instanceof ConfigError) throw new SaleOrdersParamError(`sourceTimeZone: ${error.message}`);
     throw error;
   }
+}
+
+function isFormat(value: string): value is SaleOrdersFormat {
+  return (FORMATS as readonly string[]).includes(value);
 }
 
 function isHoldPolicy(value: string): value is HoldPolicy {
