@@ -1,4 +1,5 @@
 import { describeCoordinates, type RecordCoordinates } from '../../common/errors.js';
+import { UnorderableEventError } from '../cdc-errors.js';
 import { decodeDebeziumHeartbeat, decodeDebeziumRecord, decodeDebeziumTransaction } from '../debezium/debezium-decode.js';
 import { DebeziumDecodeError } from '../debezium/debezium-errors.js';
 import type { DebeziumTransactionBlock } from '../debezium/debezium-model.js';
@@ -24,10 +25,11 @@ export interface DebeziumTopics {
  * another topic than the rows, so the transaction step after the one-partition internal topic does.
  *
  * A record that does not decode is rejected (dead-lettered); if its transaction block can still be
- * read it is also passed on as counted, so its transaction can complete without it.
+ * read it is also passed on as counted, so its transaction can complete without it. Snapshot rows are
+ * rejected too (UnorderableEventError): they have no binlog position of their own.
  */
 export class DebeziumReader implements PartitionReader<DebeziumItem> {
-  private readonly counters = { undecodableMessages: 0, tombstones: 0 };
+  private readonly counters = { undecodableMessages: 0, tombstones: 0, snapshotRows: 0 };
 
   constructor(
     private readonly topics: DebeziumTopics,
@@ -38,6 +40,10 @@ export class DebeziumReader implements PartitionReader<DebeziumItem> {
     try {
       return { items: this.decode(raw, at), progress: [], rejected: [] };
     } catch (error) {
+      if (error instanceof UnorderableEventError) {
+        this.counters.snapshotRows++;
+        return { items: [], progress: [], rejected: [{ raw, offset: at.offset, error }] };
+      }
       if (!(error instanceof DebeziumDecodeError)) throw error;
       this.counters.undecodableMessages++;
       const counted = countedOf(raw.value, at);
@@ -70,6 +76,14 @@ export class DebeziumReader implements PartitionReader<DebeziumItem> {
       case 'other':
         return record.transaction === undefined ? [] : [{ kind: 'counted', dataCollection: record.dataCollection, transaction: record.transaction }];
       case 'change':
+        if (record.snapshot) {
+          // All rows of a snapshot share one binlog position and row number: the resequencer would take
+          // every one after the first for a redelivery. Set aside, visibly, rather than lost downstream.
+          throw new UnorderableEventError(
+            `${record.dataCollection} snapshot row (op r): snapshot rows share one binlog position, so they cannot be ordered or told apart; run the connector with snapshot.mode=no_data`,
+            at,
+          );
+        }
         return [{ kind: 'change', event: record.event, dataCollection: record.dataCollection, transaction: record.transaction }];
     }
   }

@@ -86,6 +86,25 @@ describe('cdcStream format debezium, over records captured from MariaDB', () => 
   });
 });
 
+describe('cdcStream format debezium, snapshot rows', () => {
+  it('sets a snapshot row aside in the dead-letter topic, saying why, instead of losing it downstream', async () => {
+    const records = allCaptured('envelope');
+    const insert = records.find((r) => r.name === 'sale.orders.0') as CapturedRecord;
+    const prefix = rawSource(insert)['name'] as string;
+    const json = JSON.parse((insert.value as Buffer).toString('utf8')) as { payload: Record<string, unknown> };
+    json.payload['op'] = 'r';
+    json.payload['transaction'] = null;
+    const driver = await orderedByOrder((b) => cdcStream(b, [`${prefix}.sale.orders`], { format: 'debezium' }), {
+      [`${prefix}.sale.orders`]: { partitions: 1 },
+      [`${prefix}.transaction`]: { partitions: 1 },
+    });
+    await driver.pipeRawInput(`${prefix}.sale.orders`, insert.key, Buffer.from(JSON.stringify(json)), { partition: 0, timestamp: 1 });
+    const letters = driver.readAllOutput<Buffer, Buffer>(driver.deadLetterTopic());
+    expect(letters.map((l) => l.headers[DLQ_HEADER_ERROR_CLASS])).toEqual(['UnorderableEventError']);
+    expect(letters[0]?.headers[DLQ_HEADER_ERROR_MESSAGE]).toMatch(/sale\.orders snapshot row .*snapshot\.mode=no_data/);
+  });
+});
+
 describe('cdcStream format canal-json', () => {
   const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'canal');
   const fixture = (name: string): Buffer => readFileSync(join(FIXTURES, name));
