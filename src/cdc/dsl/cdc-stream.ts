@@ -123,12 +123,13 @@ function sourceStep<Out>(
   const ctx = source.dslContext;
   const step: SourceStep = { ctx, decode: `${base}-decode`, events: `${base}-events` };
   const deadLetters = `${base}-dead-letters`;
-  const progressStore = `${base}-progress`;
+  // Debezium's source step makes no progress (its transaction step does), so it keeps none.
+  const progressStore = options.format === 'debezium' ? undefined : `${base}-progress`;
   const itemsChild = options.format === 'debezium' ? `${base}-transactions-sink` : step.events;
   ctx.builder.addProcessor({
     name: step.decode,
     parents: [source.nodeName],
-    stores: [progressStore],
+    stores: progressStore === undefined ? [] : [progressStore],
     supplier: () =>
       new CdcSourceProcessor<Out>({
         reader,
@@ -140,7 +141,7 @@ function sourceStep<Out>(
         progressStoreName: progressStore,
       }),
   });
-  ctx.builder.addStore({ name: progressStore, keySerde: stringSerde, valueSerde: jsonSerde<StoredProgress>() });
+  if (progressStore !== undefined) ctx.builder.addStore({ name: progressStore, keySerde: stringSerde, valueSerde: jsonSerde<StoredProgress>() });
   ctx.builder.addSink({ name: deadLetters, topic: internalTopic('dlq'), parents: [step.decode] });
   return attach(step);
 }
