@@ -63,6 +63,9 @@ export type { ChangeEvent, ChangeSource, ChangeOperation, ColumnValue, JsonValue
 export { compareSourcePositions, gtidSequenceOf, type SourcePosition } from './cdc/source-position.js';
 export { changeEventSerde, ChangeEventSerdeError } from './cdc/change-event-serde.js';
 export * from './cdc/dts/index.js';
+export * from './cdc/debezium/index.js';
+export * from './cdc/canal/index.js';
+export { parseSqlDateTime, formatSqlDateTime, checkTimeZone } from './cdc/sql-time.js';
 export { readEventTimeWatermark, type EventTimeWatermark } from './cdc/watermarks/event-time-watermark.js';
 
 // runtime

@@ -16,14 +16,23 @@ import { isSaleOrderChange, orderIdOf, SALE_COLUMNS } from './sale-orders/sale-r
  */
 export default defineTopology({
   applicationId: 'sale-orders',
-  description: 'sale binlog (DTS) -> per-order lifecycle events with a payment timeout',
+  description: 'sale binlog (DTS or Debezium) -> per-order lifecycle events with a payment timeout',
   build: (builder, env) => {
     const params = parseSaleOrdersParams(env.params);
     builder
       .addStateStore({ name: ORDERS_STORE, keySerde: stringSerde, valueSerde: orderStateSerde })
       // Timer keys are due-time bytes, so the store stays in bytes; TimerService encodes them.
       .addStateStore({ name: PAYMENT_DEADLINES_STORE, keySerde: bytesSerde, valueSerde: bytesSerde });
-    cdcStream(builder, params.inputTopic, { format: 'dts', ...(params.projectColumns ? { columns: SALE_COLUMNS } : {}) })
+    const projection = params.projectColumns ? { columns: SALE_COLUMNS } : {};
+    const changes =
+      params.format === 'dts'
+        ? cdcStream(builder, params.inputTopic, { format: 'dts', ...projection })
+        : cdcStream(builder, [`${params.topicPrefix}.sale.orders`, `${params.topicPrefix}.sale.payments`], {
+            format: 'debezium',
+            ...projection,
+            ...(params.heartbeatTopic === undefined ? {} : { debezium: { heartbeatTopic: params.heartbeatTopic } }),
+          });
+    changes
       .filter((change) => isSaleOrderChange(change), { name: 'sale-orders-and-payments' })
       .selectKey((change) => orderIdOf(change), { name: 'key-by-order-id' })
       .pipe(
@@ -33,7 +42,7 @@ export default defineTopology({
           ...(params.maxHoldMs === undefined ? {} : { maxHoldMs: params.maxHoldMs }),
         }),
       )
-      .process(orderLifecycle({ paymentTimeoutMs: params.paymentTimeoutMs }), {
+      .process(orderLifecycle({ paymentTimeoutMs: params.paymentTimeoutMs, sourceTimeZone: params.sourceTimeZone }), {
         name: 'order-lifecycle',
         stores: [ORDERS_STORE, PAYMENT_DEADLINES_STORE],
       })

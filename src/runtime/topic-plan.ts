@@ -21,7 +21,8 @@ export interface TopicPlan {
 }
 
 /**
- * Works out the topics an application needs, given what exists: a repartition topic gets the task
+ * Works out the topics an application needs, given what exists: a repartition topic gets its fixed
+ * partition count if it has one (an existing one with another count is an error), else the task
  * count of the sub-topology writing it (an existing one is kept as it is: keys are re-hashed, so any
  * count works, and a CDC input may grow); a changelog gets its sub-topology's task count (grown if the
  * input grew, an error if it has more); output topics that do not exist get the writer's task count;
@@ -44,9 +45,15 @@ export function planTopics(topology: Topology, applicationId: string, existing: 
       taskCounts.set(sub.id, tasks);
       for (const sink of sub.sinks) {
         const topic = physicalTopicName(sink.topic, applicationId);
-        if (!partitions.has(topic)) {
-          partitions.set(topic, tasks);
-          create.push({ topic, partitions: tasks, compacted: false });
+        const fixed = sink.topic.partitions;
+        const existing = partitions.get(topic);
+        if (existing === undefined) {
+          partitions.set(topic, fixed ?? tasks);
+          create.push({ topic, partitions: fixed ?? tasks, compacted: false });
+        } else if (fixed !== undefined && existing !== fixed) {
+          throw new ConfigError(
+            `internal topic '${topic}' has ${existing} partitions but must have ${fixed}: reset the application (cdc-streams reset) before running it`,
+          );
         }
       }
       pending.splice(i, 1);

@@ -222,7 +222,7 @@ export class TopologyTestDriver {
     for (const node of this.topology.nodes.values()) {
       const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
       for (const ref of refs) {
-        const partitions = ref.internal ? internalPartitions : (external[ref.name]?.partitions ?? 1);
+        const partitions = ref.internal ? (ref.partitions ?? internalPartitions) : (external[ref.name]?.partitions ?? 1);
         this.topics.ensure(physicalTopicName(ref, this.applicationId), partitions);
       }
     }

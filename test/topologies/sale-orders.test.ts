@@ -314,6 +314,29 @@ describe('sale-orders: the lifecycle rules', () => {
   });
 });
 
+describe('sale-orders: zone-less DATETIME columns', () => {
+  it("reads a DTS DATETIME paid_at (no zone) in sourceTimeZone, so the payment's instant is right", async () => {
+    const { driver, feeder } = await start({ sourceTimeZone: 'Asia/Shanghai' }, 1);
+    const o = orderRow(O1, T0);
+    const at = T0 + 29 * MIN;
+    const entries = transactionEntries(txn(1, T0, [insertOrders(o)]), seqIds()).concat(
+      transactionEntries(txn(2, at, [updateOrders([o, moved(o, at, { status: 'PAID' })]), insertPayments(paymentRow(P1, o, at))]), seqIds()),
+    );
+    // paid_at as a DATETIME column arrives: the Shanghai wall clock of the instant, no zone (UTC+8).
+    const shanghai = Buffer.from('2025-11-11 08:29:00', 'utf8');
+    const datetime = entries.map((e) => {
+      if (e.event.kind !== 'dml' || e.header.tableName !== 'payments') return e;
+      const index = e.event.columns.findIndex((c) => c.name === 'paid_at');
+      const rows = e.event.rows.map((r) => ({ ...r, newColumns: r.newColumns.map((d, i) => (i === index ? { ...d, bv: shanghai } : d)) }));
+      return { ...e, event: { ...e.event, columns: e.event.columns.map((c, i) => (i === index ? { ...c, originalType: 'datetime' } : c)), rows } };
+    });
+    await driver.pipeRawInput(INPUT, null, encodeEnvelope({ version: 1, total: 1, index: 0, data: encodeEntries(datetime), properties: [] }), { partition: 0, timestamp: T0 * MS });
+    await feeder.feed(heartbeat(T0 + 45 * MIN, 2));
+    const paid = readEvents(driver).find((e) => e.type === 'OrderPaid');
+    expect(paid?.payment).toEqual({ paymentId: String(P1), channel: 'alipay', amount: '199.90', paidAt: at * MS });
+  });
+});
+
 function seqIds(): () => bigint {
   let next = 0n;
   return () => ++next;

@@ -32,6 +32,8 @@ import { describeChange, ORDERS_TABLE, readOrderColumns, readPaymentColumns } fr
 
 export interface OrderLifecycleOptions {
   readonly paymentTimeoutMs: number;
+  /** The zone zone-less DATETIME columns (`payments.paid_at`) are read in; default UTC. */
+  readonly sourceTimeZone?: string;
 }
 
 /** Counters for the ops layer: rows that were legal but produced nothing, or produced something unusual. */
@@ -202,7 +204,7 @@ export class OrderLifecycleProcessor implements Processor<string, ChangeEvent, s
       this.metrics.paymentsWithoutOrder++;
       return undefined;
     }
-    const payment = paymentRecordOf(readPaymentColumns(change.after, describeChange(change, orderId)));
+    const payment = paymentRecordOf(readPaymentColumns(change.after, describeChange(change, orderId), this.options.sourceTimeZone ?? 'UTC'));
     const pending = state.pendingPaid;
     if (pending !== null && pending.gtid === change.source.gtid) {
       state.pendingPaid = null;

@@ -1,4 +1,4 @@
-import type { ChangeEvent, ColumnValue, Row } from '../../src/index.js';
+import { parseSqlDateTime, type ChangeEvent, type ColumnValue, type Row } from '../../src/index.js';
 import { SaleOrderRowError } from './sale-orders-errors.js';
 
 export const SALE_SCHEMA = 'sale';
@@ -60,35 +60,23 @@ export function readOrderColumns(row: Row, where: string): OrderColumns {
   };
 }
 
-export function readPaymentColumns(row: Row, where: string): PaymentColumns {
+/**
+ * `paid_at` may be a TIMESTAMP (text with a zone: that instant) or a DATETIME (zone-less text: wall-clock
+ * time in `sourceTimeZone`, the zone the source database writes it in).
+ */
+export function readPaymentColumns(row: Row, where: string, sourceTimeZone: string): PaymentColumns {
   return {
     paymentId: id(row, 'payment_id', where),
     orderId: id(row, 'order_id', where),
     amount: decimal(row, 'amount', where),
     channel: text(row, 'channel', where),
-    paidAt: timestamp(row, 'paid_at', where),
+    paidAt: dateTime(row, 'paid_at', where, sourceTimeZone),
   };
 }
 
 /** `sale.orders order 19…, gtid …:42` — what error messages name. */
 export function describeChange(change: ChangeEvent, orderId: string): string {
   return `${change.schema}.${change.table} row of order ${orderId} at ${positionOf(change)}`;
-}
-
-const SQL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))? ?(?:([+-])(\d{2}):?(\d{2})|Z)$/;
-
-/**
- * A DTS TIMESTAMP string (`YYYY-MM-DD hh:mm:ss[.ffffff] +hh:mm`, or `Z`) as epoch ms; undefined if it
- * is not one. The zone is required: a wall-clock time without one names no instant.
- */
-export function parseSqlTimestamp(value: string): number | undefined {
-  const m = SQL_TIMESTAMP.exec(value);
-  if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s, frac, sign, zh, zm] = m;
-  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number((frac ?? '0').padEnd(3, '0').slice(0, 3)));
-  if (Number.isNaN(utc)) return undefined;
-  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm));
-  return utc - offsetMinutes * 60_000;
 }
 
 function isId(value: ColumnValue | undefined): value is bigint | number | string {
@@ -113,10 +101,10 @@ function text(row: Row, column: string, where: string): string {
   throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected text`);
 }
 
-function timestamp(row: Row, column: string, where: string): number {
+function dateTime(row: Row, column: string, where: string, zone: string): number {
   const value = row[column];
-  const ms = typeof value === 'string' ? parseSqlTimestamp(value) : undefined;
-  if (ms === undefined) throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected a TIMESTAMP with a zone`);
+  const ms = typeof value === 'string' ? parseSqlDateTime(value, zone) : undefined;
+  if (ms === undefined) throw new SaleOrderRowError(`${where}: column ${column} is ${describe(value)}, expected a DATETIME or a TIMESTAMP`);
   return ms;
 }
 

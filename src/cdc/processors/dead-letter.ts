@@ -10,9 +10,6 @@ export interface RawMessage {
   readonly headers: Headers;
 }
 
-/** Where dead letters go: the DSL wires this to the application's dead-letter topic. */
-export type DeadLetterSink = (record: StreamRecord<Buffer | null, Buffer>) => void;
-
 /** The raw message with the dead-letter headers naming where it came from and why it was set aside. */
 export function deadLetterRecord(
   message: RawMessage,

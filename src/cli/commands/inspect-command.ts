@@ -8,6 +8,7 @@ import {
   formatRawRecord,
   showRawRecord,
 } from '../inspect-format.js';
+import { formatChangeRecord, showChangeRecord } from '../inspect-change-format.js';
 import { choiceOption, integerOption, parseOffset } from '../option-parsers.js';
 import { createOrderEventDecoder, type OrderEventDecoder } from '../order-event-avro.js';
 import type { CommandContext } from '../program.js';
@@ -18,13 +19,19 @@ Examples:
   $ cdc-streams inspect dts.sale --partition 2 --from 1200 --limit 50
   $ cdc-streams inspect sale.order-events --format avro --json | jq .
   $ cdc-streams inspect sale.order-events-dlq --format raw
+  $ cdc-streams inspect dbserver1.sale.orders --format debezium
+  $ cdc-streams inspect dbserver1.transaction --format debezium --json
+  $ cdc-streams inspect canal.sale --format canal-json
 
 DTS records show their piece (index/total); the record that completes a group whose pieces are all
-in the shown range also shows the decoded entries: header fields and row values.
+in the shown range also shows the decoded entries: header fields and row values. Debezium (JSON, with
+or without the schema envelope) and Canal flat-message records show their row changes as cdcStream
+normalizes them (the shard, GTID, binlog position and row values), transaction BEGIN/END events with
+their per-table counts, and heartbeats.
 
 Exit codes: 0 shown (records that do not decode are shown with their error), 1 failure, 2 usage error.`;
 
-type Format = 'dts' | 'avro' | 'raw';
+type Format = 'dts' | 'debezium' | 'canal-json' | 'avro' | 'raw';
 
 interface Flags extends ConnectionFlags {
   readonly from?: bigint;
@@ -42,12 +49,12 @@ export function registerInspectCommand(program: Command, { io }: CommandContext)
   addConnectionOptions(
     program
       .command('inspect')
-      .description('print records of a topic decoded as DTS envelopes, Avro order events or raw bytes')
+      .description('print records of a topic decoded as DTS envelopes, Debezium or Canal JSON, Avro order events or raw bytes')
       .argument('<topic>', 'topic to read')
       .option('--from <offset>', 'start at this offset in every partition read (default: the first)', parseOffset)
       .option('--limit <n>', 'show at most this many records', integerOption(1), 20)
       .option('--partition <p>', 'read only this partition', integerOption(0))
-      .addOption(new Option('--format <format>', 'dts, avro or raw').argParser(choiceOption(['dts', 'avro', 'raw'] as const)).default('dts'))
+      .addOption(new Option('--format <format>', 'dts, debezium, canal-json, avro or raw').argParser(choiceOption(['dts', 'debezium', 'canal-json', 'avro', 'raw'] as const)).default('dts'))
       .option('--json', 'one JSON object per line instead of text')
       .option('--idle-ms <ms>', 'stop when the end is reached and nothing new came for this long', integerOption(0), 1000)
       .option('--schemas <dir>', 'folder of .avsc schemas (--format avro)', 'schemas')
@@ -75,6 +82,9 @@ export function registerInspectCommand(program: Command, { io }: CommandContext)
         if (flags.format === 'dts') {
           const shown = dts.show(record);
           print(formatDtsRecord(shown), shown);
+        } else if (flags.format === 'debezium' || flags.format === 'canal-json') {
+          const shown = showChangeRecord(record, flags.format);
+          print(formatChangeRecord(shown), shown);
         } else if (decoder !== undefined) {
           try {
             const event = await decoder.decode(record);

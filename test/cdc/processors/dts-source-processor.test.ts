@@ -3,6 +3,7 @@ import type { ChangeEvent } from '../../../src/cdc/change-event.js';
 import { chunkEntries, encodeEntries, encodeEnvelope, type DtsEntry } from '../../../src/cdc/dts/index.js';
 import { DtsDataType, DtsDmlType } from '../../../src/cdc/dts/dts-model.js';
 import { DtsSourceProcessor } from '../../../src/cdc/processors/dts-source-processor.js';
+import { DEAD_LETTERS_CHILD } from '../../../src/cdc/processors/cdc-source-processor.js';
 import { readWatermarkControl, type WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
 import {
   CONTROL_HEADER,
@@ -68,25 +69,31 @@ const pieces = (total: number, ...entries: DtsEntry[]): Buffer[] => {
 function setup() {
   const context = new FakeProcessorContext<null, ChangeEvent>(2, 'dts-source');
   context.partitionCount = 4;
-  const deadLetters: Array<StreamRecord<Buffer | null, Buffer>> = [];
-  const processor = new DtsSourceProcessor({ deadLetters: (r) => deadLetters.push(r) });
+  const deadLetters: Array<StreamRecord<unknown, unknown>> = [];
+  const processor = new DtsSourceProcessor({ eventsChild: 'events' });
   processor.init(context);
   let offset = 40;
   const send = (value: Buffer) => {
     context.metadata = { topic: 'dts.sale', partition: 2, offset: String(offset++) };
     processor.process({ key: null, value, timestamp: 5, headers: { origin: 'test' } });
     processor.onBatchEnd();
+    // Dead letters go to their own child node; the test keeps them apart from the events.
+    for (const f of context.forwarded.splice(0)) {
+      if (f.childName === DEAD_LETTERS_CHILD) deadLetters.push(f.record);
+      else events.push(f);
+    }
   };
-  const rows = () => context.forwarded.map((f) => String(f.record.value.row['order_id']));
-  return { context, processor, deadLetters, send, rows };
+  const events: typeof context.forwarded = [];
+  const rows = () => events.map((f) => String(f.record.value.row['order_id']));
+  return { context, processor, deadLetters, send, rows, events };
 }
 
 describe('DtsSourceProcessor', () => {
   it('forwards a committed transaction at its event time, then the partition progress as a control record', () => {
-    const { context, send, rows } = setup();
+    const { context, send, rows, events } = setup();
     send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1', 'o-2']), entry('commit', 3, 1_700_000_001)));
     expect(rows()).toEqual(['o-1', 'o-2']);
-    expect(context.forwarded[0]?.record.timestamp).toBe(1_700_000_000_000);
+    expect(events[0]?.record.timestamp).toBe(1_700_000_000_000);
     expect(context.output.map((o) => o.kind)).toEqual(['data', 'data', 'control']);
     const control = context.controls[0];
     expect(control?.headers[CONTROL_HEADER]).toBe('watermark');
@@ -182,11 +189,11 @@ describe('DtsSourceProcessor', () => {
   });
 
   it('announces progress only with a partition count read after the progress was observed (partition growth)', async () => {
-    const { context, send } = setup();
+    const { context, send, rows } = setup();
     context.readsStarted = 3;
     context.countRead = 3;
     send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('commit', 3, 1_700_000_001)));
-    expect(context.forwarded).toHaveLength(1);
+    expect(rows()).toEqual(['o-1']);
     expect(context.controls).toEqual([]);
     // A read that began before the progress was seen (still read 3) does not count.
     await context.punctuate('wall-clock');
@@ -212,7 +219,7 @@ describe('DtsSourceProcessor', () => {
 
   it('keeps its progress in a store, so after a restart it announces it with no new input', async () => {
     const store = new FakeKeyValueStore<string, StoredProgress>('progress', (k) => Buffer.from(k));
-    const options = { deadLetters: () => undefined, progressStoreName: 'progress', inputTopic: 'dts.sale' };
+    const options = { progressStoreName: 'progress', inputTopic: 'dts.sale' };
     const before = new FakeProcessorContext<null, ChangeEvent>(2, 'dts-source').addStore(store);
     const first = new DtsSourceProcessor(options);
     await first.init(before);

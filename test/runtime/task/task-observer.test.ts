@@ -73,7 +73,7 @@ async function start(observer: TaskObserver, maxRecordBytes: (topic: string) => 
     },
     topology().subTopologies[0]!,
     2,
-    () => 3,
+    () => ({ count: 3, countRead: Number.MAX_SAFE_INTEGER, readsStarted: 0 }),
   );
   tasks.push(task);
   await task.initializeProcessors();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeEvent, Row } from '../../../src/index.js';
 import { SaleOrderRowError } from '../../../topologies/sale-orders/sale-orders-errors.js';
-import { isSaleOrderChange, orderIdOf, parseSqlTimestamp, readOrderColumns, readPaymentColumns } from '../../../topologies/sale-orders/sale-rows.js';
+import { isSaleOrderChange, orderIdOf, readOrderColumns, readPaymentColumns } from '../../../topologies/sale-orders/sale-rows.js';
 
 function change(schema: string, table: string, row: Row): ChangeEvent {
   return {
@@ -28,21 +28,6 @@ function change(schema: string, table: string, row: Row): ChangeEvent {
   };
 }
 
-describe('parseSqlTimestamp', () => {
-  it('reads DTS TIMESTAMP strings with their zone as epoch ms', () => {
-    expect(parseSqlTimestamp('2025-11-11 00:00:00 +00:00')).toBe(1_762_819_200_000);
-    expect(parseSqlTimestamp('2025-11-11 08:00:00 +08:00')).toBe(1_762_819_200_000);
-    expect(parseSqlTimestamp('2025-11-10 19:30:00 -04:30')).toBe(1_762_819_200_000);
-    expect(parseSqlTimestamp('2025-11-11 00:00:01.250000 +00:00')).toBe(1_762_819_201_250);
-    expect(parseSqlTimestamp('2025-11-11T00:00:00Z')).toBe(1_762_819_200_000);
-  });
-
-  it('refuses a time without a zone and text that is not a timestamp', () => {
-    expect(parseSqlTimestamp('2025-11-11 00:00:00')).toBeUndefined();
-    expect(parseSqlTimestamp('yesterday')).toBeUndefined();
-  });
-});
-
 describe('isSaleOrderChange and orderIdOf', () => {
   it('keeps sale.orders and sale.payments rows that name an order', () => {
     expect(isSaleOrderChange(change('sale', 'orders', { order_id: 1_900_000_000_000_000_001n }))).toBe(true);
@@ -66,8 +51,14 @@ describe('readOrderColumns and readPaymentColumns', () => {
   it('reads ids as decimal strings, amounts as exact decimals and paid_at as epoch ms', () => {
     expect(readOrderColumns(order, 'here')).toEqual({ orderId: '11', userId: '10000007', skuId: '100001', amount: '199.90', status: 'PAID' });
     expect(
-      readPaymentColumns({ payment_id: 21n, order_id: 11n, amount: '199.90', channel: 'wechat', paid_at: '2025-11-11 00:29:00 +00:00' }, 'here'),
+      readPaymentColumns({ payment_id: 21n, order_id: 11n, amount: '199.90', channel: 'wechat', paid_at: '2025-11-11 00:29:00 +00:00' }, 'here', 'Asia/Shanghai'),
     ).toEqual({ paymentId: '21', orderId: '11', amount: '199.90', channel: 'wechat', paidAt: 1_762_820_940_000 });
+  });
+
+  it('reads a zone-less DATETIME paid_at as wall-clock time in the source zone', () => {
+    const payment = { payment_id: 21n, order_id: 11n, amount: '199.90', channel: 'wechat', paid_at: '2025-11-11 08:29:00' };
+    expect(readPaymentColumns(payment, 'here', 'Asia/Shanghai').paidAt).toBe(1_762_820_940_000);
+    expect(readPaymentColumns({ ...payment, paid_at: '2025-11-11 00:29:00' }, 'here', 'UTC').paidAt).toBe(1_762_820_940_000);
   });
 
   it('names the row and the column that is missing or mistyped', () => {
@@ -76,7 +67,7 @@ describe('readOrderColumns and readPaymentColumns', () => {
     expect(() => readOrderColumns(noStatus, 'sale.orders row of order 11')).toThrow('sale.orders row of order 11: column status is missing, expected text');
     expect(() => readOrderColumns({ ...order, amount: 199.9 }, 'row')).toThrow('column amount is number 199.9, expected a DECIMAL');
     expect(() =>
-      readPaymentColumns({ payment_id: 21n, order_id: 11n, amount: '1.00', channel: 'card', paid_at: '2025-11-11 00:29:00' }, 'row'),
-    ).toThrow("column paid_at is '2025-11-11 00:29:00', expected a TIMESTAMP with a zone");
+      readPaymentColumns({ payment_id: 21n, order_id: 11n, amount: '1.00', channel: 'card', paid_at: '2025-11-11 25:29:00' }, 'row', 'UTC'),
+    ).toThrow("column paid_at is '2025-11-11 25:29:00', expected a DATETIME or a TIMESTAMP");
   });
 });
