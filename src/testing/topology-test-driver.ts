@@ -4,10 +4,15 @@ import { join } from 'node:path';
 import { DEAD_LETTER_TOPIC_SUFFIX } from '../common/constants.js';
 import { CdcStreamsError } from '../common/errors.js';
 import type { Headers } from '../common/headers.js';
-import { CommitProtocol, type CommitHost } from '../runtime/task/commit-protocol.js';
+import { CommitProtocol } from '../runtime/task/commit-protocol.js';
+import type { OutputRecord } from '../runtime/task/input-record.js';
+import { LocalTaskPort, type LocalTaskOptions } from '../runtime/task/local-task-port.js';
 import { partitionForKey } from '../runtime/task/murmur2-partitioner.js';
-import { changelogTopicName, type StreamTask } from '../runtime/task/stream-task.js';
-import { createTask, type TaskFactoryOptions } from '../runtime/task/task-factory.js';
+import { changelogTopicName } from '../runtime/task/stream-task.js';
+import { startTasks, type TaskSpec } from '../runtime/task/task-host.js';
+import type { TaskPort } from '../runtime/task/task-port.js';
+import type { TopicInfo } from '../runtime/task/topic-info.js';
+import { planTopics } from '../runtime/topic-plan.js';
 import type { ErrorPolicies } from '../runtime/task/task-errors.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import type { Serde } from '../serde/serde.js';
@@ -15,6 +20,7 @@ import type { StoreKind } from '../topology/store-definition.js';
 import type { SubTopology } from '../topology/sub-topology.js';
 import { physicalTopicName } from '../topology/topic-ref.js';
 import type { Topology } from '../topology/topology.js';
+import { InMemoryChangelogReader } from './in-memory-changelog-reader.js';
 import { InMemoryTopics } from './in-memory-topics.js';
 import type { PipeOptions, TestRecord } from './test-record.js';
 
@@ -52,10 +58,12 @@ export class TestDriverError extends CdcStreamsError {
  */
 export class TopologyTestDriver {
   private readonly topics: InMemoryTopics;
-  private readonly tasks = new Map<number, Map<number, StreamTask>>();
+  /** Running tasks by sub-topology id, then partition. */
+  private readonly tasks = new Map<number, Map<number, LocalTaskPort>>();
   private readonly readPositions = new Map<string, number>();
   private readonly outputCursors = new Map<string, number>();
   private readonly commitProtocol: CommitProtocol;
+  private readonly topicInfo: TopicInfo;
   private wallClock: number;
   private closed = false;
 
@@ -71,8 +79,26 @@ export class TopologyTestDriver {
     for (const [topic, { maxMessageBytes }] of Object.entries(options.topics ?? {})) {
       if (maxMessageBytes !== undefined) this.topics.setMaxMessageBytes(topic, maxMessageBytes);
     }
-    const host: CommitHost = { commit: async () => this.lastChangelogOffsets() };
-    this.commitProtocol = new CommitProtocol(this.topics, host);
+    const topics = this.topics;
+    this.topicInfo = {
+      partitionCount: (topic) => topics.partitionCount(topic),
+      maxRecordBytes: (topic) => topics.maxRecordBytes(topic),
+      // In memory a count is always current: every reading counts as made after anything observed.
+      inputPartitions: (inputTopics) => ({
+        count: Math.max(0, ...inputTopics.map((t) => topics.partitionCount(t))),
+        countRead: Number.MAX_SAFE_INTEGER,
+        readsStarted: 0,
+      }),
+    };
+    this.commitProtocol = new CommitProtocol({
+      sendChangelog: (_port, records) => {
+        for (const record of records) topics.send(record);
+      },
+      commit: async (requests) => {
+        const lastOffsets = this.lastChangelogOffsets();
+        return requests.map(() => ({ kind: 'committed' as const, lastOffsets }));
+      },
+    });
   }
 
   static async create(topology: Topology, options: TopologyTestDriverOptions = {}): Promise<TopologyTestDriver> {
@@ -80,7 +106,7 @@ export class TopologyTestDriver {
     const driver = new TopologyTestDriver(topology, options, options.applicationId ?? 'test-app', stateDir, options.stateDir === undefined);
     try {
       driver.createTopics();
-      for (const sub of topology.subTopologies) await driver.createTasks(sub);
+      await driver.startMissingTasks();
     } catch (error) {
       await driver.close();
       throw error;
@@ -147,7 +173,7 @@ export class TopologyTestDriver {
   async advanceWallClockTime(ms: number): Promise<void> {
     this.assertOpen();
     this.wallClock += ms;
-    for (const task of this.allTasks()) await task.punctuateWallClock();
+    for (const port of this.allPorts()) this.write((await port.punctuate(this.wallClock)).outputs);
     await this.processPending();
     if (this.options.autoCommit ?? true) await this.commit();
   }
@@ -160,7 +186,7 @@ export class TopologyTestDriver {
   getStore<K, V>(name: string, partition = 0): KeyValueStore<K, V> {
     const sub = this.topology.subTopologies.find((s) => s.stores.includes(name));
     if (sub === undefined) throw new TestDriverError(`no processor uses store '${name}'`);
-    const store = this.tasks.get(sub.id)?.get(partition)?.store(name);
+    const store = this.tasks.get(sub.id)?.get(partition)?.localStore(name);
     if (store === undefined) throw new TestDriverError(`store '${name}' has no task for partition ${partition}`);
     return store as KeyValueStore<K, V>;
   }
@@ -168,12 +194,12 @@ export class TopologyTestDriver {
   /** Grows an external topic to `partitions` (as a CDC subscription may) and starts the new tasks. */
   async addPartitions(topic: string, partitions: number): Promise<void> {
     this.topics.ensure(topic, partitions);
-    for (const sub of this.topology.subTopologies) await this.createTasks(sub);
+    await this.startMissingTasks();
   }
 
   async commit(): Promise<void> {
     this.assertOpen();
-    await this.commitProtocol.commit(this.allTasks());
+    await this.commitProtocol.commit(this.allPorts());
   }
 
   /**
@@ -183,10 +209,10 @@ export class TopologyTestDriver {
   async restart(options: { readonly wipeState?: boolean } = {}): Promise<void> {
     this.assertOpen();
     await this.commit();
-    for (const task of this.allTasks()) await task.close();
+    for (const port of this.allPorts()) await port.close();
     this.tasks.clear();
     if (options.wipeState === true) await rm(this.stateDir, { recursive: true, force: true });
-    for (const sub of this.topology.subTopologies) await this.createTasks(sub);
+    await this.startMissingTasks();
   }
 
   /** Commits, closes every task and its stores, and removes the state directory if the driver made it. */
@@ -194,14 +220,14 @@ export class TopologyTestDriver {
     if (this.closed) return;
     let failure: unknown;
     try {
-      await this.commitProtocol.commit(this.allTasks());
+      await this.commitProtocol.commit(this.allPorts());
     } catch (error) {
       failure = error;
     }
     this.closed = true;
-    for (const task of this.allTasks()) {
+    for (const port of this.allPorts()) {
       try {
-        await task.close();
+        await port.close();
       } catch (error) {
         failure ??= error;
       }
@@ -212,25 +238,71 @@ export class TopologyTestDriver {
 
   // ---- internals ----
 
+  /**
+   * The application's topics as the Kafka runtime plans them (topic-plan.ts), in memory: external
+   * topics with the partitions the options give (default 1), repartition topics with the task count of
+   * the sub-topology writing them (or `internalTopicPartitions`), changelogs with their owner's task
+   * count, and the dead-letter topic.
+   */
   private createTopics(): void {
     const external = this.options.topics ?? {};
-    let maxInput = 1;
-    for (const sub of this.topology.subTopologies) {
-      for (const t of sub.sourceTopics) if (!t.internal) maxInput = Math.max(maxInput, external[t.name]?.partitions ?? 1);
-    }
-    const internalPartitions = this.options.internalTopicPartitions ?? maxInput;
+    const existing = new Map<string, number>();
     for (const node of this.topology.nodes.values()) {
       const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
       for (const ref of refs) {
-        const partitions = ref.internal ? (ref.partitions ?? internalPartitions) : (external[ref.name]?.partitions ?? 1);
-        this.topics.ensure(physicalTopicName(ref, this.applicationId), partitions);
+        if (!ref.internal) existing.set(ref.name, external[ref.name]?.partitions ?? 1);
+        else if (this.options.internalTopicPartitions !== undefined && ref.partitions === undefined && !isDeadLetterTopic(ref.name)) {
+          existing.set(physicalTopicName(ref, this.applicationId), this.options.internalTopicPartitions);
+        }
       }
     }
+    const plan = planTopics(this.topology, this.applicationId, existing);
+    for (const [topic, partitions] of plan.partitions) this.topics.ensure(topic, partitions);
+  }
+
+  /** Starts the tasks of every sub-topology partition that has none yet (all of them at first). */
+  private async startMissingTasks(): Promise<void> {
     for (const sub of this.topology.subTopologies) {
-      const partitions = this.partitionsOf(sub);
-      for (const store of sub.stores) this.topics.ensure(changelogTopicName(this.applicationId, store), partitions);
+      for (const store of sub.stores) {
+        if (this.topology.stores.get(store)?.changelog) this.topics.ensure(changelogTopicName(this.applicationId, store), this.partitionsOf(sub));
+      }
     }
-    this.topics.ensure(this.deadLetterTopic(), maxInput);
+    const specs: TaskSpec[] = [];
+    for (const sub of this.topology.subTopologies) {
+      for (let partition = 0; partition < this.partitionsOf(sub); partition++) {
+        if (this.tasks.get(sub.id)?.has(partition) !== true) specs.push({ subTopology: sub, partition });
+      }
+    }
+    const options: LocalTaskOptions = {
+      applicationId: this.applicationId,
+      topology: this.topology,
+      stateDir: this.stateDir,
+      defaultStoreKind: this.options.storeKind ?? 'persistent',
+      clock: () => this.wallClock,
+      errorPolicies: { deserialization: 'fail', processing: 'fail', ...this.options.errorPolicies },
+      deadLetterTopic: this.deadLetterTopic(),
+    };
+    const opened = new Map<TaskPort, LocalTaskPort>();
+    const started = await startTasks(
+      specs,
+      async (spec) => {
+        const port = await LocalTaskPort.open(options, spec, this.topicInfo);
+        opened.set(port, port);
+        return port;
+      },
+      new InMemoryChangelogReader(this.topics),
+      this.topology,
+      this.applicationId,
+    );
+    for (const port of started) {
+      const local = opened.get(port)!;
+      let bySub = this.tasks.get(port.subTopologyId);
+      if (bySub === undefined) {
+        bySub = new Map();
+        this.tasks.set(port.subTopologyId, bySub);
+      }
+      bySub.set(port.partition, local);
+    }
   }
 
   private partitionsOf(sub: SubTopology): number {
@@ -239,62 +311,18 @@ export class TopologyTestDriver {
     return count;
   }
 
-  private async createTasks(sub: SubTopology): Promise<void> {
-    let tasks = this.tasks.get(sub.id);
-    if (tasks === undefined) {
-      tasks = new Map();
-      this.tasks.set(sub.id, tasks);
-    }
-    const partitions = this.partitionsOf(sub);
-    for (const store of sub.stores) this.topics.ensure(changelogTopicName(this.applicationId, store), partitions);
-    const factory: TaskFactoryOptions = {
-      applicationId: this.applicationId,
-      topology: this.topology,
-      stateDir: this.stateDir,
-      defaultStoreKind: this.options.storeKind ?? 'persistent',
-      collector: this.topics,
-      clock: () => this.wallClock,
-      errorPolicies: { deserialization: 'fail', processing: 'fail', ...this.options.errorPolicies },
-      deadLetterTopic: this.deadLetterTopic(),
-    };
-    for (let partition = 0; partition < partitions; partition++) {
-      if (tasks.has(partition)) continue;
-      // In memory a count is always current: every reading counts as made after anything observed.
-      const task = await createTask(factory, sub, partition, () => ({ count: this.partitionsOf(sub), countRead: Number.MAX_SAFE_INTEGER, readsStarted: 0 }));
-      task.transitionTo('RESTORING');
-      await this.restore(task, sub);
-      await task.initializeProcessors();
-      task.transitionTo('RUNNING');
-      tasks.set(partition, task);
-    }
-  }
-
-  /** Replays what the in-memory changelog holds beyond each store's checkpoint. */
-  private async restore(task: StreamTask, sub: SubTopology): Promise<void> {
-    for (const name of sub.stores) {
-      if (!this.topology.stores.get(name)?.changelog) continue;
-      const target = task.restoreTarget(name);
-      const topic = changelogTopicName(this.applicationId, name);
-      const from = Number((await target.changelogOffset()) ?? '0');
-      const records = this.topics.read(topic, task.partition, from);
-      if (records.length === 0) continue;
-      await target.restore(records, String(this.topics.endOffset(topic, task.partition)));
-    }
-    task.finishRestore();
-  }
-
   private async processPending(): Promise<void> {
     for (let progressed = true; progressed; ) {
       progressed = false;
       for (const sub of this.topology.subTopologies) {
-        for (const task of this.tasks.get(sub.id)?.values() ?? []) {
-          for (const topic of task.inputTopics()) {
-            const position = `${task.taskId}|${topic}`;
+        for (const port of this.tasks.get(sub.id)?.values() ?? []) {
+          for (const topic of port.inputTopics()) {
+            const position = `${port.taskId}|${topic}`;
             const from = this.readPositions.get(position) ?? 0;
-            const records = this.topics.read(topic, task.partition, from);
+            const records = this.topics.read(topic, port.partition, from);
             if (records.length === 0) continue;
             this.readPositions.set(position, from + records.length);
-            await task.process(records);
+            this.write((await port.process(records)).outputs);
             progressed = true;
           }
         }
@@ -302,11 +330,16 @@ export class TopologyTestDriver {
     }
   }
 
+  private write(records: readonly OutputRecord[]): void {
+    for (const record of records) this.topics.send(record);
+  }
+
   private lastChangelogOffsets(): ReadonlyMap<string, string> {
     const offsets = new Map<string, string>();
     for (const sub of this.topology.subTopologies) {
       for (const store of sub.stores) {
         const topic = changelogTopicName(this.applicationId, store);
+        if (!this.topics.has(topic)) continue;
         for (let p = 0; p < this.topics.partitionCount(topic); p++) {
           const end = this.topics.endOffset(topic, p);
           if (end > 0) offsets.set(`${topic}:${p}`, String(end - 1));
@@ -316,7 +349,7 @@ export class TopologyTestDriver {
     return offsets;
   }
 
-  private allTasks(): StreamTask[] {
+  private allPorts(): LocalTaskPort[] {
     return [...this.tasks.values()].flatMap((m) => [...m.values()]);
   }
 
@@ -331,4 +364,8 @@ function toBytes<T>(serde: Serde<T> | undefined, value: T, topic: string): Buffe
   if (Buffer.isBuffer(value)) return value;
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   throw new TestDriverError(`the source of topic '${topic}' has no serde, so pipe a Buffer, a string or null`);
+}
+
+function isDeadLetterTopic(name: string): boolean {
+  return `-${name}` === DEAD_LETTER_TOPIC_SUFFIX;
 }

@@ -4,6 +4,7 @@ import { CdcStreamsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ChangelogRecordIn } from '../task/changelog-chunks.js';
 import type { ChangelogRestoreTarget } from '../task/stream-task.js';
+import type { ChangelogReader, ChangelogRestoreRequest } from '../task/task-host.js';
 import { toHeaders } from './kafka-records.js';
 
 export interface RestoreRequest {
@@ -20,6 +21,28 @@ export interface RestoreProgressEvent {
   readonly restored: number;
   readonly total: number;
   readonly done: boolean;
+}
+
+/** The task host's ChangelogReader over Kafka (see restoreFromChangelogs). */
+export class KafkaChangelogReader implements ChangelogReader {
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: { readonly readCommitted: boolean; readonly logger: Logger; readonly onProgress: (event: RestoreProgressEvent) => void },
+  ) {}
+
+  restore(requests: readonly ChangelogRestoreRequest[]): Promise<void> {
+    return restoreFromChangelogs(
+      this.kafka,
+      requests.map(({ port, store, topic, partition }) => ({
+        taskId: port.taskId,
+        storeName: store,
+        store: { changelogOffset: () => port.changelogOffset(store), restore: (records, next) => port.restore(store, records, next) },
+        topic,
+        partition,
+      })),
+      this.options,
+    );
+  }
 }
 
 export class RestoreError extends CdcStreamsError {

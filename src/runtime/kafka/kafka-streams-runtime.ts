@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
-import type { Admin, Batch, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
 import { DEAD_LETTER_TOPIC_SUFFIX } from '../../common/constants.js';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -10,22 +10,36 @@ import type { Topology } from '../../topology/topology.js';
 import type { AppConfig } from '../app-config.js';
 import { AppStateMachine } from '../app-state.js';
 import type { AppSnapshot, StoreQueryResult, StoreSize } from '../app-snapshot.js';
-import { storeSizesOf } from '../store-sizes.js';
 import { RuntimeStats } from '../runtime-stats.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
 import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
+import { LocalTaskPorts } from '../task/local-task-port.js';
+import type { TaskStep } from '../task/task-port.js';
+import { AtLeastOnceGuarantee } from './at-least-once-guarantee.js';
+import { KafkaChangelogReader } from './changelog-restorer.js';
 import { applyTopicPlan } from './ensure-topics.js';
+import { ExactlyOnceGuarantee } from './exactly-once-guarantee.js';
 import { createKafkaClient } from './kafka-client.js';
-import { toInputRecords } from './kafka-records.js';
-import { ProducerCollector } from './producer-collector.js';
+import { isFencing, toInputRecords } from './kafka-records.js';
+import type { ProcessingGuarantee } from './processing-guarantee.js';
 import type { RunningTask } from './running-task.js';
 import { taskAssignor } from './task-assignor.js';
 import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
 import { TopicMetadata } from './topic-metadata.js';
+
+/** Everything that exists once the application has started: made together, so nothing is half-wired. */
+interface Started {
+  readonly admin: Admin;
+  readonly metadata: TopicMetadata;
+  readonly consumer: Consumer;
+  readonly guarantee: ProcessingGuarantee;
+  readonly taskManager: TaskManager;
+  readonly committer: TaskCommitter;
+}
 
 
 export class ApplicationFailedError extends CdcStreamsError {
@@ -50,13 +64,9 @@ export class KafkaStreamsRuntime {
   private readonly scheduler = new TaskScheduler();
   private tickQueued = false;
   private readonly subByTopic = new Map<string, SubTopology>();
-  private readonly taskManager: TaskManager;
-  private readonly committer: TaskCommitter;
-  private admin: Admin | undefined;
-  private consumer: Consumer | undefined;
-  private producer: Producer | undefined;
-  private sharedCollector: ProducerCollector | undefined;
-  private metadata: TopicMetadata | undefined;
+  private started: Started | undefined;
+  /** The guarantee while `prepare` wires the rest, so a failed start can close its producer. */
+  private pendingGuarantee: ProcessingGuarantee | undefined;
   private taskCounts = new Map<number, number>();
   private ticker: NodeJS.Timeout | undefined;
   private lastCommitAt = Date.now();
@@ -79,40 +89,12 @@ export class KafkaStreamsRuntime {
     for (const sub of topology.subTopologies) {
       for (const topic of sub.sourceTopics) this.subByTopic.set(physicalTopicName(topic, config.applicationId), sub);
     }
-    // The two refer to each other through callbacks: a revoked task is committed before it closes, a
-    // fenced one is closed by the commit that found it fenced.
-    this.taskManager = new TaskManager({
-      kafka: this.kafka,
-      topology,
-      config,
-      logger,
-      stats: this.stats,
-      subByTopic: this.subByTopic,
-      allTopics: () => this.allTopics(),
-      metadata: () => this.metadata,
-      admin: () => this.admin,
-      sharedCollector: () => this.sharedCollector,
-      commitBeforeRevoke: (running) => this.committer.commitRevoked(running),
-      onTopicsGrown: () => this.renewSharedProducer(),
-    });
-    this.committer = new TaskCommitter({
-      config,
-      logger,
-      stats: this.stats,
-      sharedCollector: () => this.sharedCollector,
-      consumer: () => this.consumer,
-      closeFenced: (running) => this.taskManager.closeTask(running, false),
-    });
     this.stoppedPromise = new Promise((resolve, reject) => {
       this.resolveStopped = resolve;
       this.rejectStopped = reject;
     });
     // A failure is reported through `stopped`; keep Node from calling an unobserved rejection fatal twice.
     this.stoppedPromise.catch(() => undefined);
-  }
-
-  private get exactlyOnce(): boolean {
-    return this.config.processingGuarantee === 'exactly_once';
   }
 
   /** Resolves when the application has stopped after `close()`; rejects with the error that stopped it. */
@@ -124,26 +106,30 @@ export class KafkaStreamsRuntime {
     this.lifecycle.transitionTo('STARTING');
     await mkdir(this.config.stateDir, { recursive: true });
     const admin = this.kafka.admin();
-    this.admin = admin;
     await admin.connect();
+    try {
+      await this.prepare(admin);
+    } catch (error) {
+      // Once started, shutdown closes everything; before that, nothing may stay connected either, or
+      // the process cannot exit.
+      if (this.started === undefined) {
+        await this.pendingGuarantee?.close().catch((e: unknown) => this.logger.warn('closing the producer after a failed start failed', { error: e }));
+        await admin.disconnect().catch((e: unknown) => this.logger.warn('closing the admin client after a failed start failed', { error: e }));
+      }
+      throw error;
+    }
+  }
+
+  /** Plans the topics, chooses the guarantee, wires the task manager and joins the group. */
+  private async prepare(admin: Admin): Promise<void> {
     const metadata = new TopicMetadata(admin);
-    this.metadata = metadata;
-    const wanted = this.allTopics();
-    const plan = planTopics(this.topology, this.config.applicationId, await metadata.existing(wanted));
+    const allTopics = this.allTopics();
+    const plan = planTopics(this.topology, this.config.applicationId, await metadata.existing(allTopics));
     await applyTopicPlan(admin, plan, this.config.replicationFactor);
     for (const [topic, count] of plan.partitions) metadata.set(topic, count);
     await metadata.refresh([...plan.partitions.keys()]);
     await metadata.refreshLimits([...plan.partitions.keys()]);
     this.taskCounts = new Map(plan.taskCounts);
-
-    if (!this.exactlyOnce) {
-      this.producer = await this.connectSharedProducer();
-      this.sharedCollector = new ProducerCollector(
-        (batch) => this.producer!.sendBatch({ topicMessages: batch, acks: -1 }),
-        metadata,
-        this.config.producerBatchRecords,
-      );
-    }
 
     const consumer = this.kafka.consumer({
       groupId: this.config.applicationId,
@@ -152,7 +138,7 @@ export class KafkaStreamsRuntime {
           topology: this.topology,
           applicationId: this.config.applicationId,
           endpoint: this.endpoint,
-          currentTasks: () => [...this.taskManager.keys()],
+          currentTasks: () => [...(this.started?.taskManager.keys() ?? [])],
         }),
       ],
       sessionTimeout: this.config.sessionTimeoutMs,
@@ -165,15 +151,62 @@ export class KafkaStreamsRuntime {
       // A fetch long-polls this long when there is no data; shutdown waits for it (default 5 s).
       maxWaitTimeInMs: 1000,
     });
-    this.consumer = consumer;
+    // The guarantee is chosen here, once; nothing else asks which one runs.
+    const guarantee: ProcessingGuarantee =
+      this.config.processingGuarantee === 'exactly_once'
+        ? new ExactlyOnceGuarantee(this.kafka, metadata, {
+            applicationId: this.config.applicationId,
+            batchRecords: this.config.producerBatchRecords,
+            transactionTimeoutMs: this.config.transactionTimeoutMs,
+          })
+        : new AtLeastOnceGuarantee(this.kafka, metadata, consumer, this.config.producerBatchRecords);
+    await guarantee.start();
+    this.pendingGuarantee = guarantee;
+    const committer = new TaskCommitter(guarantee, this.stats, this.logger);
+    const taskManager = new TaskManager({
+      topology: this.topology,
+      config: this.config,
+      logger: this.logger,
+      stats: this.stats,
+      subByTopic: this.subByTopic,
+      allTopics,
+      admin,
+      metadata,
+      guarantee,
+      committer,
+      ports: new LocalTaskPorts(
+        {
+          applicationId: this.config.applicationId,
+          topology: this.topology,
+          stateDir: this.config.stateDir,
+          defaultStoreKind: this.config.defaultStoreKind,
+          clock: Date.now,
+          errorPolicies: this.config.errorPolicies,
+          deadLetterTopic: `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`,
+          maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
+          onChunkGroupAbandoned: (event) =>
+            this.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
+          observer: this.stats,
+        },
+        metadata,
+      ),
+      changelogs: new KafkaChangelogReader(this.kafka, {
+        readCommitted: guarantee.name === 'exactly_once',
+        logger: this.logger,
+        onProgress: (p) => this.stats.restore.set(`${p.taskId}/${p.store}`, p),
+      }),
+    });
+    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer };
+    this.started = started;
+
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
-      this.scheduler.exclusive(() => this.onAssignment(assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
+      this.scheduler.exclusive(() => this.onAssignment(started, assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
     });
     consumer.on(consumer.events.REBALANCING, () => {
       this.stats.history.rebalanceStarted();
       if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
-      this.scheduler.exclusive(() => this.commitAll(true)).catch((error: unknown) => this.fail('committing before a rebalance failed', error));
+      this.scheduler.exclusive(() => this.commitAll(started, true)).catch((error: unknown) => this.fail('committing before a rebalance failed', error));
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.fail('the consumer crashed', event.payload.error);
@@ -190,9 +223,9 @@ export class KafkaStreamsRuntime {
         // Once closing, nothing new is processed: the final commit must cover everything processed.
         if (this.failure !== undefined || this.stopping !== undefined || isStale()) return;
         try {
-          await this.scheduler.shared(() => this.processBatch(batch));
-          if (this.commitDue() && this.stopping === undefined) {
-            await this.scheduler.exclusive(() => (this.commitDue() ? this.commitAll(false) : Promise.resolve()));
+          await this.scheduler.shared(() => this.processBatch(started, batch));
+          if (this.commitDue(started) && this.stopping === undefined) {
+            await this.scheduler.exclusive(() => (this.commitDue(started) ? this.commitAll(started, false) : Promise.resolve()));
           }
         } catch (error) {
           this.fail(`processing ${batch.topic}/${batch.partition} failed`, error);
@@ -206,11 +239,11 @@ export class KafkaStreamsRuntime {
     });
     this.ticker = setInterval(() => {
       if (this.failure !== undefined || this.stopping !== undefined) return;
-      this.refreshSourceMetadata();
+      this.refreshSourceMetadata(started.metadata);
       if (this.tickQueued) return;
       this.tickQueued = true;
       this.scheduler
-        .exclusive(() => this.tick())
+        .exclusive(() => this.tick(started))
         .catch((error: unknown) => this.fail('punctuation or commit failed', error))
         .finally(() => {
           this.tickQueued = false;
@@ -230,16 +263,14 @@ export class KafkaStreamsRuntime {
   }
 
   snapshot(): AppSnapshot {
-    const recordsOut: Record<string, number> = {};
-    const collectors = this.sharedCollector !== undefined ? [this.sharedCollector] : [...this.taskManager.values()].flatMap((t) => (t.producer ? [t.producer.collector] : []));
-    for (const c of collectors) for (const [topic, n] of c.sentPerTopic) recordsOut[topic] = (recordsOut[topic] ?? 0) + n;
+    const recordsOut = this.started?.guarantee.recordsSent() ?? {};
     const deadLetterTopic = `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
     return {
       applicationId: this.config.applicationId,
       instanceId: this.instanceId,
       state: this.lifecycle.state,
       ready: this.ready && this.lifecycle.state === 'RUNNING',
-      tasks: this.taskManager.snapshot(),
+      tasks: this.started?.taskManager.snapshot() ?? [],
       recordsIn: Object.fromEntries(this.stats.recordsIn),
       recordsOut,
       deadLetters: recordsOut[deadLetterTopic] ?? 0,
@@ -254,7 +285,15 @@ export class KafkaStreamsRuntime {
 
   /** Sizes of the stores of the running tasks, read between rebalances (never while tasks open or close). */
   storeSizes(): Promise<StoreSize[]> {
-    return this.scheduler.shared(() => storeSizesOf([...this.taskManager.values()].map((running) => running.task)));
+    const started = this.started;
+    if (started === undefined) return Promise.resolve([]);
+    return this.scheduler.shared(async () => {
+      const sizes: StoreSize[] = [];
+      for (const running of started.taskManager.values()) {
+        for (const size of await running.port.storeSizes()) sizes.push({ taskId: running.key, ...size });
+      }
+      return sizes;
+    });
   }
 
   async queryStore(store: string, key: string): Promise<StoreQueryResult> {
@@ -263,9 +302,9 @@ export class KafkaStreamsRuntime {
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
     const keyBytes = definition.keySerde.serialize(key, { topic: store });
     const partition = partitionForKey(keyBytes, this.taskCounts.get(sub.id) ?? 1);
-    const running = this.taskManager.get(taskKey(sub.id, partition));
+    const running = this.started?.taskManager.get(taskKey(sub.id, partition));
     if (running === undefined) return { kind: 'remote', partition, owner: undefined };
-    const value = await this.scheduler.shared(() => running.task.store(store)!.get(key));
+    const value = await this.scheduler.shared(() => running.port.query(store, key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
   }
 
@@ -274,55 +313,33 @@ export class KafkaStreamsRuntime {
    * it (docs/cdc.md, "Partition growth"), so counts are read every `metadataRefreshMs` — beside
    * processing, not in the serial section. One read at a time.
    */
-  private refreshSourceMetadata(): void {
-    const metadata = this.metadata;
-    if (metadata === undefined || this.metadataRefresh !== undefined) return;
+  private refreshSourceMetadata(metadata: TopicMetadata): void {
+    if (this.metadataRefresh !== undefined) return;
     const startedAt = Date.now();
     this.metadataRefresh = metadata
       .refresh(this.sourceTopics())
       .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, this.config.metadataRefreshMs - (Date.now() - startedAt)))))
-      .catch((error: unknown) => this.logger.warn('reading the input topics\' partition counts failed; retrying', { error: String(error) }))
+      .catch((error: unknown) => this.logger.warn("reading the input topics' partition counts failed; retrying", { error }))
       .finally(() => {
         this.metadataRefresh = undefined;
       });
   }
 
-  private async connectSharedProducer(): Promise<Producer> {
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-    await producer.connect();
-    return producer;
-  }
-
-  /**
-   * at_least_once: swaps the shared producer for a new one after internal topics grew. kafkajs drops,
-   * without an error, records for a partition its metadata does not know, and a producer's metadata is
-   * only refreshed every few minutes; a new producer reads it afresh. Under exactly_once each new task
-   * opens its own producer after the growth.
-   */
-  private async renewSharedProducer(): Promise<void> {
-    const old = this.producer;
-    if (this.sharedCollector === undefined || old === undefined) return;
-    await this.sharedCollector.flush();
-    this.producer = await this.connectSharedProducer();
-    await old.disconnect();
-  }
-
   // ---- the loop ----
 
-  private async processBatch(batch: Batch): Promise<void> {
+  private async processBatch(started: Started, batch: Batch): Promise<void> {
     const sub = this.subByTopic.get(batch.topic);
-    const running = sub === undefined ? undefined : this.taskManager.get(taskKey(sub.id, batch.partition));
+    const running = sub === undefined ? undefined : started.taskManager.get(taskKey(sub.id, batch.partition));
     if (running === undefined) return;
-    const work = running.chain.then(() => this.processTaskBatch(running, batch));
+    const work = running.chain.then(() => this.processTaskBatch(started, running, batch));
     running.chain = work.catch(() => undefined);
     await work;
   }
 
-  private async processTaskBatch(running: RunningTask, batch: Batch): Promise<void> {
+  private async processTaskBatch(started: Started, running: RunningTask, batch: Batch): Promise<void> {
     const records = toInputRecords(batch, running.expected.get(batch.topic) ?? 0n);
     if (records.length === 0) return;
-    await running.task.process(records);
-    (running.producer?.collector ?? this.sharedCollector!).sendBuffered();
+    if (!(await this.applyStep(started, running, () => running.port.process(records)))) return;
     const next = BigInt(records[records.length - 1]!.offset) + 1n;
     running.expected.set(batch.topic, next);
     running.recordsProcessed += records.length;
@@ -330,31 +347,53 @@ export class KafkaStreamsRuntime {
     this.stats.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
   }
 
-  private commitDue(): boolean {
-    return Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || this.taskManager.anyWantsCommit();
+  /**
+   * Runs one step of a task and sends what it wrote. A task whose producer another instance fenced
+   * (exactly_once; found when a send fails) has moved: it is closed without committing, its work redone
+   * by the new owner. Returns false then.
+   */
+  private async applyStep(started: Started, running: RunningTask, step: () => Promise<TaskStep>): Promise<boolean> {
+    try {
+      const result = await step();
+      running.channel.send(result.outputs);
+      running.dirty ||= result.dirty;
+      running.wantsCommit ||= result.wantsCommit;
+      return true;
+    } catch (error) {
+      if (started.guarantee.name !== 'exactly_once' || !isFencing(error)) throw error;
+      this.logger.warn('task migrated: producer fenced, closing it without committing', { task: running.key });
+      await started.taskManager.closeTask(running);
+      return false;
+    }
   }
 
-  private async tick(): Promise<void> {
-    for (const running of this.taskManager.values()) await running.task.punctuateWallClock();
-    if (this.commitDue()) await this.commitAll(false);
+  private commitDue(started: Started): boolean {
+    return Date.now() - this.lastCommitAt >= this.config.commitIntervalMs || started.taskManager.anyWantsCommit();
+  }
+
+  private async tick(started: Started): Promise<void> {
+    const now = Date.now();
+    for (const running of [...started.taskManager.values()]) await this.applyStep(started, running, () => running.port.punctuate(now));
+    if (this.commitDue(started)) await this.commitAll(started, false);
   }
 
   /** Commits every task with uncommitted work. `bestEffort`: a failure (e.g. mid-rebalance) is logged, not fatal. */
-  private commitAll(bestEffort: boolean): Promise<void> {
+  private async commitAll(started: Started, bestEffort: boolean): Promise<void> {
     this.lastCommitAt = Date.now();
-    return this.committer.commitAll(this.taskManager.values(), bestEffort);
+    const fenced = await started.committer.commit(started.taskManager.values(), bestEffort);
+    for (const running of fenced) await started.taskManager.closeTask(running);
   }
 
   // ---- assignment ----
 
-  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
+  private async onAssignment(started: Started, assignment: Record<string, number[]>): Promise<void> {
     if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
     this.ready = false;
-    await this.taskManager.applyAssignment(assignment);
+    await started.taskManager.applyAssignment(assignment);
     this.ready = true;
-    this.stats.history.assignmentApplied(this.taskManager.keys());
+    this.stats.history.assignmentApplied(started.taskManager.keys());
     this.lifecycle.transitionTo('RUNNING');
-    this.logger.info('assignment applied', { tasks: [...this.taskManager.keys()].sort() });
+    this.logger.info('assignment applied', { tasks: [...started.taskManager.keys()].sort() });
   }
 
   // ---- stop ----
@@ -362,7 +401,7 @@ export class KafkaStreamsRuntime {
   fail(message: string, error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = new ApplicationFailedError(`${message}: ${error instanceof Error ? error.message : String(error)}`, error);
-    this.logger.error(this.failure.message, { error: error instanceof Error ? error.stack : String(error) });
+    this.logger.error(this.failure.message, { error });
     this.lifecycle.tryTransitionTo('ERROR');
     this.stopping ??= this.shutdown(false);
   }
@@ -376,19 +415,23 @@ export class KafkaStreamsRuntime {
         await step();
       } catch (error) {
         errors.push(error);
-        this.logger.error(`${what} failed during shutdown`, { error: String(error) });
+        this.logger.error(`${what} failed during shutdown`, { error });
       }
     };
-    // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.
-    // Queued behind the batch in flight; batches fetched after close() began are not processed.
-    if (graceful && this.failure === undefined) await attempt('the final commit', () => this.scheduler.exclusive(() => this.commitAll(false)));
-    await attempt('stopping the consumer', async () => this.consumer?.stop());
-    await this.scheduler.idle();
-    await this.taskManager.closeAll(graceful, attempt);
-    await attempt('leaving the group', async () => this.consumer?.disconnect());
-    await attempt('closing the producer', async () => this.producer?.disconnect());
-    await this.metadataRefresh;
-    await attempt('closing the admin client', async () => this.admin?.disconnect());
+    const started = this.started;
+    if (started !== undefined) {
+      // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.
+      // Queued behind the batch in flight; batches fetched after close() began are not processed.
+      if (graceful && this.failure === undefined) await attempt('the final commit', () => this.scheduler.exclusive(() => this.commitAll(started, false)));
+      await attempt('stopping the consumer', () => started.consumer.stop());
+      await this.scheduler.idle();
+      await started.taskManager.closeAll(graceful, attempt);
+      await attempt('stopping the task threads', () => started.taskManager.closePorts());
+      await attempt('leaving the group', () => started.consumer.disconnect());
+      await attempt('closing the producers', () => started.guarantee.close());
+      await this.metadataRefresh;
+      await attempt('closing the admin client', () => started.admin.disconnect());
+    }
     this.lifecycle.tryTransitionTo('NOT_RUNNING');
     if (this.failure !== undefined) this.rejectStopped(this.failure);
     else if (errors.length > 0) this.rejectStopped(new ApplicationFailedError('shutdown failed', errors[0]));

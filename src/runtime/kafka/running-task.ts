@@ -1,16 +1,21 @@
 import type { SubTopology } from '../../topology/sub-topology.js';
-import type { StreamTask } from '../task/stream-task.js';
-import type { TaskTransactionalProducer } from './task-producers.js';
+import type { TaskPort } from '../task/task-port.js';
+import type { TaskChannel } from './processing-guarantee.js';
 
 /** A task this instance runs, with what the consumer loop keeps beside it. */
 export interface RunningTask {
   readonly key: string;
   readonly sub: SubTopology;
-  readonly task: StreamTask;
-  readonly producer: TaskTransactionalProducer | undefined;
+  readonly port: TaskPort;
+  /** Where the task's records go (the guarantee's). */
+  readonly channel: TaskChannel;
   /** Next offset to process per input topic: records below it (a stale fetch) are skipped. */
   readonly expected: Map<string, bigint>;
   recordsProcessed: number;
-  /** Batches of one task run one after another even when two of its topics deliver at once. */
+  /** The task processed or punctuated since its last commit (from its last step). */
+  dirty: boolean;
+  /** The task asked for an early commit (from its last step). */
+  wantsCommit: boolean;
+  /** Work on one task runs one step after another even when two of its topics deliver at once. */
   chain: Promise<void>;
 }

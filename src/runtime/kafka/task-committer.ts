@@ -1,98 +1,63 @@
-import type { Consumer } from 'kafkajs';
 import type { Logger } from '../../common/logger.js';
-import type { AppConfig } from '../app-config.js';
 import type { RuntimeStats } from '../runtime-stats.js';
 import { CommitProtocol } from '../task/commit-protocol.js';
-import { isFencing } from './kafka-records.js';
-import type { ProducerCollector } from './producer-collector.js';
+import type { TaskPort } from '../task/task-port.js';
+import type { ProcessingGuarantee, TaskChannel } from './processing-guarantee.js';
 import type { RunningTask } from './running-task.js';
 
-export interface TaskCommitterOptions {
-  readonly config: AppConfig;
-  readonly logger: Logger;
-  readonly stats: RuntimeStats;
-  /** The at_least_once producer's collector; there is none under exactly_once. Set once started. */
-  readonly sharedCollector: () => ProducerCollector | undefined;
-  /** Set once started; at_least_once commits offsets through the group's consumer. */
-  readonly consumer: () => Consumer | undefined;
-  /** Closes, without committing, a task whose transactional producer another instance fenced. */
-  readonly closeFenced: (running: RunningTask) => Promise<void>;
-}
-
 /**
- * Commits the work of running tasks (docs/runtime.md, "Commits"); the steps of one commit are CommitProtocol's.
- * at_least_once: flush the shared producer, then commit the consumer's offsets, all dirty tasks at once.
- * exactly_once: one transaction per task with its outputs, changelog records and input offsets.
+ * Commits running tasks (docs/runtime.md, "Commits"): the steps of one commit are CommitProtocol's, the
+ * guarantee makes records durable and commits offsets. Returns the tasks another instance fenced.
  */
 export class TaskCommitter {
-  constructor(private readonly options: TaskCommitterOptions) {}
+  private readonly channels = new Map<TaskPort, TaskChannel>();
+  private readonly protocol: CommitProtocol;
 
-  private get exactlyOnce(): boolean {
-    return this.options.config.processingGuarantee === 'exactly_once';
-  }
-
-  /** Commits every task with uncommitted work. `bestEffort`: a failure (e.g. mid-rebalance) is logged, not fatal. */
-  async commitAll(tasks: Iterable<RunningTask>, bestEffort: boolean): Promise<void> {
-    const dirty = [...tasks].filter((t) => t.task.state === 'RUNNING' && t.task.hasUncommittedWork());
-    if (dirty.length === 0) return;
-    const started = Date.now();
-    try {
-      if (this.exactlyOnce) {
-        for (const running of dirty) await this.commitTransactional(running);
-      } else {
-        const collector = this.options.sharedCollector()!;
-        const consumer = this.options.consumer()!;
-        const protocol = new CommitProtocol(collector, {
-          commit: async (offsets) => {
-            const last = await collector.flush();
-            if (offsets.length > 0) await consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
-            return last;
-          },
-        });
-        await protocol.commit(dirty.map((t) => t.task));
-      }
-    } catch (error) {
-      if (!bestEffort) throw error;
-      this.options.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { error: String(error) });
-      return;
-    }
-    this.options.stats.commitTook(Date.now() - started);
+  constructor(
+    private readonly guarantee: ProcessingGuarantee,
+    private readonly stats: RuntimeStats,
+    private readonly logger: Logger,
+  ) {
+    this.protocol = new CommitProtocol({
+      sendChangelog: (port, records) => this.channelOf(port).send(records),
+      commit: (requests) => this.guarantee.commit(requests.map((r) => ({ channel: this.channelOf(r.port), partition: r.port.partition, offsets: r.offsets }))),
+    });
   }
 
   /**
-   * at_least_once: commits what a revoked task processed before it is closed. A failure is logged, not
-   * thrown: the next owner then processes those records again, which at_least_once allows. Under
-   * exactly_once the open transaction is aborted instead (TaskManager.closeTask).
+   * Commits the tasks with uncommitted work. `bestEffort` (before a rebalance, for a revoked task): a
+   * failure is logged, not thrown; what was not committed is processed again by the next owner, which
+   * both guarantees allow (exactly_once aborts it first).
    */
-  async commitRevoked(running: RunningTask): Promise<void> {
-    if (this.exactlyOnce || running.task.state !== 'RUNNING' || !running.task.hasUncommittedWork()) return;
+  async commit(tasks: Iterable<RunningTask>, bestEffort: boolean): Promise<RunningTask[]> {
+    const dirty = [...tasks].filter((t) => t.dirty);
+    if (dirty.length === 0) return [];
+    const started = Date.now();
+    for (const t of dirty) this.channels.set(t.port, t.channel);
     try {
-      const collector = this.options.sharedCollector()!;
-      await new CommitProtocol(collector, {
-        commit: async (offsets) => {
-          const last = await collector.flush();
-          await this.options.consumer()!.commitOffsets([...offsets]);
-          return last;
-        },
-      }).commit([running.task]);
+      const fencedPorts = new Set(await this.protocol.commit(dirty.map((t) => t.port)));
+      const fenced = dirty.filter((t) => fencedPorts.has(t.port));
+      for (const t of dirty) {
+        if (fencedPorts.has(t.port)) continue;
+        t.dirty = false;
+        t.wantsCommit = false;
+      }
+      for (const t of fenced) this.logger.warn('task migrated: producer fenced, closing it without committing', { task: t.key });
+      this.stats.commitTook(Date.now() - started);
+      return fenced;
     } catch (error) {
-      this.options.logger.warn('could not commit a revoked task; its uncommitted records will be processed again', {
-        task: running.key,
-        error: String(error),
-      });
+      if (!bestEffort) throw error;
+      this.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { error });
+      for (const t of dirty) await this.guarantee.abort(t.channel).catch((abortError: unknown) => this.logger.warn('aborting after a failed commit failed', { task: t.key, error: abortError }));
+      return [];
+    } finally {
+      this.channels.clear();
     }
   }
 
-  private async commitTransactional(running: RunningTask): Promise<void> {
-    const producer = running.producer!;
-    const protocol = new CommitProtocol(producer.collector, { commit: (offsets) => producer.commit(this.options.config.applicationId, offsets) });
-    try {
-      await protocol.commit([running.task]);
-    } catch (error) {
-      if (!isFencing(error)) throw error;
-      // Another instance owns the task now and fenced this producer: its work is aborted and redone there.
-      this.options.logger.warn('task migrated: producer fenced, closing it without committing', { task: running.key });
-      await this.options.closeFenced(running);
-    }
+  private channelOf(port: TaskPort): TaskChannel {
+    const channel = this.channels.get(port);
+    if (channel === undefined) throw new Error(`task ${port.taskId} is not part of this commit`);
+    return channel;
   }
 }

@@ -2,6 +2,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../../common/constants.js';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { InputPartitionsReading } from '../../processor/processor-context.js';
+import type { TopicInfo } from '../task/topic-info.js';
 
 export class UnknownTopicError extends CdcStreamsError {
   constructor(topic: string) {
@@ -10,7 +11,7 @@ export class UnknownTopicError extends CdcStreamsError {
 }
 
 /** Partition counts and size limits of the topics the application uses, refreshed on demand. */
-export class TopicMetadata {
+export class TopicMetadata implements TopicInfo {
   private readonly counts = new Map<string, number>();
   private readonly maxMessageBytes = new Map<string, number>();
   /** Metadata reads started so far, and per topic the number of the read its count came from. */
@@ -33,7 +34,7 @@ export class TopicMetadata {
    * The most partitions of `topics`, with the number of the oldest read those counts came from and
    * the reads started so far (InputPartitionsReading): a task's view of its input topics.
    */
-  reading(topics: readonly string[]): InputPartitionsReading {
+  inputPartitions(topics: readonly string[]): InputPartitionsReading {
     let count = 0;
     let countRead = Number.MAX_SAFE_INTEGER;
     for (const topic of topics) {

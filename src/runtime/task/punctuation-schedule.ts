@@ -33,6 +33,12 @@ export class PunctuationSchedule {
     return entry;
   }
 
+  /** Whether any punctuation of `type` is due at `now`: a synchronous check, so most records await nothing. */
+  hasDue(type: PunctuationType, now: number): boolean {
+    for (const entry of this.entries) if (entry.type === type && !entry.cancelled && entry.nextDue <= now) return true;
+    return false;
+  }
+
   /** Punctuations of `type` due at `now`; each is moved to its next due time past `now`. */
   due(type: PunctuationType, now: number): ScheduledPunctuation[] {
     const due: ScheduledPunctuation[] = [];

@@ -38,6 +38,9 @@ import {
 } from './changelog-chunks.js';
 import { ChunkAssembler, type AbandonReason } from './chunk-assembler.js';
 import { parseChunkHeader } from './record-chunks.js';
+import { OffsetHolds } from './offset-holds.js';
+import { changelogOffsetMetadata } from '../../state/store-metadata.js';
+import type { PreparedCommit } from './task-port.js';
 import { TaskOutput } from './task-output.js';
 import { TaskStateMachine, type TaskState } from './task-state.js';
 import type { TaskObserver } from './task-observer.js';
@@ -117,7 +120,7 @@ export class StreamTask implements TaskServices {
   private readonly nodes = new Map<string, RuntimeNode>();
   private readonly sourceByTopic = new Map<string, TaskSource>();
   private readonly schedule_ = new PunctuationSchedule();
-  private readonly holds = new Map<string, bigint>();
+  private holds: OffsetHolds = new OffsetHolds([]);
   /** Next offset to read, per input topic, after what has been processed. */
   private readonly nextOffsets = new Map<string, bigint>();
   private current: RecordMetadata | undefined;
@@ -244,8 +247,7 @@ export class StreamTask implements TaskServices {
   }
 
   hold(nodeName: string, offset: string | undefined): void {
-    if (offset === undefined) this.holds.delete(nodeName);
-    else this.holds.set(nodeName, BigInt(offset));
+    this.holds.set(nodeName, this.current?.topic, offset);
   }
 
   requestCommit(): void {
@@ -282,7 +284,7 @@ export class StreamTask implements TaskServices {
       }
       this.processedSinceCommit++;
       this.current = undefined;
-      await this.punctuate('stream-time', this.streamTime_);
+      if (this.schedule_.hasDue('stream-time', this.streamTime_)) await this.punctuate('stream-time', this.streamTime_);
     }
     // Every input record was consumed, pieces of unfinished records included: their assembler holds
     // the commit at the first piece instead.
@@ -355,8 +357,8 @@ export class StreamTask implements TaskServices {
   }
 
   /** Fires wall-clock punctuations that are due now; returns how many fired. */
-  async punctuateWallClock(): Promise<number> {
-    return this.punctuate('wall-clock', this.options.clock());
+  async punctuateWallClock(now = this.options.clock()): Promise<number> {
+    return this.punctuate('wall-clock', now);
   }
 
   // ---- commit support (driven by CommitProtocol) ----
@@ -374,10 +376,9 @@ export class StreamTask implements TaskServices {
 
   /** The offsets to commit per input topic: after what was processed, but never past a processor's hold. */
   committableOffsets(): Map<string, string> {
-    let lowestHold: bigint | undefined;
-    for (const hold of this.holds.values()) if (lowestHold === undefined || hold < lowestHold) lowestHold = hold;
     const result = new Map<string, string>();
     for (const [topic, next] of this.nextOffsets) {
+      const lowestHold = this.holds.lowest(topic);
       let offset = lowestHold !== undefined && lowestHold < next ? lowestHold : next;
       const pieces = this.assemblers.get(topic)?.holdOffset();
       if (pieces !== undefined && BigInt(pieces) < offset) offset = BigInt(pieces);
@@ -407,6 +408,28 @@ export class StreamTask implements TaskServices {
       }
     }
     return records;
+  }
+
+  /** Step 1 of a commit (CommitProtocol): the stores' buffers as changelog records, and the input offsets. */
+  prepareCommit(): PreparedCommit {
+    return { changelog: this.changelogRecords(), offsets: this.committableOffsets() };
+  }
+
+  /** Step 4 of a commit: each store writes its buffer with the next changelog offset it now covers. */
+  completeCommit(nextChangelogOffsets: ReadonlyMap<string, string>): Promise<void> {
+    return this.flushStores((store) => {
+      const offset = nextChangelogOffsets.get(store);
+      return offset === undefined ? undefined : changelogOffsetMetadata(offset);
+    });
+  }
+
+  /** Estimated entries and bytes per store. */
+  async storeSizes(): Promise<Array<{ store: string; entries: number; bytes: number }>> {
+    const sizes = [];
+    for (const [store, managed] of this.options.stores) {
+      sizes.push({ store, entries: await managed.approximateNumEntries(), bytes: await managed.approximateSizeBytes() });
+    }
+    return sizes;
   }
 
   /** Writes each store's buffer to disk with its metadata (e.g. the changelog offset it now covers). */
@@ -518,6 +541,7 @@ export class StreamTask implements TaskServices {
       for (const child of topology.childrenOf(name)) this.nodes.get(name)!.addChild(this.nodes.get(child)!);
     }
     for (const { node } of this.sourceByTopic.values()) if (node.hasPrefetchingChildren) this.prefetchingSources = true;
+    this.holds = new OffsetHolds([...this.sourceByTopic.keys()]);
     // Serdes that talk to a schema registry register or look up their schema once, before any record.
     for (const node of this.nodes.values()) {
       const d = node.definition;
