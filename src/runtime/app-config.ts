@@ -33,6 +33,12 @@ export const appConfigSchema = z.object({
     .default({ deserialization: 'fail', processing: 'fail' }),
   defaultStoreKind: z.enum(['persistent', 'in-memory']).default('persistent'),
   maxBufferedEntriesPerStore: z.number().int().positive().default(10_000),
+  /**
+   * Stream threads (Kafka Streams' num.stream.threads): with more than 1, tasks run in that many worker
+   * threads with their stores while the main thread does the Kafka I/O; needs the topology as a module
+   * (StreamsAppOptions.workerTopology; the CLI passes its topology file).
+   */
+  numStreamThreads: z.number().int().min(1).max(64).default(1),
   /** Batches of different tasks processed at the same time (kafkajs partitionsConsumedConcurrently). */
   taskConcurrency: z.number().int().min(1).max(64).default(6),
   /** Records buffered before the producer is handed a batch (kafkajs copies its message list per message, so very large batches cost quadratic time). */

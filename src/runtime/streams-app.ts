@@ -1,4 +1,6 @@
+import { ConfigError } from '../common/errors.js';
 import { silentLogger, type Logger } from '../common/logger.js';
+import type { WorkerTopologySource } from './threads/worker-protocol.js';
 import type { Topology } from '../topology/topology.js';
 import { parseAppConfig, type AppConfig, type AppConfigInput } from './app-config.js';
 import type { AppSnapshot, AppState, OperableApp, StoreQueryResult, StoreSize } from './app-snapshot.js';
@@ -9,6 +11,11 @@ export interface StreamsAppOptions {
   readonly logger?: Logger;
   /** `host:port` of this instance's ops server, shared with the group for interactive queries. */
   readonly endpoint?: () => string | undefined;
+  /**
+   * Where stream threads (`numStreamThreads` > 1) get the topology: a module whose export
+   * `topologyForWorker(args)` builds the same topology (functions cannot cross threads).
+   */
+  readonly workerTopology?: WorkerTopologySource;
 }
 
 /**
@@ -26,8 +33,13 @@ export class StreamsApp implements OperableApp {
     options: StreamsAppOptions = {},
   ) {
     this.config = parseAppConfig(config);
+    if (this.config.numStreamThreads > 1 && options.workerTopology === undefined) {
+      throw new ConfigError(
+        `numStreamThreads ${this.config.numStreamThreads} needs options.workerTopology: a module whose topologyForWorker(args) builds the topology in each thread (cdc-streams run passes its topology file)`,
+      );
+    }
     const logger = (options.logger ?? silentLogger).child({ applicationId: this.config.applicationId });
-    this.runtime = new KafkaStreamsRuntime(topology, this.config, logger, options.endpoint ?? (() => this.config.advertisedEndpoint));
+    this.runtime = new KafkaStreamsRuntime(topology, this.config, logger, options.endpoint ?? (() => this.config.advertisedEndpoint), options.workerTopology);
   }
 
   get state(): AppState {

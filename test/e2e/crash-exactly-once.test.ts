@@ -45,7 +45,7 @@ async function committedInput(groupId: string, topic: string): Promise<bigint> {
   return sum((offsets?.partitions ?? []).map((p) => (BigInt(p.offset) < 0n ? 0n : BigInt(p.offset))));
 }
 
-describe('crash-exactly-once: a count topology killed with SIGKILL three times (exactly_once, 6 partitions)', () => {
+describe.each([1, 2])('crash-exactly-once: a count topology killed with SIGKILL three times (exactly_once, 6 partitions, %i stream threads)', (threads) => {
   it('writes every input record once to the mapped output and ends with the exact count per key', { timeout: 400_000 }, async () => {
     const seed = testSeed('crash-exactly-once');
     const random = new Prng(seed);
@@ -59,7 +59,7 @@ describe('crash-exactly-once: a count topology killed with SIGKILL three times (
         guarantee: 'exactly_once',
         params: topics,
         // Commits every 250 ms, so a kill finds some of the run's work committed and some in an open transaction.
-        extraArgs: ['--http-port', '0', '--commit-interval-ms', '250'],
+        extraArgs: ['--http-port', '0', '--commit-interval-ms', '250', '--threads', String(threads)],
       });
 
     // The app drains this backlog in seconds, so a fixed 0.5-4 s wait would often kill it after it

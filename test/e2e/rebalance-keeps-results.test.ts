@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { splitBrokers } from '../../src/runtime/kafka-connection-config.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
-import { countInput, countTopology, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
+import { TOPOLOGY_FOR_WORKER_MODULE, topologyForWorkerArgs } from '../../src/cli/topology-for-worker.js';
+import { COUNT_TOPOLOGY_FILE, countInput, countTopology, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { waitFor } from '../support/streams-child.js';
 
@@ -25,7 +26,7 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-describe('rebalance-keeps-results: two instances share 6 partitions and one leaves mid-run (exactly_once)', () => {
+describe.each([1, 2])('rebalance-keeps-results: two instances share 6 partitions and one leaves mid-run (exactly_once, %i stream threads)', (threads) => {
   it('moves the leaving instance’s tasks and state to the other and ends with every record once and exact counts', { timeout: 240_000 }, async () => {
     const applicationId = `e2e-rebalance-${randomUUID().slice(0, 8)}`;
     const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
@@ -33,13 +34,11 @@ describe('rebalance-keeps-results: two instances share 6 partitions and one leav
     const instance = async () => {
       const stateDir = await mkdtemp(join(tmpdir(), 'e2e-rebalance-'));
       dirs.push(stateDir);
-      return new StreamsApp(await countTopology(topics), {
-        applicationId,
-        kafka: { brokers: splitBrokers(brokers) },
-        stateDir,
-        processingGuarantee: 'exactly_once',
-        commitIntervalMs: 300,
-      });
+      return new StreamsApp(
+        await countTopology(topics),
+        { applicationId, kafka: { brokers: splitBrokers(brokers) }, stateDir, processingGuarantee: 'exactly_once', commitIntervalMs: 300, numStreamThreads: threads },
+        { workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(COUNT_TOPOLOGY_FILE, { params: { ...topics } }) } },
+      );
     };
     const stays = await instance();
     const leaves = await instance();
@@ -54,6 +53,7 @@ describe('rebalance-keeps-results: two instances share 6 partitions and one leav
       );
       const leavingPartitions = leaves.snapshot().tasks.map((t) => t.partition);
       const leavingTasks = leaves.snapshot().tasks.map((t) => t.taskId).sort();
+      expect(new Set(leaves.snapshot().tasks.map((t) => t.thread)).size, 'tasks spread over the stream threads').toBe(threads === 1 ? 1 : Math.min(threads, 3));
 
       await kit.produce(topics.input, countInput({ to: WAVE }, KEYS));
       // The leaving instance has committed work of its own: its stores hold counts that must move.

@@ -34,7 +34,7 @@ async function readEvents(topic: string) {
   return events;
 }
 
-describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL', () => {
+describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL (%i stream threads)', (threads) => {
   it('produces exactly the ground truth for every order', { timeout: 420_000 }, async () => {
     const seed = testSeed('sale-orders-crash-verify');
     const applicationId = `e2e-sale-${randomUUID().slice(0, 8)}`;
@@ -48,7 +48,7 @@ describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL',
       expectedEvents += order.events.length;
     }
     await ensureTopics(connection, [{ topic: inputTopic, partitions: 6, config: { 'retention.ms': '-1' } }]);
-    await writeMessages(connection, inputTopic, sim.messages);
+    const { messages: inputMessages } = await writeMessages(connection, inputTopic, sim.messages);
     expect(sim.stats.pieces).toBeGreaterThan(1000);
     expect(sim.stats.redeliveredMessages).toBeGreaterThan(0);
 
@@ -62,23 +62,39 @@ describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL',
         stateDir,
         guarantee: 'exactly_once',
         params: { inputTopic, outputTopic },
-        extraArgs: ['--http-port', '0', '--commit-interval-ms', '300'],
+        extraArgs: ['--http-port', '0', '--commit-interval-ms', '300', '--threads', String(threads)],
       });
 
     const first = run();
+    // The tasks really run where --threads says.
+    await waitFor('the tasks to start', async () => ((await first.taskThreads().catch(() => [])).length > 0 ? true : undefined), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      child: first,
+    });
+    expect(await first.taskThreads()).toEqual(threads === 1 ? ['main'] : ['stream-thread-1', 'stream-thread-2']);
+    // Killed a third of the way through the input (output comes in bursts as watermarks move, so the
+    // input says better how far it got).
     await waitFor(
-      'a fifth of the events to be produced',
+      'a third of the input to be processed',
       async () => {
         const text = await first.metrics().catch(() => undefined);
-        const produced = text === undefined ? undefined : metricValue(text, 'cdc_streams_records_out_total', `topic="${outputTopic}"`);
-        return produced !== undefined && produced >= expectedEvents / 5 ? produced : undefined;
+        const read = text === undefined ? undefined : metricValue(text, 'cdc_streams_records_in_total', `topic="${inputTopic}"`);
+        return read !== undefined && read >= inputMessages / 3 ? read : undefined;
       },
-      { timeoutMs: 180_000, intervalMs: 200, child: first },
+      { timeoutMs: 180_000, intervalMs: 50, child: first },
     );
     first.kill('SIGKILL');
     expect((await first.waitForExit(10_000)).signal).toBe('SIGKILL');
 
     const second = run();
+    // The restarted instance has its tasks again (after the dead one's group session ended), so the
+    // SIGTERM below stops a running application, not one still joining the group.
+    await waitFor('the restarted tasks to run', async () => ((await second.taskThreads().catch(() => [])).length > 0 ? true : undefined), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      child: second,
+    });
     await waitFor(
       'the read_committed output to reach the expected event count',
       async () => ((await readEvents(outputTopic)).length >= expectedEvents ? true : undefined),

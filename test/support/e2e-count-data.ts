@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import type { KafkaMessage } from 'kafkajs';
 import { buildTopology, createTopologyEnvironment, type Topology } from '../../src/index.js';
 import e2eCount from '../fixtures/topologies/e2e-count.js';
@@ -9,6 +10,9 @@ export interface CountTopics {
 }
 
 /** The same topology the CLI child runs, built in-process (for tests that run StreamsApps themselves). */
+/** The count topology's file, for stream threads that build it themselves. */
+export const COUNT_TOPOLOGY_FILE = fileURLToPath(new URL('../fixtures/topologies/e2e-count.ts', import.meta.url));
+
 export async function countTopology(topics: CountTopics): Promise<Topology> {
   return buildTopology(e2eCount, await createTopologyEnvironment({ params: { ...topics } }));
 }

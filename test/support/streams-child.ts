@@ -140,6 +140,20 @@ export class StreamsChild {
     return response.text();
   }
 
+  /** JSON from the ops server (e.g. `/api/tasks`); undefined until it is listening. */
+  async json(path: string): Promise<unknown> {
+    if (this.opsUrl === undefined) return undefined;
+    const response = await fetch(`${this.opsUrl}${path}`);
+    if (!response.ok) throw new Error(`GET ${this.opsUrl}${path} answered ${response.status}`);
+    return response.json();
+  }
+
+  /** The threads the child's tasks run in, from its dashboard API (`main`, `stream-thread-<n>`). */
+  async taskThreads(): Promise<string[]> {
+    const panel = (await this.json('/api/tasks')) as { tasks: Array<{ thread: string }> } | undefined;
+    return [...new Set((panel?.tasks ?? []).map((t) => t.thread))].sort();
+  }
+
   /** The resident set size now, from /proc (Linux). */
   async rssBytes(): Promise<number> {
     const status = await readFile(`/proc/${this.pid}/status`, 'utf8');

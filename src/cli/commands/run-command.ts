@@ -7,6 +7,7 @@ import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
 import { createCliLogger, LOG_LEVELS, type LogLevel } from '../cli-logger.js';
 import { startOpsFor, type OpsHandle } from '../ops-for-app.js';
+import { TOPOLOGY_FOR_WORKER_MODULE, topologyForWorkerArgs } from '../topology-for-worker.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,6 +25,7 @@ interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly guarantee: 'at_least_once' | 'exactly_once';
   readonly commitIntervalMs?: number;
   readonly metadataRefreshMs?: number;
+  readonly threads?: number;
   readonly httpPort?: number;
   readonly onError: 'fail' | 'dead-letter';
   readonly logLevel: LogLevel;
@@ -45,6 +47,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
             .default('at_least_once'),
         )
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
+        .option('--threads <n>', 'stream threads: tasks run in this many worker threads with their stores (default 1: in the main thread)', integerOption(1, 64))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
         .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
         .addOption(
@@ -73,10 +76,15 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
         ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
         ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
+        ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
         ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
       };
       let ops: OpsHandle | undefined;
-      const app = new StreamsApp(loaded.topology, config, { logger, endpoint: () => ops?.endpoint });
+      const app = new StreamsApp(loaded.topology, config, {
+        logger,
+        endpoint: () => ops?.endpoint,
+        workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(file, topologySettingsFromFlags(flags)) },
+      });
       try {
         await runUntilSignalled(app, logger, async () => {
           if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger);

@@ -1,11 +1,20 @@
 import type { Kafka, Producer, Transaction } from 'kafkajs';
 import type { TaskCommitOutcome } from '../task/commit-protocol.js';
 import type { OutputRecord } from '../task/input-record.js';
-import { isFencing } from './kafka-records.js';
+import { CdcStreamsError } from '../../common/errors.js';
+import { retry } from '../../common/retry.js';
+import { isConcurrentTransactions, isFencing } from './kafka-records.js';
 import type { ChannelCommit, ProcessingGuarantee, TaskChannel } from './processing-guarantee.js';
 import { ProducerCollector } from './producer-collector.js';
 import type { TopicMetadata } from './topic-metadata.js';
 import { TransactionStateMachine } from './transaction-state.js';
+
+/** The coordinator still completes the task's previous transaction: try again shortly. */
+class PreviousTransactionPendingError extends CdcStreamsError {
+  constructor(taskId: string, cause: unknown) {
+    super(`task ${taskId}: the previous transaction is still being completed`, { code: 'CONCURRENT_TRANSACTIONS', retriable: true, cause });
+  }
+}
 
 /**
  * One task's transactional producer. Its transactional id is the task's (`<applicationId>-<taskId>`):
@@ -43,10 +52,18 @@ class TransactionalChannel implements TaskChannel {
       const lastOffsets = await this.collector.flush();
       const transaction = await this.currentTransaction();
       if (offsets.size > 0) {
-        await transaction.sendOffsets({
-          consumerGroupId: groupId,
-          topics: [...offsets].map(([topic, offset]) => ({ topic, partitions: [{ partition, offset }] })),
-        });
+        const topics = [...offsets].map(([topic, offset]) => ({ topic, partitions: [{ partition, offset }] }));
+        await retry(
+          async () => {
+            try {
+              await transaction.sendOffsets({ consumerGroupId: groupId, topics });
+            } catch (error) {
+              if (isConcurrentTransactions(error)) throw new PreviousTransactionPendingError(this.taskId, error);
+              throw error;
+            }
+          },
+          { retries: 12, initialDelayMs: 50, maxDelayMs: 2000, operation: `adding the input offsets of task ${this.taskId} to its transaction` },
+        );
       }
       await transaction.commit();
       this.transaction = undefined;

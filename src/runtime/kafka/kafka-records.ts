@@ -34,6 +34,14 @@ export function toInputRecords(batch: Batch, from: bigint): InputRecord[] {
   return records;
 }
 
+/**
+ * CONCURRENT_TRANSACTIONS: the coordinator is still completing the producer's previous transaction.
+ * The broker expects the client to retry; kafkajs does for most requests but not for AddOffsetsToTxn.
+ */
+export function isConcurrentTransactions(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS';
+}
+
 /** Whether a producer error means another instance took over the task (its producer was fenced). */
 export function isFencing(error: unknown): boolean {
   const text = error instanceof Error ? `${error.name} ${error.message} ${String((error as { type?: unknown }).type ?? '')}` : String(error);

@@ -17,7 +17,9 @@ import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
 import { LocalTaskPorts } from '../task/local-task-port.js';
-import type { TaskStep } from '../task/task-port.js';
+import type { TaskPortFactory, TaskStep } from '../task/task-port.js';
+import { WorkerPool } from '../threads/worker-pool.js';
+import type { WorkerTopologySource } from '../threads/worker-protocol.js';
 import { AtLeastOnceGuarantee } from './at-least-once-guarantee.js';
 import { KafkaChangelogReader } from './changelog-restorer.js';
 import { applyTopicPlan } from './ensure-topics.js';
@@ -84,6 +86,7 @@ export class KafkaStreamsRuntime {
     private readonly config: AppConfig,
     private readonly logger: Logger,
     private readonly endpoint: () => string | undefined,
+    private readonly workerTopology: WorkerTopologySource | undefined,
   ) {
     this.kafka = createKafkaClient(config.kafka, logger);
     for (const sub of topology.subTopologies) {
@@ -174,22 +177,7 @@ export class KafkaStreamsRuntime {
       metadata,
       guarantee,
       committer,
-      ports: new LocalTaskPorts(
-        {
-          applicationId: this.config.applicationId,
-          topology: this.topology,
-          stateDir: this.config.stateDir,
-          defaultStoreKind: this.config.defaultStoreKind,
-          clock: Date.now,
-          errorPolicies: this.config.errorPolicies,
-          deadLetterTopic: `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`,
-          maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
-          onChunkGroupAbandoned: (event) =>
-            this.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
-          observer: this.stats,
-        },
-        metadata,
-      ),
+      ports: await this.taskPorts(metadata),
       changelogs: new KafkaChangelogReader(this.kafka, {
         readCommitted: guarantee.name === 'exactly_once',
         logger: this.logger,
@@ -237,6 +225,8 @@ export class KafkaStreamsRuntime {
         await heartbeat();
       },
     });
+    // close() may have begun while the consumer was joining: then nothing more is started.
+    if (this.stopping !== undefined) return;
     this.ticker = setInterval(() => {
       if (this.failure !== undefined || this.stopping !== undefined) return;
       this.refreshSourceMetadata(started.metadata);
@@ -254,6 +244,53 @@ export class KafkaStreamsRuntime {
       guarantee: this.config.processingGuarantee,
       instanceId: this.instanceId,
     });
+  }
+
+  /** Where tasks run: in this thread, or in `numStreamThreads` worker threads (docs/runtime.md, "Stream threads"). */
+  private async taskPorts(metadata: TopicMetadata): Promise<TaskPortFactory> {
+    const deadLetterTopic = `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
+    const onChunkGroupAbandoned = (event: object): void =>
+      this.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event });
+    if (this.config.numStreamThreads === 1 || this.workerTopology === undefined) {
+      return new LocalTaskPorts(
+        {
+          applicationId: this.config.applicationId,
+          topology: this.topology,
+          stateDir: this.config.stateDir,
+          defaultStoreKind: this.config.defaultStoreKind,
+          clock: Date.now,
+          errorPolicies: this.config.errorPolicies,
+          deadLetterTopic,
+          maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
+          onChunkGroupAbandoned,
+          observer: this.stats,
+        },
+        metadata,
+      );
+    }
+    const pool = new WorkerPool({
+      threads: this.config.numStreamThreads,
+      start: {
+        topology: this.workerTopology,
+        applicationId: this.config.applicationId,
+        stateDir: this.config.stateDir,
+        defaultStoreKind: this.config.defaultStoreKind,
+        errorPolicies: this.config.errorPolicies,
+        deadLetterTopic,
+        maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
+      },
+      topics: metadata,
+      observer: this.stats,
+      onChunkGroupAbandoned,
+      onFailure: (error) => this.fail('a stream thread failed', error),
+    });
+    try {
+      await pool.ready();
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
   }
 
   /** Finishes in-flight work, commits, closes stores, leaves the group. Safe to call more than once. */

@@ -2,7 +2,7 @@ import kafkajs, { type Admin } from 'kafkajs';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../../common/constants.js';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { InputPartitionsReading } from '../../processor/processor-context.js';
-import type { TopicInfo } from '../task/topic-info.js';
+import type { ShareableTopicInfo, TopicInfoSnapshot } from '../threads/topic-info-mirror.js';
 
 export class UnknownTopicError extends CdcStreamsError {
   constructor(topic: string) {
@@ -11,23 +11,40 @@ export class UnknownTopicError extends CdcStreamsError {
 }
 
 /** Partition counts and size limits of the topics the application uses, refreshed on demand. */
-export class TopicMetadata implements TopicInfo {
+export class TopicMetadata implements ShareableTopicInfo {
   private readonly counts = new Map<string, number>();
   private readonly maxMessageBytes = new Map<string, number>();
   /** Metadata reads started so far, and per topic the number of the read its count came from. */
   private readsStarted = 0;
   private readonly countRead = new Map<string, number>();
+  private version_ = 0;
 
   constructor(private readonly admin: Admin) {}
 
   async refresh(topics: readonly string[]): Promise<void> {
     if (topics.length === 0) return;
     const read = ++this.readsStarted;
+    this.version_++;
     const metadata = await this.admin.fetchTopicMetadata({ topics: [...topics] });
     for (const topic of metadata.topics) {
       this.counts.set(topic.name, topic.partitions.length);
       if (read > (this.countRead.get(topic.name) ?? 0)) this.countRead.set(topic.name, read);
     }
+    this.version_++;
+  }
+
+  /** Changes with every change of counts, limits or reads (for copies in worker threads). */
+  get version(): number {
+    return this.version_;
+  }
+
+  snapshot(): TopicInfoSnapshot {
+    return {
+      counts: [...this.counts],
+      limits: [...this.maxMessageBytes],
+      countRead: [...this.countRead],
+      readsStarted: this.readsStarted,
+    };
   }
 
   /**
@@ -57,6 +74,7 @@ export class TopicMetadata implements TopicInfo {
       const bytes = entry === undefined ? NaN : Number(entry.configValue);
       if (Number.isSafeInteger(bytes) && bytes > 0) this.maxMessageBytes.set(resource.resourceName, bytes);
     }
+    this.version_++;
   }
 
   /** The topic's `max.message.bytes` as last read; Kafka's default for a topic not read yet. */
@@ -84,5 +102,6 @@ export class TopicMetadata implements TopicInfo {
 
   set(topic: string, partitions: number): void {
     this.counts.set(topic, partitions);
+    this.version_++;
   }
 }
