@@ -28,8 +28,10 @@ export function ratiosToKafkaStreams(runs: readonly EngineRun[], subject: Engine
 
 const ROWS: readonly { readonly subject: EngineSubject; readonly guarantee: Guarantee; readonly guaranteeLabel: string }[] = [
   { subject: 'cdc-streams', guarantee: 'at_least_once', guaranteeLabel: 'at_least_once' },
+  { subject: 'cdc-streams-2-threads', guarantee: 'at_least_once', guaranteeLabel: 'at_least_once' },
   { subject: 'kafka-streams', guarantee: 'at_least_once', guaranteeLabel: 'at_least_once' },
   { subject: 'cdc-streams', guarantee: 'exactly_once', guaranteeLabel: 'exactly_once' },
+  { subject: 'cdc-streams-2-threads', guarantee: 'exactly_once', guaranteeLabel: 'exactly_once' },
   { subject: 'kafka-streams', guarantee: 'exactly_once', guaranteeLabel: 'exactly_once (v2)' },
   { subject: 'kafkajs', guarantee: 'at_least_once', guaranteeLabel: 'idempotent producer, no transactions' },
 ];

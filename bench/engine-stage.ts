@@ -22,9 +22,11 @@ const STOP_GRACE_MS = 60_000;
 export const ROTATION: readonly { readonly subject: EngineSubject; readonly guarantee: Guarantee }[] = [
   { subject: 'cdc-streams', guarantee: 'at_least_once' },
   { subject: 'kafka-streams', guarantee: 'at_least_once' },
+  { subject: 'cdc-streams-2-threads', guarantee: 'at_least_once' },
   { subject: 'kafkajs', guarantee: 'at_least_once' },
   { subject: 'cdc-streams', guarantee: 'exactly_once' },
   { subject: 'kafka-streams', guarantee: 'exactly_once' },
+  { subject: 'cdc-streams-2-threads', guarantee: 'exactly_once' },
 ];
 
 export interface EngineRun {
@@ -129,8 +131,10 @@ interface Input {
   readonly peerJar: string;
 }
 
+const TAGS: Readonly<Record<EngineSubject, string>> = { 'cdc-streams': 'cdc', 'cdc-streams-2-threads': 'cdc2t', 'kafka-streams': 'ks', kafkajs: 'relay' };
+
 async function runOnce(options: EngineStageOptions, input: Input, subject: EngineSubject, guarantee: Guarantee, rep: number): Promise<EngineRun> {
-  const tag = `${subject === 'cdc-streams' ? 'cdc' : subject === 'kafka-streams' ? 'ks' : 'relay'}-${guarantee === 'at_least_once' ? 'alo' : 'eos'}-${rep}`;
+  const tag = `${TAGS[subject]}-${guarantee === 'at_least_once' ? 'alo' : 'eos'}-${rep}`;
   const applicationId = `bench-engine-${options.id}-${tag}`;
   const outputTopic = `bench.engine-out-${options.id}-${tag}`;
   const stateDir = join(options.workDir, `engine-${tag}`);

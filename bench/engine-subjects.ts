@@ -8,10 +8,11 @@ const RELAY = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
 /** What runs the engine workload: the two engines, and the bare client as the ceiling. */
-export type EngineSubject = 'cdc-streams' | 'kafka-streams' | 'kafkajs';
+export type EngineSubject = 'cdc-streams' | 'cdc-streams-2-threads' | 'kafka-streams' | 'kafkajs';
 
 export const SUBJECT_LABELS: Readonly<Record<EngineSubject, string>> = {
   'cdc-streams': 'cdc-streams (`cdc-streams run`)',
+  'cdc-streams-2-threads': 'cdc-streams `--threads 2`',
   'kafka-streams': 'Kafka Streams 3.9.1',
   kafkajs: 'kafkajs consume → produce (ceiling)',
 };
@@ -36,6 +37,7 @@ export function startSubject(subject: EngineSubject, run: SubjectRun): Promise<W
   const commitIntervalMs = String(run.commitIntervalMs);
   switch (subject) {
     case 'cdc-streams':
+    case 'cdc-streams-2-threads':
       // `cdc-streams run` as `npm run cli -- run` starts it, minus the tsx wrapper process, so the
       // process measured is the one doing the work.
       return startWatchedProcess(
@@ -63,6 +65,7 @@ export function startSubject(subject: EngineSubject, run: SubjectRun): Promise<W
           `inputTopic=${run.inputTopic}`,
           '--set',
           `outputTopic=${run.outputTopic}`,
+          ...(subject === 'cdc-streams-2-threads' ? ['--threads', '2'] : []),
         ],
         { cwd: REPO },
       );
