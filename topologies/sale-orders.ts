@@ -1,4 +1,4 @@
-import { bytesSerde, cdcStream, defineTopology, resequence, stringSerde } from '../src/index.js';
+import { bytesSerde, cdcStream, defineTopology, resequence, stringSerde } from 'cdc-streams';
 import { orderLifecycle } from './sale-orders/order-lifecycle-processor.js';
 import type { OrderEventRecord } from './sale-orders/order-event.js';
 import { ORDERS_STORE, PAYMENT_DEADLINES_STORE, orderStateSerde } from './sale-orders/order-state.js';

@@ -9,7 +9,7 @@ import {
   type ProcessorSupplier,
   type StreamRecord,
   type Timer,
-} from '../../src/index.js';
+} from 'cdc-streams';
 import {
   expiredEvent,
   isRowStatus,

@@ -1,4 +1,4 @@
-import type { HoldPolicy } from '../../src/index.js';
+import type { HoldPolicy } from 'cdc-streams';
 import { SaleOrdersParamError } from './sale-orders-errors.js';
 
 export interface SaleOrdersParams {

@@ -1,4 +1,4 @@
-import type { ChangeEvent, ColumnValue, Row } from '../../src/index.js';
+import type { ChangeEvent, ColumnValue, Row } from 'cdc-streams';
 import { SaleOrderRowError } from './sale-orders-errors.js';
 
 export const SALE_SCHEMA = 'sale';

@@ -25,7 +25,7 @@ describe('cdc-streams describe', () => {
   it('exits 2 naming an unknown format', async () => {
     const result = await describeCli(FIXTURE, '--format', 'dot');
     expect(result.code).toBe(EXIT_USAGE);
-    expect(result.err).toContain("'dot' is not one of text, mermaid");
+    expect(result.err).toContain("argument 'dot' is invalid. Allowed choices are text, mermaid.");
   });
 
   it('exits 1 with the problems of an invalid topology instead of a description', async () => {
