@@ -56,6 +56,7 @@ export const cliConfigSchema = z.strictObject({
   fetchMaxBytesPerPartition: app.fetchMaxBytesPerPartition.unwrap().optional(),
   sessionTimeoutMs: app.sessionTimeoutMs.unwrap().optional(),
   transactionTimeoutMs: app.transactionTimeoutMs.unwrap().optional(),
+  inputIdleWarningMs: app.inputIdleWarningMs.unwrap().optional(),
   /** Folder of the topology's `.avsc` files (relative paths: to the working directory). */
   schemas: z.string().min(1).optional(),
   schemaRegistryUrl: httpUrlSchema.optional(),

@@ -8,6 +8,7 @@ import {
   AbandonedChunkGroupError,
   MissingInputCoordinatesError,
   ProcessorNotInitializedError,
+  TombstoneInputError,
   UndecodableMessageError,
 } from '../cdc-errors.js';
 import type { ChangeEvent } from '../change-event.js';
@@ -145,11 +146,17 @@ export class DtsSourceProcessor implements Processor<Buffer | null, Buffer, null
     const raw: RawMessage = { key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers };
     let moved = false;
     let envelope;
-    try {
-      envelope = decodeEnvelope(record.value, metadata);
-    } catch (error) {
+    // Typed as bytes, but a topic can hold tombstones all the same.
+    if ((record.value as Buffer | null) === null) {
       this.metrics.undecodableMessages++;
-      this.deadLetter(raw, metadata.offset, new UndecodableMessageError('DTS Envelope', metadata, error));
+      this.deadLetter(raw, metadata.offset, new TombstoneInputError(metadata));
+    } else {
+      try {
+        envelope = decodeEnvelope(record.value, metadata);
+      } catch (error) {
+        this.metrics.undecodableMessages++;
+        this.deadLetter(raw, metadata.offset, new UndecodableMessageError('DTS Envelope', metadata, error));
+      }
     }
     if (envelope !== undefined) {
       const step = this.reassembler.accept(envelope, metadata.offset, raw);

@@ -186,7 +186,7 @@ async function deleteGroup(kafka: Kafka, groupId: string, logger: Logger): Promi
     await admin.deleteGroups([groupId]);
   } catch (error) {
     // The group holds no offsets and expires on its own; a failed clean-up is worth a line, not a failure.
-    logger.debug('could not delete the restore group', { groupId, error: String(error) });
+    logger.debug('could not delete the restore group', { groupId, err: error });
   } finally {
     await admin.disconnect();
   }

@@ -6,6 +6,7 @@ import { physicalTopicName } from '../../topology/topic-ref.js';
 import type { Topology } from '../../topology/topology.js';
 import type { AppConfig } from '../app-config.js';
 import type { TaskSnapshot } from '../app-snapshot.js';
+import { DeadLetterLog } from '../dead-letter-log.js';
 import type { RuntimeStats } from '../runtime-stats.js';
 import { taskKey } from '../task-assignment.js';
 import { changelogTopicName } from '../task/stream-task.js';
@@ -13,6 +14,7 @@ import { createTask, type TaskFactoryOptions } from '../task/task-factory.js';
 import { planTopics } from '../topic-plan.js';
 import { restoreFromChangelogs, type RestoreRequest } from './changelog-restorer.js';
 import { growTopics } from './ensure-topics.js';
+import { warnAboutDeletedInput, type InputStart } from './deleted-input-check.js';
 import type { ProducerCollector } from './producer-collector.js';
 import type { RunningTask } from './running-task.js';
 import { TaskTransactionalProducer } from './task-producers.js';
@@ -49,8 +51,11 @@ export type ShutdownStep = (what: string, step: () => Promise<void>) => Promise<
  */
 export class TaskManager {
   private readonly tasks = new Map<string, RunningTask>();
+  private readonly deadLetters: DeadLetterLog;
 
-  constructor(private readonly options: TaskManagerOptions) {}
+  constructor(private readonly options: TaskManagerOptions) {
+    this.deadLetters = new DeadLetterLog(options.logger);
+  }
 
   private get exactlyOnce(): boolean {
     return this.options.config.processingGuarantee === 'exactly_once';
@@ -162,7 +167,7 @@ export class TaskManager {
       try {
         await running.producer.abort();
       } catch (error) {
-        this.options.logger.warn('aborting the transaction of a closed task failed', { task: running.key, error: String(error) });
+        this.options.logger.warn('aborting the transaction of a closed task failed', { task: running.key, err: error });
       }
       await running.producer.close();
     }
@@ -201,6 +206,7 @@ export class TaskManager {
       maxBufferedEntriesPerStore: config.maxBufferedEntriesPerStore,
       onChunkGroupAbandoned: (event) =>
         this.options.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
+      onDeadLetter: (record) => this.deadLetters.record(record),
     };
     const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, config.applicationId));
     try {
@@ -242,12 +248,16 @@ export class TaskManager {
     const { applicationId } = this.options.config;
     const topics = [...new Set(created.flatMap((r) => r.sub.sourceTopics.map((t) => physicalTopicName(t, applicationId))))];
     const committed = await this.options.admin()!.fetchOffsets({ groupId: applicationId, topics });
+    const starts: InputStart[] = [];
     for (const running of created) {
       for (const t of running.sub.sourceTopics) {
         const topic = physicalTopicName(t, applicationId);
         const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === running.task.partition)?.offset;
-        running.expected.set(topic, offset === undefined || BigInt(offset) < 0n ? 0n : BigInt(offset));
+        const isCommitted = offset !== undefined && BigInt(offset) >= 0n;
+        running.expected.set(topic, isCommitted ? BigInt(offset) : 0n);
+        starts.push({ topic, partition: running.task.partition, offset: isCommitted ? BigInt(offset) : 0n, committed: isCommitted });
       }
     }
+    await warnAboutDeletedInput(this.options.admin()!, this.options.logger, starts);
   }
 }

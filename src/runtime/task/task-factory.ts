@@ -3,6 +3,7 @@ import type { StoreKind } from '../../topology/store-definition.js';
 import type { SubTopology } from '../../topology/sub-topology.js';
 import type { Topology } from '../../topology/topology.js';
 import type { ManagedStore } from './managed-store.js';
+import type { OutputRecord } from './input-record.js';
 import type { RecordCollector } from './record-collector.js';
 import { StreamTask, taskIdOf, type StreamTaskOptions } from './stream-task.js';
 import type { ErrorPolicies } from './task-errors.js';
@@ -19,6 +20,8 @@ export interface TaskFactoryOptions {
   readonly deadLetterTopic: string;
   readonly maxBufferedEntriesPerStore?: number;
   readonly onChunkGroupAbandoned?: StreamTaskOptions['onChunkGroupAbandoned'];
+  /** Told of every record the task writes to the dead-letter topic (the runtime logs them). */
+  readonly onDeadLetter?: (record: OutputRecord) => void;
 }
 
 function bytesStoreKind(kind: StoreKind): BytesStoreKind {
@@ -53,7 +56,7 @@ export async function createTask(
       topology: options.topology,
       subTopology,
       partition,
-      collector: options.collector,
+      collector: options.onDeadLetter === undefined ? options.collector : observeDeadLetters(options.collector, options.deadLetterTopic, options.onDeadLetter),
       stores,
       clock: options.clock,
       errorPolicies: options.errorPolicies,
@@ -65,4 +68,16 @@ export async function createTask(
     await Promise.allSettled([...stores.values()].map((s) => s.close()));
     throw error;
   }
+}
+
+/** The collector, telling `onDeadLetter` of each record that goes to the dead-letter topic. */
+function observeDeadLetters(collector: RecordCollector, deadLetterTopic: string, onDeadLetter: (record: OutputRecord) => void): RecordCollector {
+  return {
+    send: (record) => {
+      collector.send(record);
+      if (record.topic === deadLetterTopic) onDeadLetter(record);
+    },
+    partitionCount: (topic) => collector.partitionCount(topic),
+    maxRecordBytes: (topic) => collector.maxRecordBytes(topic),
+  };
 }
