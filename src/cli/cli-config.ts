@@ -28,10 +28,10 @@ export const cliConfigSchema = z.strictObject({
   kafka: z
     .strictObject({
       brokers: kafka.brokers.optional(),
-      clientId: kafka.clientId.optional(),
+      clientId: kafka.clientId.unwrap().optional(),
       sasl: kafka.sasl.unwrap().strict().optional(),
       tls: kafka.tls.unwrap().strict().optional(),
-      connectionTimeoutMs: kafka.connectionTimeoutMs.optional(),
+      connectionTimeoutMs: kafka.connectionTimeoutMs.unwrap().optional(),
     })
     .optional(),
   stateDir: app.stateDir,

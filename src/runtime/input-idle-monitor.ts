@@ -9,6 +9,7 @@ export class InputIdleMonitor {
   private lastCount = -1;
   private lastChange: number;
   private warned = false;
+  private wasReady = false;
 
   constructor(
     private readonly logger: Logger,
@@ -28,7 +29,9 @@ export class InputIdleMonitor {
     const now = this.clock();
     let count = 0;
     for (const topic of this.inputTopics) count += recordsIn.get(topic) ?? 0;
-    if (!ready || count !== this.lastCount) {
+    const becameReady = ready && !this.wasReady;
+    this.wasReady = ready;
+    if (!ready || becameReady || count !== this.lastCount) {
       this.lastCount = count;
       this.lastChange = now;
       this.warned = false;

@@ -29,7 +29,8 @@ export function registerDescribeCommand(program: Command, { io, setExitCode }: C
         setExitCode(EXIT_FAILURE);
         return;
       }
-      const text = loaded.topology.describe({ format: flags.format });
+      // Internal topics by the names they have on the broker (`sale-orders-dlq`), which `inspect` reads.
+      const text = loaded.topology.describe({ format: flags.format, applicationId: loaded.definition.applicationId });
       io.out(text.endsWith('\n') ? text : `${text}\n`);
     });
 }

@@ -24,7 +24,7 @@ Exit codes: 0 stopped cleanly, 1 the topology is invalid or the application fail
 const GUARANTEES = ['at_least_once', 'exactly_once'] as const;
 const ERROR_POLICIES = ['fail', 'dead-letter'] as const;
 
-interface RunFlags extends ConnectionFlags, TopologyFlags {
+export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly applicationId?: string;
   readonly stateDir?: string;
   readonly guarantee?: (typeof GUARANTEES)[number];
@@ -88,7 +88,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
 }
 
 /** The config file's application settings with the flags over them; StreamsApp validates the whole. */
-function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicationId: string, kafka: AppConfigInput['kafka']): AppConfigInput {
+export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicationId: string, kafka: AppConfigInput['kafka']): AppConfigInput {
   const {
     kafka: _kafka,
     schemas: _schemas,
