@@ -6,7 +6,7 @@ import { parseSaleOrdersParams } from './sale-orders/sale-orders-params.js';
 import { isSaleOrderChange, orderIdOf, SALE_COLUMNS } from './sale-orders/sale-rows.js';
 
 /**
- * The flash-sale order events (DESIGN.md 2, docs/sale-orders.md): the `sale` binlog subscription in,
+ * The flash-sale order events (docs/design.md 2, docs/sale-orders.md): the `sale` binlog subscription in,
  * `sale.order-events` out — per order, in binlog order, each step once, with the payment timeout.
  *
  *     cdc-streams run topologies/sale-orders.ts --set paymentTimeoutMinutes=15 --set holdPolicy=emit-and-flag

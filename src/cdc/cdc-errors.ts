@@ -1,7 +1,7 @@
 import { CdcStreamsError, describeCoordinates, type RecordCoordinates } from '../common/errors.js';
 
 /**
- * A chunk group whose index sequence broke (DESIGN.md 3.1). Not thrown: it names the reason in the
+ * A chunk group whose index sequence broke (docs/design.md 3.1). Not thrown: it names the reason in the
  * dead-letter headers of every raw message of the group, so an operator can find them.
  */
 export class AbandonedChunkGroupError extends CdcStreamsError {

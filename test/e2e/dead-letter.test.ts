@@ -19,7 +19,7 @@ import { stringSerde } from '../../src/serde/string-serde.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 
 /**
- * DESIGN.md 6: with `dead-letter` policies, a record that cannot be deserialized or processed goes to
+ * docs/design.md 6: with `dead-letter` policies, a record that cannot be deserialized or processed goes to
  * `<applicationId>-dlq` with headers naming where it came from and why, and everything else is processed.
  */
 const brokers = inject('kafkaBrokers');

@@ -26,7 +26,7 @@ export interface CdcStreamOptions extends Omit<DtsSourceOptions, 'deadLetters'> 
 
 /**
  * A stream of committed row changes from a CDC topic: reassembled, decoded, grouped into transactions
- * and normalized (DESIGN.md 3.1-3.2), followed by this partition's watermark progress as control
+ * and normalized (docs/design.md 3.1-3.2), followed by this partition's watermark progress as control
  * records. Raw messages that cannot be used go to the dead-letter topic `<applicationId>-dlq`.
  */
 export function cdcStream(builder: StreamsBuilder, topic: string, options: CdcStreamOptions): KStream<null, ChangeEvent> {

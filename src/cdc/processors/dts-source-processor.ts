@@ -30,7 +30,7 @@ export interface StoredProgress {
 }
 
 export interface DtsSourceOptions {
-  /** Receives raw messages that cannot be used, with dead-letter headers (DESIGN.md 6). */
+  /** Receives raw messages that cannot be used, with dead-letter headers (docs/design.md 6). */
   readonly deadLetters: DeadLetterSink;
   readonly reassembly?: ReassemblyOptions;
   readonly normalize?: NormalizeOptions;
@@ -74,7 +74,7 @@ export interface DtsSourceMetrics {
 }
 
 /**
- * One input partition of raw DTS bytes (DESIGN.md 3.1-3.2): Envelope → reassembly → Entries →
+ * One input partition of raw DTS bytes (docs/design.md 3.1-3.2): Envelope → reassembly → Entries →
  * transaction grouping → ChangeEvents, forwarded per committed transaction with their event time,
  * followed by a watermark control record with this partition's per-shard progress whenever it moved.
  * The committable offset is held at the earliest of the open chunk group and the oldest open

@@ -43,7 +43,7 @@ const IDLE_DONE_MS = 3000;
 const STALL_MS = 60_000;
 
 /**
- * Brings stores up to their changelog's end before their task processes (DESIGN.md 3.6): from the
+ * Brings stores up to their changelog's end before their task processes (docs/design.md 3.6): from the
  * offset each store checkpointed (or the log start) to the end offset seen when restore began. A store
  * already at the end costs one offsets request and no consumer. Restore uses a consumer in a throwaway
  * group (kafkajs has no manual assignment), seeks each partition, and applies each fetched batch as one

@@ -36,7 +36,7 @@ export class ApplicationFailedError extends CdcStreamsError {
 }
 
 /**
- * Runs a topology against Kafka (DESIGN.md 3.5-3.7): one consumer in the application's group with a
+ * Runs a topology against Kafka (docs/design.md 3.5-3.7): one consumer in the application's group with a
  * task-aware assignor, the shared task engine per assigned task, and commits every commit interval —
  * at_least_once: flush the producer, then commit offsets; exactly_once: one transaction per task with
  * its outputs, changelog records and input offsets. Batches, punctuation, commits and rebalances run
