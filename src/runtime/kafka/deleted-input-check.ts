@@ -22,9 +22,11 @@ export async function warnAboutDeletedInput(admin: Admin, logger: Logger, starts
       const offsets = logStart.get(start.partition);
       if (offsets === undefined || start.offset >= offsets.low) continue;
       const deleted = offsets.low - start.offset;
-      const what = start.committed ? `committed offset ${start.offset}` : `no committed offset, so reading starts at ${start.offset}, but`;
+      const where = start.committed
+        ? `the committed offset ${start.offset} is below the log start offset ${offsets.low}`
+        : `no committed offset, and the log starts at offset ${offsets.low}`;
       logger.warn(
-        `input ${topic}/${start.partition}: ${what} is below the log start offset ${offsets.low}: ${deleted} record(s) were deleted (retention, or deleteRecords) before this application read them`,
+        `input ${topic}/${start.partition}: ${where}: ${deleted} record(s) were deleted (by retention, or deleteRecords) before this application read them`,
         {
           topic,
           partition: start.partition,
