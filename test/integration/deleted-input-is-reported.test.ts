@@ -16,7 +16,7 @@ import { waitFor } from '../support/streams-child.js';
  * the broker's time-based retention deletes such records soon after they are written) must not look
  * like a quiet input: the application warns, per partition, when its committed offset — or, with
  * none, the start of the partition — lies below the log start offset, and warns when it has read
- * nothing for `inputIdleWarningMs`. deleteRecords stands in for retention here.
+ * nothing for `inputIdleWarningMs`. deleteTopicRecords stands in for retention here.
  */
 const brokers = inject('kafkaBrokers');
 const kit = new KafkaTestKit(brokers);
@@ -37,7 +37,7 @@ describe('deleted-input-is-reported', () => {
     try {
       // Partition 0 was read up to offset 2 by an earlier run; partition 1 never.
       await admin.setOffsets({ groupId: applicationId, topic: input, partitions: [{ partition: 0, offset: '2' }] });
-      await admin.deleteRecords({ topic: input, partitions: [{ partition: 0, offset: '6' }, { partition: 1, offset: '4' }] });
+      await admin.deleteTopicRecords({ topic: input, partitions: [{ partition: 0, offset: '6' }, { partition: 1, offset: '4' }] });
     } finally {
       await admin.disconnect();
     }
