@@ -74,7 +74,7 @@ describe('the installed package', () => {
 
   afterAll(() => {
     if (work !== undefined) rmSync(work, { recursive: true, force: true });
-  });
+  }, MINUTES);
 
   it('validates the shipped example topology, which imports the package by its name', async () => {
     const ran = await cli('validate', 'node_modules/cdc-streams/topologies/sale-orders.ts');

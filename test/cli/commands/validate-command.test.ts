@@ -29,7 +29,7 @@ describe('cdc-streams validate', () => {
     const result = await validate('topologies/sale-orders.ts', '--set', 'paymentTimeoutMinute=15');
     expect(result.code).toBe(EXIT_USAGE);
     expect(result.err).toBe(
-      "cdc-streams: unknown topology parameter 'paymentTimeoutMinute' (--set): topologies/sale-orders.ts reads holdPolicy, paymentTimeoutMinutes, maxHoldMs, inputTopic, outputTopic\n",
+      "cdc-streams: unknown topology parameter 'paymentTimeoutMinute' (--set): topologies/sale-orders.ts reads holdPolicy, paymentTimeoutMinutes, maxHoldMs, inputTopic, outputTopic, projectColumns\n",
     );
   });
 
