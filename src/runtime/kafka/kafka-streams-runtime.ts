@@ -19,6 +19,7 @@ import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
 import { applyTopicPlan } from './ensure-topics.js';
+import { warnAboutDeletedInput } from './deleted-input-check.js';
 import { createKafkaClient } from './kafka-client.js';
 import { toInputRecords } from './kafka-records.js';
 import { ProducerCollector } from './producer-collector.js';
@@ -180,6 +181,7 @@ export class KafkaStreamsRuntime {
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.fail('the consumer crashed', event.payload.error);
     });
+    await warnAboutDeletedInput(admin, this.logger, this.config.applicationId, topologyTopics(this.topology, this.config.applicationId).inputs);
     await consumer.connect();
     await consumer.subscribe({ topics: this.sourceTopics(), fromBeginning: true });
     await consumer.run({

@@ -14,7 +14,6 @@ import { createTask, type TaskFactoryOptions } from '../task/task-factory.js';
 import { planTopics } from '../topic-plan.js';
 import { restoreFromChangelogs, type RestoreRequest } from './changelog-restorer.js';
 import { growTopics } from './ensure-topics.js';
-import { warnAboutDeletedInput, type InputStart } from './deleted-input-check.js';
 import type { ProducerCollector } from './producer-collector.js';
 import type { RunningTask } from './running-task.js';
 import { TaskTransactionalProducer } from './task-producers.js';
@@ -248,16 +247,12 @@ export class TaskManager {
     const { applicationId } = this.options.config;
     const topics = [...new Set(created.flatMap((r) => r.sub.sourceTopics.map((t) => physicalTopicName(t, applicationId))))];
     const committed = await this.options.admin()!.fetchOffsets({ groupId: applicationId, topics });
-    const starts: InputStart[] = [];
     for (const running of created) {
       for (const t of running.sub.sourceTopics) {
         const topic = physicalTopicName(t, applicationId);
         const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === running.task.partition)?.offset;
-        const isCommitted = offset !== undefined && BigInt(offset) >= 0n;
-        running.expected.set(topic, isCommitted ? BigInt(offset) : 0n);
-        starts.push({ topic, partition: running.task.partition, offset: isCommitted ? BigInt(offset) : 0n, committed: isCommitted });
+        running.expected.set(topic, offset === undefined || BigInt(offset) < 0n ? 0n : BigInt(offset));
       }
     }
-    await warnAboutDeletedInput(this.options.admin()!, this.options.logger, starts);
   }
 }
