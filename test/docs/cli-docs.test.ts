@@ -103,6 +103,17 @@ describe('docs/cli.md', () => {
   );
 });
 
+describe('README.md', () => {
+  it('shows the describe output the command prints', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const marker = '<!-- output: describe topologies/sale-orders.ts --format mermaid -->';
+    const block = /```mermaid\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(marker)));
+    expect(readme).toContain(marker);
+    const ran = await runCommands(COMMAND_GROUPS, 'describe', 'topologies/sale-orders.ts', '--format', 'mermaid');
+    expect(block?.[1]).toBe(ran.out);
+  });
+});
+
 describe('cdc-streams --help', () => {
   it('every example of every command parses', async () => {
     const failures: string[] = [];
