@@ -1,5 +1,5 @@
 /**
- * The flash-sale binlog simulator and the ground-truth verifier (DESIGN.md sections 1, 2, 2.1). No
+ * The flash-sale binlog simulator and the ground-truth verifier (docs/design.md sections 1, 2, 2.1). No
  * Kafka here: the simulator yields the messages to write and the expected output; the verifier
  * compares events read back with that expectation. The CLI's `simulate` and `verify` sit on top.
  */

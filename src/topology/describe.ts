@@ -1,19 +1,18 @@
 import type { Topology } from './topology.js';
-import type { TopicRef } from './topic-ref.js';
+import { physicalTopicName, type TopicRef } from './topic-ref.js';
 
 export interface DescribeOptions {
   readonly format?: 'text' | 'mermaid';
-}
-
-function topicLabel(topic: TopicRef): string {
-  return topic.internal ? `${topic.name} (internal)` : topic.name;
+  /** Names internal topics as they are on the broker, `<applicationId>-<name>`; without it, by their name in the topology. */
+  readonly applicationId?: string;
 }
 
 export function describeTopology(topology: Topology, options: DescribeOptions): string {
-  return options.format === 'mermaid' ? describeAsMermaid(topology) : describeAsText(topology);
+  const name = (topic: TopicRef): string => (options.applicationId === undefined ? topic.name : physicalTopicName(topic, options.applicationId));
+  return options.format === 'mermaid' ? describeAsMermaid(topology, name) : describeAsText(topology, name);
 }
 
-function describeAsText(topology: Topology): string {
+function describeAsText(topology: Topology, topicName: (topic: TopicRef) => string): string {
   const lines: string[] = ['Topologies:'];
   for (const sub of topology.subTopologies) {
     lines.push(`   Sub-topology: ${sub.id}`);
@@ -22,11 +21,11 @@ function describeAsText(topology: Topology): string {
       if (node === undefined) continue;
       const children = topology.childrenOf(name);
       if (node.kind === 'source') {
-        lines.push(`    Source: ${name} (topics: [${node.topics.map((t) => t.name).join(', ')}])`);
+        lines.push(`    Source: ${name} (topics: [${node.topics.map(topicName).join(', ')}])`);
       } else if (node.kind === 'processor') {
         lines.push(`    Processor: ${name} (stores: [${node.stores.join(', ')}])`);
       } else {
-        lines.push(`    Sink: ${name} (topic: ${node.topic.name})`);
+        lines.push(`    Sink: ${name} (topic: ${topicName(node.topic)})`);
       }
       if (node.kind !== 'sink') lines.push(`      --> ${children.length === 0 ? 'none' : children.join(', ')}`);
       if (node.kind !== 'source') lines.push(`      <-- ${node.parents.join(', ')}`);
@@ -40,7 +39,7 @@ function mermaidId(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-function describeAsMermaid(topology: Topology): string {
+function describeAsMermaid(topology: Topology, topicName: (topic: TopicRef) => string): string {
   const lines: string[] = ['flowchart TD'];
   const topics = new Map<string, TopicRef>();
   for (const sub of topology.subTopologies) {
@@ -75,6 +74,6 @@ function describeAsMermaid(topology: Topology): string {
       }
     }
   }
-  for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicLabel(t)}"}}`);
+  for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicName(t)}${t.internal ? ' (internal)' : ''}"}}`);
   return `${lines.join('\n')}\n`;
 }

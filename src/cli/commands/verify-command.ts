@@ -1,7 +1,10 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatVerification, OrderEventVerifier, readGroundTruth } from '../../index.js';
 import { readTopic } from '../../runtime/kafka/tools/index.js';
+import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
+import { SHIPPED_SCHEMAS_DIR } from '../package-paths.js';
+import { schemaRegistryUrlFrom } from '../topology-options.js';
 import { integerOption } from '../option-parsers.js';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../order-event-avro.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
@@ -38,17 +41,18 @@ export function registerVerifyCommand(program: Command, { io, setExitCode }: Com
       .option('--topic <name>', 'output topic of order events (Avro)', 'sale.order-events')
       .option('--ground-truth <file>', 'file written by `cdc-streams simulate`', 'ground-truth.jsonl')
       .option('--idle-ms <ms>', 'stop once the end is reached and nothing new arrived for this long', integerOption(0), 5000)
-      .option('--schemas <dir>', 'folder of .avsc schemas (single-object decoding needs the writer schema here)', 'schemas')
+      .addOption(new Option('--schemas <dir>', 'folder of .avsc schemas; single-object decoding needs the writer schema here').default(SHIPPED_SCHEMAS_DIR, "the package's schemas/"))
       .option('--schema-registry <url>', 'registry for records in its wire format (default: $SCHEMA_REGISTRY_URL)'),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: Flags) => {
-      const connection = connectionFromFlags(flags);
-      const registry = flags.schemaRegistry ?? process.env['SCHEMA_REGISTRY_URL'];
+      const config = readCliConfig(flags);
+      const connection = connectionFromFlags(flags, process.env, config);
+      const registry = schemaRegistryUrlFrom(flags.schemaRegistry, process.env, config);
       const truth = await readGroundTruth(flags.groundTruth);
       const decoder = await createOrderEventDecoder({
         schemasDir: flags.schemas,
-        ...(registry === undefined || registry === '' ? {} : { schemaRegistryUrl: registry }),
+        ...(registry === undefined ? {} : { schemaRegistryUrl: registry }),
       });
       const verifier = new OrderEventVerifier(truth.orders);
       const bar = startProgress(io, { label: `reading ${flags.topic}`, total: 0, unit: 'offsets' });

@@ -10,14 +10,17 @@ import type { Topology } from '../../topology/topology.js';
 import type { AppConfig } from '../app-config.js';
 import { AppStateMachine } from '../app-state.js';
 import type { AppSnapshot, StoreQueryResult, StoreSize } from '../app-snapshot.js';
-import { storeSizesOf } from '../store-sizes.js';
+import { InputIdleMonitor } from '../input-idle-monitor.js';
 import { RuntimeStats } from '../runtime-stats.js';
+import { storeKeyFromText } from '../store-query-key.js';
+import { storeSizesOf } from '../store-sizes.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
 import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
 import { applyTopicPlan } from './ensure-topics.js';
+import { warnAboutDeletedInput } from './deleted-input-check.js';
 import { createKafkaClient } from './kafka-client.js';
 import { toInputRecords } from './kafka-records.js';
 import { ProducerCollector } from './producer-collector.js';
@@ -35,7 +38,7 @@ export class ApplicationFailedError extends CdcStreamsError {
 }
 
 /**
- * Runs a topology against Kafka (DESIGN.md 3.5-3.7): one consumer in the application's group with a
+ * Runs a topology against Kafka (docs/design.md 3.5-3.7): one consumer in the application's group with a
  * task-aware assignor, the shared task engine per assigned task, and commits every commit interval —
  * at_least_once: flush the producer, then commit offsets; exactly_once: one transaction per task with
  * its outputs, changelog records and input offsets. Batches, punctuation, commits and rebalances run
@@ -52,6 +55,7 @@ export class KafkaStreamsRuntime {
   private readonly subByTopic = new Map<string, SubTopology>();
   private readonly taskManager: TaskManager;
   private readonly committer: TaskCommitter;
+  private readonly idleInput: InputIdleMonitor;
   private admin: Admin | undefined;
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
@@ -76,6 +80,7 @@ export class KafkaStreamsRuntime {
     private readonly endpoint: () => string | undefined,
   ) {
     this.kafka = createKafkaClient(config.kafka, logger);
+    this.idleInput = new InputIdleMonitor(logger, config.inputIdleWarningMs, topologyTopics(topology, config.applicationId).inputs);
     for (const sub of topology.subTopologies) {
       for (const topic of sub.sourceTopics) this.subByTopic.set(physicalTopicName(topic, config.applicationId), sub);
     }
@@ -178,6 +183,7 @@ export class KafkaStreamsRuntime {
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.fail('the consumer crashed', event.payload.error);
     });
+    await warnAboutDeletedInput(admin, this.logger, this.config.applicationId, topologyTopics(this.topology, this.config.applicationId).inputs);
     await consumer.connect();
     await consumer.subscribe({ topics: this.sourceTopics(), fromBeginning: true });
     this.stats.history.rebalanceStarted();
@@ -261,11 +267,11 @@ export class KafkaStreamsRuntime {
     const sub = this.topology.subTopologies.find((s) => s.stores.includes(store));
     const definition = this.topology.stores.get(store);
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
-    const keyBytes = definition.keySerde.serialize(key, { topic: store });
-    const partition = partitionForKey(keyBytes, this.taskCounts.get(sub.id) ?? 1);
+    const typed = storeKeyFromText(store, definition.keySerde, key);
+    const partition = partitionForKey(typed.bytes, this.taskCounts.get(sub.id) ?? 1);
     const running = this.taskManager.get(taskKey(sub.id, partition));
     if (running === undefined) return { kind: 'remote', partition, owner: undefined };
-    const value = await this.scheduler.shared(() => running.task.store(store)!.get(key));
+    const value = await this.scheduler.shared(() => running.task.store(store)!.get(typed.key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
   }
 
@@ -335,6 +341,7 @@ export class KafkaStreamsRuntime {
   }
 
   private async tick(): Promise<void> {
+    this.idleInput.observe(this.stats.recordsIn, this.ready && this.lifecycle.state === 'RUNNING');
     for (const running of this.taskManager.values()) await running.task.punctuateWallClock();
     if (this.commitDue()) await this.commitAll(false);
   }
@@ -362,7 +369,7 @@ export class KafkaStreamsRuntime {
   fail(message: string, error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = new ApplicationFailedError(`${message}: ${error instanceof Error ? error.message : String(error)}`, error);
-    this.logger.error(this.failure.message, { error: error instanceof Error ? error.stack : String(error) });
+    this.logger.error(this.failure.message, { err: error });
     this.lifecycle.tryTransitionTo('ERROR');
     this.stopping ??= this.shutdown(false);
   }
@@ -376,7 +383,7 @@ export class KafkaStreamsRuntime {
         await step();
       } catch (error) {
         errors.push(error);
-        this.logger.error(`${what} failed during shutdown`, { error: String(error) });
+        this.logger.error(`${what} failed during shutdown`, { err: error });
       }
     };
     // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.

@@ -53,7 +53,7 @@ export class TaskCommitter {
       }
     } catch (error) {
       if (!bestEffort) throw error;
-      this.options.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { error: String(error) });
+      this.options.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { err: error });
       return;
     }
     this.options.stats.commitTook(Date.now() - started);

@@ -6,10 +6,12 @@ import { physicalTopicName } from '../../topology/topic-ref.js';
 import type { Topology } from '../../topology/topology.js';
 import type { AppConfig } from '../app-config.js';
 import type { TaskSnapshot } from '../app-snapshot.js';
+import { DeadLetterLog } from '../dead-letter-log.js';
 import type { RuntimeStats } from '../runtime-stats.js';
 import { taskKey } from '../task-assignment.js';
 import { changelogTopicName } from '../task/stream-task.js';
 import { createTask, type TaskFactoryOptions } from '../task/task-factory.js';
+import type { TaskObserver } from '../task/task-observer.js';
 import { planTopics } from '../topic-plan.js';
 import { restoreFromChangelogs, type RestoreRequest } from './changelog-restorer.js';
 import { growTopics } from './ensure-topics.js';
@@ -49,8 +51,19 @@ export type ShutdownStep = (what: string, step: () => Promise<void>) => Promise<
  */
 export class TaskManager {
   private readonly tasks = new Map<string, RunningTask>();
+  /** The runtime's stats keep the history for operators; each dead letter is also logged (rate-limited). */
+  private readonly observer: TaskObserver;
 
-  constructor(private readonly options: TaskManagerOptions) {}
+  constructor(private readonly options: TaskManagerOptions) {
+    const deadLetterLog = new DeadLetterLog(options.logger);
+    this.observer = {
+      taskStateChanged: (taskId, from, to) => options.stats.taskStateChanged(taskId, from, to),
+      deadLettered: (taskId, record) => {
+        options.stats.deadLettered(taskId, record);
+        deadLetterLog.record(record);
+      },
+    };
+  }
 
   private get exactlyOnce(): boolean {
     return this.options.config.processingGuarantee === 'exactly_once';
@@ -164,7 +177,7 @@ export class TaskManager {
       try {
         await running.producer.abort();
       } catch (error) {
-        this.options.logger.warn('aborting the transaction of a closed task failed', { task: running.key, error: String(error) });
+        this.options.logger.warn('aborting the transaction of a closed task failed', { task: running.key, err: error });
       }
       await running.producer.close();
     }
@@ -203,7 +216,7 @@ export class TaskManager {
       maxBufferedEntriesPerStore: config.maxBufferedEntriesPerStore,
       onChunkGroupAbandoned: (event) =>
         this.options.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
-      observer: this.options.stats,
+      observer: this.observer,
     };
     const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, config.applicationId));
     try {

@@ -20,6 +20,7 @@ export interface TaskFactoryOptions {
   readonly deadLetterTopic: string;
   readonly maxBufferedEntriesPerStore?: number;
   readonly onChunkGroupAbandoned?: StreamTaskOptions['onChunkGroupAbandoned'];
+  /** Told of task transitions and of every record the task hands over for the dead-letter topic. */
   readonly observer?: TaskObserver;
 }
 
