@@ -27,6 +27,7 @@ export * from './serde/registry/registry-errors.js';
 
 // state
 export type { KeyValueStore, KeyValue, RangeOptions } from './state/key-value-store.js';
+export type { WindowStore, WindowEntry, Windowed, TimeWindow } from './state/window-store.js';
 export { TimerService, type Timer, type TimerCallback } from './processor/timer-service.js';
 
 // processor API
@@ -53,6 +54,15 @@ export { KTable } from './dsl/ktable.js';
 export { KGroupedStream, type Materialized } from './dsl/kgrouped-stream.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { pair, type KeyValuePair } from './dsl/key-value-pair.js';
+export { TimeWindows } from './dsl/windows.js';
+export { TimeWindowedKStream, type WindowedMaterialized } from './dsl/time-windowed-kstream.js';
+export type { WindowedByOptions } from './dsl/kgrouped-stream.js';
+export { Suppressed } from './dsl/suppressed.js';
+export type { Change } from './dsl/table-change.js';
+export { timeWindowedSerde } from './dsl/windowed-serde.js';
+export { windowStoreSpec, type WindowStoreSpec, type WindowStoreSpecOptions } from './dsl/window-store-spec.js';
+export type { StreamTimeSource } from './dsl/stream-time.js';
+export { streamWatermarkRecord, readStreamWatermark, InvalidStreamWatermarkError, type StreamWatermark } from './dsl/stream-watermark.js';
 export { defineTopology, buildTopology, type TopologyDefinition, type TopologyEnvironment } from './dsl/define-topology.js';
 export { createTopologyEnvironment, type TopologyEnvironmentOptions } from './dsl/topology-environment.js';
 

@@ -206,11 +206,15 @@ export class KStream<K, V> {
   ): KStream<K, VR> {
     const source = this.repartitionRequired ? this.repartition({ keySerde: table.keySerde }) : this;
     const name = this.ctx.nameFor(prefix, options.name);
+    const storeName = table.storeName;
+    if (storeName === undefined) {
+      this.ctx.problems.push(`stream-table join '${name}': the table from '${table.nodeName}' is not materialized in a key-value store`);
+    }
     this.ctx.builder.addProcessor({
       name,
-      supplier: streamTableJoinProcessor(table.storeName, join),
+      supplier: streamTableJoinProcessor(storeName ?? '', join),
       parents: [source.nodeName],
-      stores: [table.storeName],
+      stores: storeName === undefined ? [] : [storeName],
     });
     return new KStream<K, VR>(this.ctx, name, { keySerde: this.serdes.keySerde ?? table.keySerde }, false);
   }

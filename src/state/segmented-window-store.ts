@@ -2,7 +2,7 @@ import { ConfigError } from '../common/errors.js';
 import type { Serde, SerdeContext } from '../serde/serde.js';
 import type { KeyValue, KeyValueStore } from './key-value-store.js';
 import { StoreSerdeError } from './store-errors.js';
-import { DATA_TAG, decodeTimeKey, keyPrefix, orderedTime, readOrderedTime, segmentPrefix, sideKey, timeKey } from './window-key-schema.js';
+import { DATA_TAG, decodeTimeKey, keyPrefix, readOrderedTime, segmentPrefix, sideKey, TIME_BYTES, timeKey, writeOrderedTime } from './window-key-schema.js';
 import type { WindowEntry, WindowStore, Windowed } from './window-store.js';
 import { prefixUpperBound } from './byte-order.js';
 
@@ -15,11 +15,46 @@ export interface WindowStoreOptions<K, V> {
   readonly retentionMs: number;
   /** Width of a segment, the unit in which expired windows are deleted. Default max(retention / 2, 60 s), as Kafka Streams. */
   readonly segmentIntervalMs?: number;
+  /**
+   * What moves the store's stream time, which expires windows: the window starts written (`writes`,
+   * the default, as Kafka Streams), or only `advanceStreamTime` (`advanced`: an operator whose stream
+   * time follows watermarks, which may lag behind the windows records already opened).
+   */
+  readonly streamTime?: 'writes' | 'advanced';
 }
 
-/** The side entry holding the store's stream time (largest window start written). */
-const OBSERVED_STREAM_TIME = sideKey('observed-stream-time');
+/** The side entry holding the store's stream time and the latest window start written (8 + 8 bytes). */
+const STREAM_TIMES = sideKey('stream-times');
 const MIN_SEGMENT_INTERVAL_MS = 60_000;
+
+/** Throws a ConfigError naming the store for sizes that cannot work; returns them with defaults filled in. */
+export function validateWindowStoreOptions(
+  name: string,
+  options: Pick<WindowStoreOptions<unknown, unknown>, 'windowSizeMs' | 'retentionMs' | 'segmentIntervalMs'>,
+): { windowSizeMs: number; retentionMs: number; segmentIntervalMs: number } {
+  const { windowSizeMs, retentionMs } = options;
+  if (!Number.isSafeInteger(windowSizeMs) || windowSizeMs <= 0) {
+    throw new ConfigError(`window store '${name}': window size must be a positive whole number of ms, got ${windowSizeMs}`);
+  }
+  if (!Number.isSafeInteger(retentionMs) || retentionMs < windowSizeMs) {
+    throw new ConfigError(`window store '${name}': retention (${retentionMs} ms) must be a whole number of ms, at least the window size (${windowSizeMs} ms)`);
+  }
+  const segmentIntervalMs = options.segmentIntervalMs ?? defaultSegmentInterval(retentionMs);
+  if (!Number.isSafeInteger(segmentIntervalMs) || segmentIntervalMs <= 0) {
+    throw new ConfigError(`window store '${name}': segment interval must be a positive whole number of ms, got ${segmentIntervalMs}`);
+  }
+  return { windowSizeMs, retentionMs, segmentIntervalMs };
+}
+
+/** -Infinity (nothing yet) is stored as the smallest safe integer. */
+function encodeTime(time: number, out: Buffer, offset: number): void {
+  writeOrderedTime(Number.isFinite(time) ? time : Number.MIN_SAFE_INTEGER, out, offset);
+}
+
+function decodeTime(data: Buffer, offset: number): number {
+  const time = readOrderedTime(data, offset);
+  return time === Number.MIN_SAFE_INTEGER ? Number.NEGATIVE_INFINITY : time;
+}
 
 export function defaultSegmentInterval(retentionMs: number): number {
   return Math.max(Math.floor(retentionMs / 2), MIN_SEGMENT_INTERVAL_MS);
@@ -42,6 +77,8 @@ export class SegmentedWindowStore<K, V> implements WindowStore<K, V> {
   readonly segmentIntervalMs: number;
   private readonly context: SerdeContext;
   private streamTime = Number.NEGATIVE_INFINITY;
+  /** No window starts after this: reads need not look further. */
+  private latestStart = Number.NEGATIVE_INFINITY;
   /** Segments below this one hold nothing (deleted, or never written). */
   private firstKeptSegment = Number.NEGATIVE_INFINITY;
   /** Expired windows dropped since the store was opened. */
@@ -51,17 +88,7 @@ export class SegmentedWindowStore<K, V> implements WindowStore<K, V> {
     private readonly store: KeyValueStore<Buffer, Buffer>,
     private readonly options: WindowStoreOptions<K, V>,
   ) {
-    const { windowSizeMs, retentionMs } = options;
-    if (!Number.isSafeInteger(windowSizeMs) || windowSizeMs <= 0) {
-      throw new ConfigError(`window store '${store.name}': window size must be a positive whole number of ms, got ${windowSizeMs}`);
-    }
-    if (!Number.isSafeInteger(retentionMs) || retentionMs < windowSizeMs) {
-      throw new ConfigError(`window store '${store.name}': retention (${retentionMs} ms) must be a whole number of ms, at least the window size (${windowSizeMs} ms)`);
-    }
-    const segmentIntervalMs = options.segmentIntervalMs ?? defaultSegmentInterval(retentionMs);
-    if (!Number.isSafeInteger(segmentIntervalMs) || segmentIntervalMs <= 0) {
-      throw new ConfigError(`window store '${store.name}': segment interval must be a positive whole number of ms, got ${segmentIntervalMs}`);
-    }
+    const { windowSizeMs, retentionMs, segmentIntervalMs } = validateWindowStoreOptions(store.name, options);
     this.name = store.name;
     this.windowSizeMs = windowSizeMs;
     this.retentionMs = retentionMs;
@@ -70,13 +97,30 @@ export class SegmentedWindowStore<K, V> implements WindowStore<K, V> {
   }
 
   async init(): Promise<this> {
-    const stored = await this.store.get(OBSERVED_STREAM_TIME);
-    this.streamTime = stored === undefined ? Number.NEGATIVE_INFINITY : readOrderedTime(stored, 0);
+    const stored = await this.store.get(STREAM_TIMES);
+    if (stored !== undefined) {
+      this.streamTime = decodeTime(stored, 0);
+      this.latestStart = decodeTime(stored, TIME_BYTES);
+    }
     return this;
   }
 
   observedStreamTime(): number {
     return this.streamTime;
+  }
+
+  /** Moves the store's stream time forward (never back); with `streamTime: 'advanced'` only this does. */
+  advanceStreamTime(time: number): void {
+    if (!(time > this.streamTime)) return;
+    this.streamTime = time;
+    this.saveTimes();
+  }
+
+  private saveTimes(): void {
+    const out = Buffer.allocUnsafe(2 * TIME_BYTES);
+    encodeTime(this.streamTime, out, 0);
+    encodeTime(this.latestStart, out, TIME_BYTES);
+    this.store.put(STREAM_TIMES, out);
   }
 
   /** Windows starting at or before this are expired. */
@@ -101,9 +145,10 @@ export class SegmentedWindowStore<K, V> implements WindowStore<K, V> {
     const stored = timeKey(this.segmentOf(windowStart), keyBytes, windowStart);
     if (value === undefined) this.store.delete(stored);
     else this.store.put(stored, this.serializeValue(keyBytes, value));
-    if (windowStart > this.streamTime) {
-      this.streamTime = windowStart;
-      this.store.put(OBSERVED_STREAM_TIME, orderedTime(windowStart));
+    if (windowStart > this.latestStart) {
+      this.latestStart = windowStart;
+      if (this.options.streamTime !== 'advanced' && windowStart > this.streamTime) this.streamTime = windowStart;
+      this.saveTimes();
     }
     return true;
   }
@@ -161,9 +206,9 @@ export class SegmentedWindowStore<K, V> implements WindowStore<K, V> {
    * (nothing later exists), and the segments they lie in. Undefined when there are none.
    */
   private liveSpan(from: number, to: number): { first: number; last: number; firstSegment: number; lastSegment: number } | undefined {
-    if (!Number.isFinite(this.streamTime)) return undefined;
+    if (!Number.isFinite(this.latestStart)) return undefined;
     const first = Math.max(from, this.expiredUpTo() + 1);
-    const last = Math.min(to, this.streamTime);
+    const last = Math.min(to, this.latestStart);
     if (first > last) return undefined;
     return { first, last, firstSegment: this.segmentOf(first), lastSegment: this.segmentOf(last) };
   }

@@ -23,9 +23,10 @@ export interface WindowEntry<V> {
  *
  * Like a key-value store, writes are synchronous and buffered until the task commits, reads are
  * asynchronous and see the buffered writes, and the store is backed by a changelog. It keeps windows
- * for `retentionMs` of stream time: the store's stream time is the largest window start written, and a
- * window whose start lies `retentionMs` or more behind it is expired — writes to it are ignored, reads
- * do not return it, and whole segments of expired windows are deleted.
+ * for `retentionMs` of stream time: the store's stream time is the largest window start written (or
+ * what its operator advanced it to), and a window whose start lies `retentionMs` or more behind it is
+ * expired — writes to it are ignored, reads do not return it, and whole segments of expired windows
+ * are deleted.
  */
 export interface WindowStore<K, V> {
   readonly name: string;
@@ -43,6 +44,6 @@ export interface WindowStore<K, V> {
   all(): AsyncIterableIterator<KeyValue<Windowed<K>, V>>;
   /** Reads these windows in one round trip into the read cache (a hint, as `KeyValueStore.prefetch`). */
   prefetch(windows: ReadonlyArray<{ readonly key: K; readonly windowStart: number }>): Promise<void>;
-  /** The largest window start written so far (-Infinity before the first): the store's stream time. */
+  /** The store's stream time (-Infinity before the first write): what expires windows. */
   observedStreamTime(): number;
 }

@@ -10,6 +10,7 @@ import { changelogTopicName, type StreamTask } from '../runtime/task/stream-task
 import { createTask, type TaskFactoryOptions } from '../runtime/task/task-factory.js';
 import type { ErrorPolicies } from '../runtime/task/task-errors.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
+import type { WindowStore } from '../state/window-store.js';
 import type { Serde } from '../serde/serde.js';
 import type { StoreKind } from '../topology/store-definition.js';
 import type { SubTopology } from '../topology/sub-topology.js';
@@ -163,6 +164,22 @@ export class TopologyTestDriver {
     const store = this.tasks.get(sub.id)?.get(partition)?.store(name);
     if (store === undefined) throw new TestDriverError(`store '${name}' has no task for partition ${partition}`);
     return store as KeyValueStore<K, V>;
+  }
+
+  /** A window store (a windowed aggregation's, or one from `addWindowStore`) of the task that owns it for `partition`. */
+  async getWindowStore<K, V>(name: string, partition = 0): Promise<WindowStore<K, V>> {
+    const layout = this.topology.stores.get(name)?.layout;
+    if (layout?.type !== 'window') throw new TestDriverError(`store '${name}' is not a window store`);
+    return (await layout.open(this.getStore<Buffer, Buffer>(name, partition))) as WindowStore<K, V>;
+  }
+
+  /** The counters a processor reports (`Processor.reportMetrics`), e.g. a windowed aggregation's dropped late records. */
+  processorMetrics(nodeName: string, partition = 0): Readonly<Record<string, number>> {
+    const sub = this.topology.subTopologies.find((s) => s.nodeNames.includes(nodeName));
+    if (sub === undefined) throw new TestDriverError(`no node named '${nodeName}'`);
+    const task = this.tasks.get(sub.id)?.get(partition);
+    if (task === undefined) throw new TestDriverError(`node '${nodeName}' has no task for partition ${partition}`);
+    return task.processorMetrics()[nodeName] ?? {};
   }
 
   /** Grows an external topic to `partitions` (as a CDC subscription may) and starts the new tasks. */

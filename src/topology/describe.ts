@@ -31,6 +31,10 @@ function describeAsText(topology: Topology): string {
       if (node.kind !== 'sink') lines.push(`      --> ${children.length === 0 ? 'none' : children.join(', ')}`);
       if (node.kind !== 'source') lines.push(`      <-- ${node.parents.join(', ')}`);
     }
+    for (const store of sub.stores) {
+      const layout = topology.stores.get(store)?.layout;
+      if (layout !== undefined) lines.push(`    Store: ${store} (${layout.summary})`);
+    }
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
@@ -71,7 +75,11 @@ function describeAsMermaid(topology: Topology): string {
         lines.push(`  ${mermaidId(name)} --> topic_${mermaidId(node.topic.name)}`);
       }
       if (node.kind === 'processor') {
-        for (const store of node.stores) lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${store}")]`);
+        for (const store of node.stores) {
+          const layout = topology.stores.get(store)?.layout;
+          const label = layout === undefined ? store : `${store}<br/>${layout.type === 'window' ? layout.summary.replace(/, key .*$/, '') : layout.type}`;
+          lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${label}")]`);
+        }
       }
     }
   }

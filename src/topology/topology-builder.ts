@@ -1,7 +1,7 @@
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
 import type { NodeDefinition, Partitioner, SinkNodeDefinition, SourceNodeDefinition } from './node-definitions.js';
-import type { StoreDefinition, StoreKind } from './store-definition.js';
+import type { StoreDefinition, StoreKind, StoreLayout } from './store-definition.js';
 import { splitSubTopologies } from './split-sub-topologies.js';
 import { TopologyError } from './topology-error.js';
 import { Topology } from './topology.js';
@@ -39,6 +39,8 @@ export interface StoreOptions<K, V> {
   readonly kind?: StoreKind;
   /** Back the store with a compacted changelog topic (default true). */
   readonly changelog?: boolean;
+  /** For stores a typed view lays out over bytes (window stores, suppression buffers). */
+  readonly layout?: StoreLayout;
 }
 
 function toTopicRef(topic: string | TopicRef): TopicRef {
@@ -100,6 +102,7 @@ export class TopologyBuilder {
       valueSerde: options.valueSerde as Serde<unknown>,
       kind: options.kind,
       changelog: options.changelog ?? true,
+      ...(options.layout === undefined ? {} : { layout: options.layout }),
     });
     return this;
   }
@@ -119,6 +122,11 @@ export class TopologyBuilder {
 
   hasNode(name: string): boolean {
     return this.nodes.has(name);
+  }
+
+  /** A node added so far (the DSL inspects its own graph, e.g. to see whether a stream comes from a repartition). */
+  node(name: string): NodeDefinition | undefined {
+    return this.nodes.get(name);
   }
 
   /** Every problem that would stop `build()`, each naming the node, store or topic. */

@@ -112,6 +112,19 @@ describe('SegmentedWindowStore restore', () => {
     expect(restored.put('c', 0, 'x')).toBe(true);
   });
 
+  it('with stream time advanced by its operator, keeps windows written ahead of it and expires by the advanced time only', async () => {
+    const { kv, windows } = await windowStoreOver(new InMemoryBytesStore('per-minute'), { ...options, streamTime: 'advanced' });
+    windows.put('a', 0, 'first');
+    windows.put('a', 10 * MINUTE, 'far ahead');
+    expect(windows.observedStreamTime()).toBe(Number.NEGATIVE_INFINITY);
+    expect(windows.put('a', MINUTE, 'still writable')).toBe(true);
+    windows.advanceStreamTime(3 * MINUTE);
+    expect(starts(await collect(windows.fetch('a', 0, 20 * MINUTE)))).toEqual([`${MINUTE}=still writable`, `${10 * MINUTE}=far ahead`]);
+    const restored = await new SegmentedWindowStore(kv, { ...options, streamTime: 'advanced' }).init();
+    expect(restored.observedStreamTime()).toBe(3 * MINUTE);
+    expect((await collect(restored.all())).length).toBe(2);
+  });
+
   it('refuses a retention shorter than the window size, naming the store', async () => {
     const { kv } = await windowStoreOver(new InMemoryBytesStore('per-minute'));
     expect(() => new SegmentedWindowStore(kv, { ...options, retentionMs: MINUTE - 1 })).toThrow(/per-minute.*retention/);
