@@ -49,7 +49,7 @@ export type { DescribeOptions } from './topology/describe.js';
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export type { StreamOptions, TableOptions, StateStoreOptions } from './dsl/streams-builder.js';
 export { KStream } from './dsl/kstream.js';
-export type { Named, StreamSerdes, ProcessOptions, ToOptions, RepartitionOptions } from './dsl/kstream.js';
+export type { Named, StreamSerdes, ProcessOptions, ToOptions, RepartitionOptions, GroupedOptions } from './dsl/kstream.js';
 export { KTable } from './dsl/ktable.js';
 export { KGroupedStream, type Materialized } from './dsl/kgrouped-stream.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';

@@ -33,6 +33,9 @@ export interface ToOptions<K, V> extends StreamSerdes<K, V>, Named {
 
 export interface RepartitionOptions<K, V> extends StreamSerdes<K, V>, Named {}
 
+/** Serdes for grouping, and the name of the repartition topic (`<applicationId>-<name>-repartition`) if one is needed. */
+export interface GroupedOptions<K, V> extends StreamSerdes<K, V>, Named {}
+
 /** A record stream. Each operation adds a node and returns a new stream; nothing runs until the topology does. */
 export class KStream<K, V> {
   /** @internal */
@@ -178,14 +181,15 @@ export class KStream<K, V> {
     });
   }
 
-  groupByKey(options: StreamSerdes<K, V> = {}): KGroupedStream<K, V> {
+  /** Groups by the current key; after a key change the records first go through a repartition topic named after `name`. */
+  groupByKey(options: GroupedOptions<K, V> = {}): KGroupedStream<K, V> {
     const serdes = { keySerde: options.keySerde ?? this.serdes.keySerde, valueSerde: options.valueSerde ?? this.serdes.valueSerde };
-    const source = this.repartitionRequired ? this.repartition(serdes) : this;
+    const source = this.repartitionRequired ? this.repartition({ ...serdes, ...(options.name === undefined ? {} : { name: options.name }) }) : this;
     return new KGroupedStream(this.ctx, source.nodeName, serdes);
   }
 
-  groupBy<K2>(selector: (value: V, key: K) => K2, options: StreamSerdes<K2, V> = {}): KGroupedStream<K2, V> {
-    return this.selectKey(selector).groupByKey({ keySerde: options.keySerde, valueSerde: options.valueSerde ?? this.serdes.valueSerde });
+  groupBy<K2>(selector: (value: V, key: K) => K2, options: GroupedOptions<K2, V> = {}): KGroupedStream<K2, V> {
+    return this.selectKey(selector).groupByKey({ ...options, keySerde: options.keySerde, valueSerde: options.valueSerde ?? this.serdes.valueSerde });
   }
 
   /** Inner join with a table on the record key: records with no table value are dropped. */
