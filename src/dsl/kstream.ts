@@ -5,10 +5,12 @@ import type { Partitioner } from '../topology/node-definitions.js';
 import { internalTopic } from '../topology/topic-ref.js';
 import { BranchedKStream } from './branched-kstream.js';
 import type { DslContext } from './dsl-context.js';
-import { runtimeSerde } from './internal-serdes.js';
+import { RAW_BYTES, runtimeSerde } from './internal-serdes.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import type { KeyValuePair } from './key-value-pair.js';
-import type { KTable } from './ktable.js';
+import { KTable } from './ktable.js';
+import { tableSourceProcessor } from './table-source-processor.js';
+import type { StoreKind } from '../topology/store-definition.js';
 import { streamTableJoinProcessor } from './stream-table-join.js';
 import { statelessProcessor } from './stateless-processors.js';
 
@@ -192,6 +194,30 @@ export class KStream<K, V> {
     return this.selectKey(selector).groupByKey({ ...options, keySerde: options.keySerde, valueSerde: options.valueSerde ?? this.serdes.valueSerde });
   }
 
+  /**
+   * The stream read as a table's changelog: each record upserts its key (a null value deletes it), in a
+   * store queryable as `storeName`. Needs the stream's key and value serdes.
+   */
+  toTable(options: Named & { readonly storeName?: string; readonly kind?: StoreKind } = {}): KTable<K, V> {
+    const name = this.ctx.nameFor('KSTREAM-TOTABLE', options.name);
+    const storeName = options.storeName ?? `${name}-STATE-STORE`;
+    const keySerde = runtimeSerde(this.serdes.keySerde);
+    const valueSerde = runtimeSerde(this.serdes.valueSerde);
+    if (keySerde === undefined || valueSerde === undefined) {
+      this.ctx.problems.push(`toTable '${name}' (store '${storeName}') needs the stream's key serde and value serde`);
+    }
+    const source = this.repartitionRequired ? this.repartition() : this;
+    this.ctx.builder
+      .addProcessor({ name, parents: [source.nodeName], stores: [storeName], supplier: tableSourceProcessor<K, V>(storeName) })
+      .addStore({
+        name: storeName,
+        keySerde: (keySerde ?? RAW_BYTES) as Serde<K>,
+        valueSerde: (valueSerde ?? RAW_BYTES) as Serde<V>,
+        ...(options.kind === undefined ? {} : { kind: options.kind }),
+      });
+    return new KTable<K, V>(this.ctx, name, { name: storeName, type: 'key-value' }, this.serdes);
+  }
+
   /** Inner join with a table on the record key: records with no table value are dropped. */
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options: Named = {}): KStream<K, VR> {
     return this.joinTable(table, options, 'KSTREAM-JOIN', (v, tv, k) => (tv === undefined ? undefined : { value: joiner(v, tv, k) }));
@@ -210,15 +236,15 @@ export class KStream<K, V> {
   ): KStream<K, VR> {
     const source = this.repartitionRequired ? this.repartition({ keySerde: table.keySerde }) : this;
     const name = this.ctx.nameFor(prefix, options.name);
-    const storeName = table.storeName;
-    if (storeName === undefined) {
-      this.ctx.problems.push(`stream-table join '${name}': the table from '${table.nodeName}' is not materialized in a key-value store`);
+    const getter = table.getter;
+    if (getter === undefined) {
+      this.ctx.problems.push(`stream-table join '${name}': the table from '${table.nodeName}' cannot be read by key (a windowed or suppressed table)`);
     }
     this.ctx.builder.addProcessor({
       name,
-      supplier: streamTableJoinProcessor(storeName ?? '', join),
+      supplier: streamTableJoinProcessor(getter ?? { stores: [], bind: () => ({ get: async () => undefined, prefetch: async () => undefined }) }, join),
       parents: [source.nodeName],
-      stores: storeName === undefined ? [] : [storeName],
+      stores: [...(getter?.stores ?? [])],
     });
     return new KStream<K, VR>(this.ctx, name, { keySerde: this.serdes.keySerde ?? table.keySerde }, false);
   }
