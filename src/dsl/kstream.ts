@@ -10,7 +10,13 @@ import { KGroupedStream } from './kgrouped-stream.js';
 import type { KeyValuePair } from './key-value-pair.js';
 import { KTable } from './ktable.js';
 import { tableSourceProcessor } from './table-source-processor.js';
-import type { StoreKind } from '../topology/store-definition.js';
+import type { StoreKind, StoreLayout } from '../topology/store-definition.js';
+import type { Processor } from '../processor/processor.js';
+import { bytesSerde } from '../serde/bytes-serde.js';
+import { JoinWindows } from './join-windows.js';
+import { StreamStreamJoinProcessor, type JoinSide, type SideValue, type StreamJoinKind } from './stream-stream-join-processor.js';
+import { valueListSerde } from './value-list-serde.js';
+import { windowStoreSpec } from './window-store-spec.js';
 import { streamTableJoinProcessor } from './stream-table-join.js';
 import { statelessProcessor } from './stateless-processors.js';
 
@@ -34,6 +40,24 @@ export interface ToOptions<K, V> extends StreamSerdes<K, V>, Named {
 }
 
 export interface RepartitionOptions<K, V> extends StreamSerdes<K, V>, Named {}
+
+/** Serdes for a stream-stream join's stores (each side's records are kept for the join window). */
+export interface StreamJoinedOptions<K, V, VO> extends StreamSerdes<K, V>, Named {
+  readonly otherValueSerde?: Serde<VO>;
+}
+
+const UNMATCHED_JOIN_RECORDS: StoreLayout = {
+  type: 'unmatched-join-records',
+  summary: 'records of a left/outer stream-stream join still without a partner, ordered by window close',
+  open: async (store) => store,
+};
+
+/** Marks each record with the join side it came from. */
+function tagSide<K, V>(side: JoinSide): () => Processor<K, V, K, SideValue<V, V>> {
+  return statelessProcessor<K, V, K, SideValue<V, V>>((record, context) =>
+    context.forward({ key: record.key, value: { side, value: record.value }, timestamp: record.timestamp, headers: record.headers }),
+  );
+}
 
 /** Serdes for grouping, and the name of the repartition topic (`<applicationId>-<name>-repartition`) if one is needed. */
 export interface GroupedOptions<K, V> extends StreamSerdes<K, V>, Named {}
@@ -218,14 +242,103 @@ export class KStream<K, V> {
     return new KTable<K, V>(this.ctx, name, { name: storeName, type: 'key-value' }, this.serdes);
   }
 
-  /** Inner join with a table on the record key: records with no table value are dropped. */
-  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options: Named = {}): KStream<K, VR> {
-    return this.joinTable(table, options, 'KSTREAM-JOIN', (v, tv, k) => (tv === undefined ? undefined : { value: joiner(v, tv, k) }));
+  /**
+   * Inner join on the record key: with a table, each record joins the table's current row (records with
+   * none are dropped); with another stream, records join the other stream's records within `windows`.
+   */
+  join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options?: Named): KStream<K, VR>;
+  join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, windows: JoinWindows, options?: StreamJoinedOptions<K, V, VO>): KStream<K, VR>;
+  join<VO, VR>(
+    other: KTable<K, VO> | KStream<K, VO>,
+    joiner: (value: V, otherValue: VO, key: K) => VR,
+    windowsOrOptions?: JoinWindows | Named,
+    options: StreamJoinedOptions<K, V, VO> = {},
+  ): KStream<K, VR> {
+    if (other instanceof KStream) {
+      return this.joinStream('KSTREAM-JOIN', 'inner', other, (v, o, k) => joiner(v!, o!, k), windowsOrOptions as JoinWindows, options);
+    }
+    return this.joinTable(other, (windowsOrOptions ?? {}) as Named, 'KSTREAM-JOIN', (v, tv, k) => (tv === undefined ? undefined : { value: joiner(v, tv, k) }));
   }
 
-  /** Left join with a table: records with no table value are joined with `undefined`. */
-  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR, options: Named = {}): KStream<K, VR> {
-    return this.joinTable(table, options, 'KSTREAM-LEFTJOIN', (v, tv, k) => ({ value: joiner(v, tv, k) }));
+  /** Left join: like `join`, but a record without a partner is joined with `undefined` (for streams: once its window has closed). */
+  leftJoin<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT | undefined, key: K) => VR, options?: Named): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V, otherValue: VO | undefined, key: K) => VR,
+    windows: JoinWindows,
+    options?: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR>;
+  leftJoin<VO, VR>(
+    other: KTable<K, VO> | KStream<K, VO>,
+    joiner: (value: V, otherValue: VO | undefined, key: K) => VR,
+    windowsOrOptions?: JoinWindows | Named,
+    options: StreamJoinedOptions<K, V, VO> = {},
+  ): KStream<K, VR> {
+    if (other instanceof KStream) {
+      return this.joinStream('KSTREAM-LEFTJOIN', 'left', other, (v, o, k) => joiner(v!, o, k), windowsOrOptions as JoinWindows, options);
+    }
+    return this.joinTable(other, (windowsOrOptions ?? {}) as Named, 'KSTREAM-LEFTJOIN', (v, tv, k) => ({ value: joiner(v, tv, k) }));
+  }
+
+  /** Outer join of two streams: every record once joined, or alone (with `undefined`) if it found no partner in its window. */
+  outerJoin<VO, VR>(
+    other: KStream<K, VO>,
+    joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => VR,
+    windows: JoinWindows,
+    options: StreamJoinedOptions<K, V, VO> = {},
+  ): KStream<K, VR> {
+    return this.joinStream('KSTREAM-OUTERJOIN', 'outer', other, joiner, windows, options);
+  }
+
+  private joinStream<VO, VR>(
+    prefix: string,
+    kind: StreamJoinKind,
+    other: KStream<K, VO>,
+    joiner: (value: V | undefined, otherValue: VO | undefined, key: K) => VR,
+    windows: JoinWindows,
+    options: StreamJoinedOptions<K, V, VO>,
+  ): KStream<K, VR> {
+    const name = this.ctx.nameFor(prefix, options.name);
+    const keySerde = runtimeSerde(options.keySerde ?? this.serdes.keySerde ?? other.serdes.keySerde);
+    const thisValueSerde = runtimeSerde(options.valueSerde ?? this.serdes.valueSerde);
+    const otherValueSerde = runtimeSerde(options.otherValueSerde ?? other.serdes.valueSerde);
+    if (!(windows instanceof JoinWindows)) this.ctx.problems.push(`stream-stream join '${name}' needs JoinWindows`);
+    if (keySerde === undefined || thisValueSerde === undefined || otherValueSerde === undefined) {
+      this.ctx.problems.push(`stream-stream join '${name}' needs a key serde and both value serdes (its stores hold both streams): pass { keySerde, valueSerde, otherValueSerde }`);
+    }
+    const left = this.repartitionRequired ? this.repartition({ name: `${name}-this`, keySerde, valueSerde: thisValueSerde }) : this;
+    const right = other.repartitionRequired ? other.repartition({ name: `${name}-other`, keySerde, valueSerde: otherValueSerde }) : other;
+    const key = (keySerde ?? RAW_BYTES) as Serde<K>;
+    const retentionMs = Math.max(1, windows.retentionMs);
+    const store = <T>(side: string, valueSerde: Serde<T> | undefined) =>
+      windowStoreSpec<K, T[]>({ name: `${name}-${side}-store`, keySerde: key, valueSerde: valueListSerde((valueSerde ?? RAW_BYTES) as Serde<T>), windowSizeMs: 1, retentionMs });
+    const thisStore = store('this', thisValueSerde);
+    const otherStore = store('other', otherValueSerde);
+    const unmatchedStore = kind === 'inner' ? undefined : `${name}-unmatched-store`;
+    this.ctx.builder
+      .addProcessor({ name: `${name}-this`, parents: [left.nodeName], supplier: tagSide<K, V | VO>('this') })
+      .addProcessor({ name: `${name}-other`, parents: [right.nodeName], supplier: tagSide<K, V | VO>('other') })
+      .addProcessor({
+        name,
+        parents: [`${name}-this`, `${name}-other`],
+        stores: [thisStore.name, otherStore.name, ...(unmatchedStore === undefined ? [] : [unmatchedStore])],
+        supplier: () =>
+          new StreamStreamJoinProcessor<K, V, VO, VR>({
+            kind,
+            windows,
+            thisStore,
+            otherStore,
+            unmatchedStore,
+            keySerde: key,
+            thisValueSerde: (thisValueSerde ?? RAW_BYTES) as Serde<V>,
+            otherValueSerde: (otherValueSerde ?? RAW_BYTES) as Serde<VO>,
+            joiner,
+          }),
+      })
+      .addStore(thisStore.storeOptions)
+      .addStore(otherStore.storeOptions);
+    if (unmatchedStore !== undefined) this.ctx.builder.addStore({ name: unmatchedStore, keySerde: bytesSerde, valueSerde: bytesSerde, layout: UNMATCHED_JOIN_RECORDS });
+    return new KStream<K, VR>(this.ctx, name, { keySerde: this.serdes.keySerde ?? other.serdes.keySerde }, false);
   }
 
   private joinTable<VT, VR>(
