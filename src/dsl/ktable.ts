@@ -15,11 +15,11 @@ import type { StreamTimeSource } from './stream-time.js';
 import { SuppressProcessor } from './suppress-processor.js';
 import type { Suppressed } from './suppressed.js';
 import type { Change } from './table-change.js';
-import type { TimeWindows } from './windows.js';
 
 /** What a windowed table (from `windowedBy(...).aggregate`) knows about its windows. */
 export interface TableWindowing {
-  readonly windows: TimeWindows;
+  /** How long after a window's end (in stream time) it closes: the grace, plus the inactivity gap for sessions. */
+  readonly closeDelayMs: number;
   readonly streamTime: StreamTimeSource;
   /** The serde of the key inside `Windowed<K>`. */
   readonly innerKeySerde: Serde<unknown> | undefined;
@@ -248,7 +248,7 @@ export class KTable<K, V> {
           storeName,
           keySerde: keySerde ?? bytesSerde,
           valueSerde: (valueSerde ?? bytesSerde) as Serde<unknown>,
-          graceMs: windowing?.windows.graceMs ?? 0,
+          graceMs: windowing?.closeDelayMs ?? 0,
           streamTime: windowing?.streamTime ?? 'record-timestamps',
         }),
     });

@@ -95,7 +95,7 @@ export class TimeWindowedKStream<K, V> {
       name,
       { name: storeName, type: 'window' },
       { keySerde: keySerde === undefined ? undefined : timeWindowedSerde(keySerde, windows.sizeMs), valueSerde: options.valueSerde },
-      { windows, streamTime, innerKeySerde: keySerde as Serde<unknown> | undefined },
+      { closeDelayMs: windows.graceMs, streamTime, innerKeySerde: keySerde as Serde<unknown> | undefined },
     );
   }
 }

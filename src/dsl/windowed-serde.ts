@@ -27,3 +27,29 @@ export function timeWindowedSerde<K>(inner: Serde<K>, windowSizeMs: number): Ser
     },
   };
 }
+
+/**
+ * Keys of a session-windowed table on a topic, as Kafka Streams' `SessionWindowedSerde` writes them: the
+ * inner key's bytes, then the session's end and start as big-endian signed 64-bit integers.
+ */
+export function sessionWindowedSerde<K>(inner: Serde<K>): Serde<Windowed<K>> {
+  return {
+    name: `session-windowed(${inner.name})`,
+    serialize(value: Windowed<K>, context: SerdeContext): Buffer {
+      const key = inner.serialize(value.key, context);
+      const out = Buffer.allocUnsafe(key.length + 2 * START_BYTES);
+      key.copy(out, 0);
+      out.writeBigInt64BE(BigInt(value.window.end), key.length);
+      out.writeBigInt64BE(BigInt(value.window.start), key.length + START_BYTES);
+      return out;
+    },
+    deserialize(data: Buffer, context: SerdeContext): Windowed<K> {
+      if (data.length < 2 * START_BYTES) throw new WindowedKeyError(`a session-windowed key needs at least ${2 * START_BYTES} bytes, got ${data.length}`);
+      const keyEnd = data.length - 2 * START_BYTES;
+      return {
+        key: inner.deserialize(data.subarray(0, keyEnd), context),
+        window: { end: Number(data.readBigInt64BE(keyEnd)), start: Number(data.readBigInt64BE(keyEnd + START_BYTES)) },
+      };
+    },
+  };
+}

@@ -11,6 +11,7 @@ import { createTask, type TaskFactoryOptions } from '../runtime/task/task-factor
 import type { ErrorPolicies } from '../runtime/task/task-errors.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
 import type { WindowStore } from '../state/window-store.js';
+import type { SegmentedSessionStore } from '../state/segmented-session-store.js';
 import type { Serde } from '../serde/serde.js';
 import type { StoreKind } from '../topology/store-definition.js';
 import type { SubTopology } from '../topology/sub-topology.js';
@@ -171,6 +172,13 @@ export class TopologyTestDriver {
     const layout = this.topology.stores.get(name)?.layout;
     if (layout?.type !== 'window') throw new TestDriverError(`store '${name}' is not a window store`);
     return (await layout.open(this.getStore<Buffer, Buffer>(name, partition))) as WindowStore<K, V>;
+  }
+
+  /** A session store (a session-windowed aggregation's) of the task that owns it for `partition`. */
+  async getSessionStore<K, V>(name: string, partition = 0): Promise<SegmentedSessionStore<K, V>> {
+    const layout = this.topology.stores.get(name)?.layout;
+    if (layout?.type !== 'session') throw new TestDriverError(`store '${name}' is not a session store`);
+    return (await layout.open(this.getStore<Buffer, Buffer>(name, partition))) as SegmentedSessionStore<K, V>;
   }
 
   /** The counters a processor reports (`Processor.reportMetrics`), e.g. a windowed aggregation's dropped late records. */
