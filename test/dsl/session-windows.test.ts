@@ -25,7 +25,7 @@ async function sessionCounts(windows: SessionWindows) {
     .groupByKey()
     .windowedBy(windows)
     .count({ storeName: 'sessions', name: 'session-count' });
-  counts.toStream().map((k, v) => pair(label(k), v)).to('raw', { keySerde: stringSerde, valueSerde: jsonSerde<number | null>() });
+  counts.toStream().map((k, v) => pair(label(k), v)).to('raw', { keySerde: stringSerde, valueSerde: jsonSerde<number>() });
   counts.suppress(Suppressed.untilWindowCloses()).toStream().map((k, v) => pair(label(k), v)).to('final', { keySerde: stringSerde, valueSerde: jsonSerde<number>() });
   const driver = await TopologyTestDriver.create(b.build(), { storeKind: 'in-memory' });
   drivers.push(driver);
