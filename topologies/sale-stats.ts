@@ -42,8 +42,8 @@ interface SkuTotalsRecord extends Omit<SkuMinuteStatsRecord, 'windowStart' | 'wi
  * grace, suppressed so each minute is emitted once; and a running total per product, queryable as the
  * `sku-totals` store.
  *
- *     cdc-streams run topologies/sale-stats.ts --set graceSeconds=10
- *     curl localhost:9464/stores/sku-totals/3
+ *     cdc-streams run topologies/sale-stats.ts --set graceSeconds=10 --http-port 8080
+ *     curl localhost:8080/stores/sku-totals/3
  */
 export default defineTopology({
   applicationId: 'sale-stats',
