@@ -85,6 +85,17 @@ describe('suppress(untilWindowCloses)', () => {
     expect(read(second, 'output-suppressed')).toEqual(['[k1@0/10]=3']);
   });
 
+  it('rebuilds windows, buffer and stream time from the changelogs alone after the state directory is lost', async () => {
+    const driver = await drive(windowedCounts(TimeWindows.ofSizeAndGrace(10, 5)));
+    for (const t of [1, 2, 12]) await pipe(driver, 'k1', t);
+    await driver.restart({ wipeState: true });
+    await pipe(driver, 'k1', 3); // stream time 12 was restored: [0, 10) is still open (closes at 15)
+    await pipe(driver, 'k1', 20); // ... and now closed: emitted with all three of its records
+    await pipe(driver, 'k1', 4); // late
+    expect(read(driver, 'output-suppressed')).toEqual(['[k1@0/10]=3']);
+    expect(driver.processorMetrics('count')).toMatchObject({ droppedLateRecords: 1 });
+  });
+
   it('reports suppress on a table that is not windowed as a build problem', () => {
     const b = new StreamsBuilder();
     b.stream<string, string>('input', { keySerde: stringSerde, valueSerde: stringSerde }).groupByKey().count().suppress(Suppressed.untilWindowCloses());
