@@ -39,7 +39,7 @@ export { streamRecord, withKey, withValue, withTimestamp, withHeaders } from './
 
 // topology and DSL
 export { TopologyBuilder } from './topology/topology-builder.js';
-export type { SourceOptions, ProcessorOptions, SinkOptions, StoreOptions } from './topology/topology-builder.js';
+export type { SourceOptions, ProcessorOptions, SinkOptions, StoreOptions, GlobalStoreOptions } from './topology/topology-builder.js';
 export { Topology } from './topology/topology.js';
 export { TopologyError } from './topology/topology-error.js';
 export { internalTopic, externalTopic, type TopicRef } from './topology/topic-ref.js';
@@ -52,6 +52,7 @@ export { KStream } from './dsl/kstream.js';
 export type { Named, StreamSerdes, ProcessOptions, ToOptions, RepartitionOptions, GroupedOptions, StreamJoinedOptions } from './dsl/kstream.js';
 export { KTable, type DerivedTableOptions } from './dsl/ktable.js';
 export { KGroupedTable, type TableMaterialized } from './dsl/kgrouped-table.js';
+export { GlobalKTable } from './dsl/global-ktable.js';
 export { KGroupedStream, type Materialized } from './dsl/kgrouped-stream.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { pair, type KeyValuePair } from './dsl/key-value-pair.js';

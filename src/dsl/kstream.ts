@@ -9,6 +9,8 @@ import { RAW_BYTES, runtimeSerde } from './internal-serdes.js';
 import { KGroupedStream } from './kgrouped-stream.js';
 import type { KeyValuePair } from './key-value-pair.js';
 import { KTable } from './ktable.js';
+import { GlobalKTable } from './global-ktable.js';
+import { streamGlobalJoinProcessor } from './stream-global-join.js';
 import { tableSourceProcessor } from './table-source-processor.js';
 import type { StoreKind, StoreLayout } from '../topology/store-definition.js';
 import type { Processor } from '../processor/processor.js';
@@ -248,16 +250,23 @@ export class KStream<K, V> {
    */
   join<VT, VR>(table: KTable<K, VT>, joiner: (value: V, tableValue: VT, key: K) => VR, options?: Named): KStream<K, VR>;
   join<VO, VR>(other: KStream<K, VO>, joiner: (value: V, otherValue: VO, key: K) => VR, windows: JoinWindows, options?: StreamJoinedOptions<K, V, VO>): KStream<K, VR>;
+  join<KG, VG, VR>(global: GlobalKTable<KG, VG>, keySelector: (key: K, value: V) => KG, joiner: (value: V, globalValue: VG, key: K) => VR, options?: Named): KStream<K, VR>;
   join<VO, VR>(
-    other: KTable<K, VO> | KStream<K, VO>,
-    joiner: (value: V, otherValue: VO, key: K) => VR,
-    windowsOrOptions?: JoinWindows | Named,
+    other: KTable<K, VO> | KStream<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ((value: V, otherValue: VO, key: K) => VR) | ((key: K, value: V) => unknown),
+    windowsOrOptions?: JoinWindows | Named | ((value: V, globalValue: VO, key: K) => VR),
     options: StreamJoinedOptions<K, V, VO> = {},
   ): KStream<K, VR> {
-    if (other instanceof KStream) {
-      return this.joinStream('KSTREAM-JOIN', 'inner', other, (v, o, k) => joiner(v!, o!, k), windowsOrOptions as JoinWindows, options);
+    if (other instanceof GlobalKTable) {
+      const join = windowsOrOptions as (value: V, globalValue: VO, key: K) => VR;
+      return this.joinGlobal('KSTREAM-JOIN', other, joiner as (key: K, value: V) => unknown, options, (v, g, k) => (g === undefined ? undefined : { value: join(v, g, k) }));
     }
-    return this.joinTable(other, (windowsOrOptions ?? {}) as Named, 'KSTREAM-JOIN', (v, tv, k) => (tv === undefined ? undefined : { value: joiner(v, tv, k) }));
+    if (other instanceof KStream) {
+      const join = joiner as (value: V, otherValue: VO, key: K) => VR;
+      return this.joinStream('KSTREAM-JOIN', 'inner', other, (v, o, k) => join(v!, o!, k), windowsOrOptions as JoinWindows, options);
+    }
+    const join = joiner as (value: V, otherValue: VO, key: K) => VR;
+    return this.joinTable(other, (windowsOrOptions ?? {}) as Named, 'KSTREAM-JOIN', (v, tv, k) => (tv === undefined ? undefined : { value: join(v, tv, k) }));
   }
 
   /** Left join: like `join`, but a record without a partner is joined with `undefined` (for streams: once its window has closed). */
@@ -268,16 +277,45 @@ export class KStream<K, V> {
     windows: JoinWindows,
     options?: StreamJoinedOptions<K, V, VO>,
   ): KStream<K, VR>;
+  leftJoin<KG, VG, VR>(
+    global: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG,
+    joiner: (value: V, globalValue: VG | undefined, key: K) => VR,
+    options?: Named,
+  ): KStream<K, VR>;
   leftJoin<VO, VR>(
-    other: KTable<K, VO> | KStream<K, VO>,
-    joiner: (value: V, otherValue: VO | undefined, key: K) => VR,
-    windowsOrOptions?: JoinWindows | Named,
+    other: KTable<K, VO> | KStream<K, VO> | GlobalKTable<unknown, VO>,
+    joiner: ((value: V, otherValue: VO | undefined, key: K) => VR) | ((key: K, value: V) => unknown),
+    windowsOrOptions?: JoinWindows | Named | ((value: V, globalValue: VO | undefined, key: K) => VR),
     options: StreamJoinedOptions<K, V, VO> = {},
   ): KStream<K, VR> {
-    if (other instanceof KStream) {
-      return this.joinStream('KSTREAM-LEFTJOIN', 'left', other, (v, o, k) => joiner(v!, o, k), windowsOrOptions as JoinWindows, options);
+    if (other instanceof GlobalKTable) {
+      const join = windowsOrOptions as (value: V, globalValue: VO | undefined, key: K) => VR;
+      return this.joinGlobal('KSTREAM-LEFTJOIN', other, joiner as (key: K, value: V) => unknown, options, (v, g, k) => ({ value: join(v, g, k) }));
     }
-    return this.joinTable(other, (windowsOrOptions ?? {}) as Named, 'KSTREAM-LEFTJOIN', (v, tv, k) => ({ value: joiner(v, tv, k) }));
+    const join = joiner as (value: V, otherValue: VO | undefined, key: K) => VR;
+    if (other instanceof KStream) {
+      return this.joinStream('KSTREAM-LEFTJOIN', 'left', other, (v, o, k) => join(v!, o, k), windowsOrOptions as JoinWindows, options);
+    }
+    return this.joinTable(other, (windowsOrOptions ?? {}) as Named, 'KSTREAM-LEFTJOIN', (v, tv, k) => ({ value: join(v, tv, k) }));
+  }
+
+  private joinGlobal<KG, VG, VR>(
+    prefix: string,
+    global: GlobalKTable<KG, VG>,
+    keySelector: (key: K, value: V) => KG,
+    options: Named,
+    join: (value: V, globalValue: VG | undefined, key: K) => { value: VR } | undefined,
+  ): KStream<K, VR> {
+    const name = this.ctx.nameFor(prefix, options.name);
+    this.ctx.builder.addProcessor({
+      name,
+      parents: [this.nodeName],
+      stores: [global.storeName],
+      supplier: streamGlobalJoinProcessor<K, V, KG, VG, VR>(global.storeName, keySelector, join),
+    });
+    // No repartition: every task holds the whole global table, so the stream keeps its key and partitioning.
+    return new KStream<K, VR>(this.ctx, name, { keySerde: this.serdes.keySerde }, this.repartitionRequired);
   }
 
   /** Outer join of two streams: every record once joined, or alone (with `undefined`) if it found no partner in its window. */

@@ -17,6 +17,7 @@ import type { StoreKind } from '../topology/store-definition.js';
 import type { SubTopology } from '../topology/sub-topology.js';
 import { physicalTopicName } from '../topology/topic-ref.js';
 import type { Topology } from '../topology/topology.js';
+import { GlobalStores } from '../runtime/global-stores.js';
 import { InMemoryTopics } from './in-memory-topics.js';
 import type { PipeOptions, TestRecord } from './test-record.js';
 
@@ -60,6 +61,7 @@ export class TopologyTestDriver {
   private readonly commitProtocol: CommitProtocol;
   private wallClock: number;
   private closed = false;
+  private globalStores: GlobalStores | undefined;
 
   private constructor(
     private readonly topology: Topology,
@@ -82,6 +84,7 @@ export class TopologyTestDriver {
     const driver = new TopologyTestDriver(topology, options, options.applicationId ?? 'test-app', stateDir, options.stateDir === undefined);
     try {
       driver.createTopics();
+      await driver.openGlobalStores();
       for (const sub of topology.subTopologies) await driver.createTasks(sub);
     } catch (error) {
       await driver.close();
@@ -92,7 +95,8 @@ export class TopologyTestDriver {
 
   /** Serializes with the serdes of the source reading `topic`, writes the record, and processes it. */
   async pipeInput<K, V>(topic: string, key: K, value: V, options: PipeOptions = {}): Promise<void> {
-    const source = this.topology.sourceFor({ name: topic, internal: false });
+    const global = [...this.topology.globalStores.values()].find((g) => g.topic === topic);
+    const source = global ?? this.topology.sourceFor({ name: topic, internal: false });
     if (source === undefined) throw new TestDriverError(`no source reads topic '${topic}'`);
     const keyBytes = toBytes(source.keySerde, key, topic);
     const valueBytes = toBytes(source.valueSerde, value, topic);
@@ -107,6 +111,7 @@ export class TopologyTestDriver {
     if (partition < 0 || partition >= count) throw new TestDriverError(`topic '${topic}' has no partition ${partition}`);
     const headers: Headers = options.headers ?? {};
     this.topics.append({ topic, partition, key, value, timestamp: options.timestamp ?? this.wallClock, headers });
+    await this.updateGlobalStores();
     await this.processPending();
     if (this.options.autoCommit ?? true) await this.commit();
   }
@@ -210,7 +215,9 @@ export class TopologyTestDriver {
     await this.commit();
     for (const task of this.allTasks()) await task.close();
     this.tasks.clear();
+    await this.globalStores?.close();
     if (options.wipeState === true) await rm(this.stateDir, { recursive: true, force: true });
+    await this.openGlobalStores();
     for (const sub of this.topology.subTopologies) await this.createTasks(sub);
   }
 
@@ -231,11 +238,44 @@ export class TopologyTestDriver {
         failure ??= error;
       }
     }
+    try {
+      await this.globalStores?.close();
+    } catch (error) {
+      failure ??= error;
+    }
     if (this.ownsStateDir) await rm(this.stateDir, { recursive: true, force: true });
     if (failure !== undefined) throw failure;
   }
 
+  /** A global store (from `globalTable` or `addGlobalStore`), read-only, as the tasks see it. */
+  getGlobalStore<K, V>(name: string): KeyValueStore<K, V> {
+    const store = this.globalStores?.views().get(name);
+    if (store === undefined) throw new TestDriverError(`no global store named '${name}'`);
+    return store as KeyValueStore<K, V>;
+  }
+
   // ---- internals ----
+
+  /** Opens the global stores and brings them up to what their topics hold. */
+  private async openGlobalStores(): Promise<void> {
+    if (this.topology.globalStores.size === 0) return;
+    this.globalStores = await GlobalStores.open(this.topology, { stateDir: this.stateDir, defaultStoreKind: this.options.storeKind ?? 'persistent' });
+    await this.updateGlobalStores();
+  }
+
+  /** Applies what the global stores' topics gained since they were last read, as the Kafka runtime's reader does. */
+  private async updateGlobalStores(): Promise<void> {
+    const stores = this.globalStores;
+    if (stores === undefined) return;
+    for (const topic of stores.topics().keys()) {
+      const partitions = this.topics.partitionCount(topic);
+      const next = await stores.nextOffsets(topic, partitions);
+      for (let p = 0; p < partitions; p++) {
+        const records = this.topics.read(topic, p, Number(next.get(p) ?? '0'));
+        await stores.apply(topic, p, records);
+      }
+    }
+  }
 
   private createTopics(): void {
     const external = this.options.topics ?? {};
@@ -255,6 +295,7 @@ export class TopologyTestDriver {
       const partitions = this.partitionsOf(sub);
       for (const store of sub.stores) this.topics.ensure(changelogTopicName(this.applicationId, store), partitions);
     }
+    for (const global of this.topology.globalStores.values()) this.topics.ensure(global.topic, external[global.topic]?.partitions ?? 1);
     this.topics.ensure(this.deadLetterTopic(), maxInput);
   }
 
@@ -281,6 +322,7 @@ export class TopologyTestDriver {
       clock: () => this.wallClock,
       errorPolicies: { deserialization: 'fail', processing: 'fail', ...this.options.errorPolicies },
       deadLetterTopic: this.deadLetterTopic(),
+      ...(this.globalStores === undefined ? {} : { globalStores: this.globalStores.views() }),
     };
     for (let partition = 0; partition < partitions; partition++) {
       if (tasks.has(partition)) continue;

@@ -15,6 +15,9 @@ export function describeTopology(topology: Topology, options: DescribeOptions): 
 
 function describeAsText(topology: Topology): string {
   const lines: string[] = ['Topologies:'];
+  for (const global of topology.globalStores.values()) {
+    lines.push(`   Global store: ${global.name} (topic: ${global.topic}, read whole by every instance)`, '');
+  }
   for (const sub of topology.subTopologies) {
     lines.push(`   Sub-topology: ${sub.id}`);
     for (const name of sub.nodeNames) {
@@ -82,6 +85,10 @@ function describeAsMermaid(topology: Topology): string {
         }
       }
     }
+  }
+  for (const global of topology.globalStores.values()) {
+    topics.set(global.topic, { name: global.topic, internal: false });
+    lines.push(`  topic_${mermaidId(global.topic)} --> store_${mermaidId(global.name)}[("${global.name}<br/>global store")]`);
   }
   for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicLabel(t)}"}}`);
   return `${lines.join('\n')}\n`;

@@ -19,6 +19,20 @@ export interface StoreDefinition {
 }
 
 /**
+ * A global store (Kafka Streams' GlobalKTable store): every instance holds all of `topic`, read fully
+ * before processing starts and kept up to date while it runs. The topic is its changelog; processors
+ * may only read it.
+ */
+export interface GlobalStoreDefinition {
+  readonly name: string;
+  /** An external topic, read whole (every partition). */
+  readonly topic: string;
+  readonly keySerde: Serde<unknown>;
+  readonly valueSerde: Serde<unknown>;
+  readonly kind: StoreKind | undefined;
+}
+
+/**
  * What a store holds when it is more than a key-value store: its key and value serdes are then bytes,
  * and a typed view (e.g. a `WindowStore`) maps its entries. The task engine sees only the bytes store,
  * so buffering, changelog, flush and restore are those of every store.

@@ -19,6 +19,8 @@ export interface TaskFactoryOptions {
   readonly deadLetterTopic: string;
   readonly maxBufferedEntriesPerStore?: number;
   readonly onChunkGroupAbandoned?: StreamTaskOptions['onChunkGroupAbandoned'];
+  /** Read-only views of the instance's global stores. */
+  readonly globalStores?: StreamTaskOptions['globalStores'];
 }
 
 function bytesStoreKind(kind: StoreKind): BytesStoreKind {
@@ -60,6 +62,7 @@ export async function createTask(
       deadLetterTopic: options.deadLetterTopic,
       inputPartitions,
       ...(options.onChunkGroupAbandoned === undefined ? {} : { onChunkGroupAbandoned: options.onChunkGroupAbandoned }),
+      ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
   } catch (error) {
     await Promise.allSettled([...stores.values()].map((s) => s.close()));
