@@ -59,6 +59,7 @@ export { pair, type KeyValuePair } from './dsl/key-value-pair.js';
 export { TimeWindows } from './dsl/windows.js';
 export { JoinWindows } from './dsl/join-windows.js';
 export { SessionWindows } from './dsl/session-windows.js';
+export { SlidingWindows } from './dsl/sliding-windows.js';
 export { SessionWindowedKStream, type SessionMaterialized } from './dsl/session-windowed-kstream.js';
 export { TimeWindowedKStream, type WindowedMaterialized } from './dsl/time-windowed-kstream.js';
 export type { WindowedByOptions } from './dsl/kgrouped-stream.js';

@@ -10,6 +10,7 @@ import { TimeWindowedKStream } from './time-windowed-kstream.js';
 import type { TimeWindows } from './windows.js';
 import { SessionWindowedKStream } from './session-windowed-kstream.js';
 import { SessionWindows } from './session-windows.js';
+import type { SlidingWindows } from './sliding-windows.js';
 
 /** Marks "no aggregate yet" for reduce: the first value of a key becomes its aggregate as it is. */
 export const NO_AGGREGATE: unique symbol = Symbol('no aggregate yet');
@@ -42,9 +43,9 @@ export class KGroupedStream<K, V> {
   ) {}
 
   /** Aggregates per key and time window (tumbling or hopping `TimeWindows`), or per session of activity (`SessionWindows`). */
-  windowedBy(windows: TimeWindows, options?: WindowedByOptions): TimeWindowedKStream<K, V>;
+  windowedBy(windows: TimeWindows | SlidingWindows, options?: WindowedByOptions): TimeWindowedKStream<K, V>;
   windowedBy(windows: SessionWindows): SessionWindowedKStream<K, V>;
-  windowedBy(windows: TimeWindows | SessionWindows, options: WindowedByOptions = {}): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
+  windowedBy(windows: TimeWindows | SlidingWindows | SessionWindows, options: WindowedByOptions = {}): TimeWindowedKStream<K, V> | SessionWindowedKStream<K, V> {
     if (windows instanceof SessionWindows) return new SessionWindowedKStream(this.ctx, this.nodeName, this.serdes, windows);
     return new TimeWindowedKStream(this.ctx, this.nodeName, this.serdes, windows, options.streamTime ?? 'record-timestamps');
   }

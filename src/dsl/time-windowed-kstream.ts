@@ -10,6 +10,9 @@ import { WindowAggregateProcessor } from './window-aggregate-processor.js';
 import { windowStoreSpec } from './window-store-spec.js';
 import { timeWindowedSerde } from './windowed-serde.js';
 import type { TimeWindows } from './windows.js';
+import { SlidingWindows } from './sliding-windows.js';
+import { SlidingWindowAggregateProcessor } from './sliding-window-aggregate-processor.js';
+import { valueListSerde } from './value-list-serde.js';
 import { watermarkScopeOf } from './watermark-scope.js';
 
 export interface WindowedMaterialized<V> {
@@ -32,7 +35,7 @@ export class TimeWindowedKStream<K, V> {
     private readonly ctx: DslContext,
     private readonly nodeName: string,
     private readonly serdes: StreamSerdes<K, V>,
-    private readonly windows: TimeWindows,
+    private readonly windows: TimeWindows | SlidingWindows,
     private readonly streamTime: StreamTimeSource,
   ) {}
 
@@ -70,6 +73,9 @@ export class TimeWindowedKStream<K, V> {
         `windowed aggregation '${name}': retention ${retentionMs} ms is shorter than window size + grace (${this.windows.minimumRetentionMs} ms)`,
       );
     }
+    if (this.windows instanceof SlidingWindows) {
+      return this.slidingAggregate(name, storeName, options, initializer, aggregator, Math.max(retentionMs, this.windows.minimumRetentionMs), this.windows);
+    }
     const store = windowStoreSpec<K, VA>({
       name: storeName,
       keySerde: keySerde ?? (COUNT_SERDE as unknown as Serde<K>),
@@ -96,6 +102,55 @@ export class TimeWindowedKStream<K, V> {
       { name: storeName, type: 'window' },
       { keySerde: keySerde === undefined ? undefined : timeWindowedSerde(keySerde, windows.sizeMs), valueSerde: options.valueSerde },
       { closeDelayMs: windows.graceMs, streamTime, innerKeySerde: keySerde as Serde<unknown> | undefined },
+    );
+  }
+
+  private slidingAggregate<VA>(
+    name: string,
+    storeName: string,
+    options: WindowedMaterialized<VA>,
+    initializer: () => VA,
+    aggregator: (key: K, value: V, aggregate: VA) => VA,
+    retentionMs: number,
+    windows: SlidingWindows,
+  ): KTable<Windowed<K>, VA> {
+    const keySerde = runtimeSerde(this.serdes.keySerde);
+    const valueSerde = runtimeSerde(options.valueSerde);
+    const recordSerde = runtimeSerde(this.serdes.valueSerde);
+    if (recordSerde === undefined) this.ctx.problems.push(`sliding-window aggregation '${name}' needs the stream's value serde: it keeps the records`);
+    if (this.streamTime === 'watermarks') this.ctx.problems.push(`sliding-window aggregation '${name}': stream time from watermarks is supported for time windows only`);
+    const key = keySerde ?? (COUNT_SERDE as unknown as Serde<K>);
+    const aggregates = windowStoreSpec<K, VA>({
+      name: storeName,
+      keySerde: key,
+      valueSerde: valueSerde ?? (COUNT_SERDE as unknown as Serde<VA>),
+      windowSizeMs: windows.timeDifferenceMs,
+      retentionMs,
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+    });
+    const records = windowStoreSpec<K, V[]>({
+      name: `${storeName}-records`,
+      keySerde: key,
+      valueSerde: valueListSerde((recordSerde ?? COUNT_SERDE) as Serde<V>),
+      windowSizeMs: 1,
+      retentionMs,
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+    });
+    this.ctx.builder
+      .addProcessor({
+        name,
+        parents: [this.nodeName],
+        stores: [aggregates.name, records.name],
+        supplier: () => new SlidingWindowAggregateProcessor<K, V, VA>({ windows, aggregates, records, initializer, aggregator }),
+      })
+      .addStore(aggregates.storeOptions)
+      .addStore(records.storeOptions);
+    return new KTable<Windowed<K>, VA>(
+      this.ctx,
+      name,
+      { name: storeName, type: 'window' },
+      { keySerde: keySerde === undefined ? undefined : timeWindowedSerde(keySerde, windows.timeDifferenceMs), valueSerde: options.valueSerde },
+      { closeDelayMs: windows.graceMs, streamTime: 'record-timestamps', innerKeySerde: keySerde as Serde<unknown> | undefined },
     );
   }
 }
