@@ -70,6 +70,9 @@ function dropUndefined<T extends object>(value: T): Partial<{ [K in keyof T]: Ex
 }
 
 export { verify, OrderEventVerifier, PROBLEM_KINDS } from './verifier.js';
+export { saleStatsOf, minuteStatsKey, SALE_STATS_WINDOW_MS } from './sale-stats-truth.js';
+export type { SaleStatsTruth, SkuFigures, SkuMinuteStats, SkuTotals } from './sale-stats-truth.js';
+export { SaleStatsVerifier, formatSaleStatsVerification, type SaleStatsSummary } from './sale-stats-verifier.js';
 export type { VerificationSummary, OrderVerdict, OrderProblem, ProblemKind } from './verifier.js';
 export { formatVerification } from './verification-report.js';
 export type { OutputOrderEvent } from './output-event.js';

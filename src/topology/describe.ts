@@ -14,6 +14,9 @@ export function describeTopology(topology: Topology, options: DescribeOptions): 
 
 function describeAsText(topology: Topology, topicName: (topic: TopicRef) => string): string {
   const lines: string[] = ['Topologies:'];
+  for (const global of topology.globalStores.values()) {
+    lines.push(`   Global store: ${global.name} (topic: ${global.topic}, read whole by every instance)`, '');
+  }
   for (const sub of topology.subTopologies) {
     lines.push(`   Sub-topology: ${sub.id}`);
     for (const name of sub.nodeNames) {
@@ -29,6 +32,10 @@ function describeAsText(topology: Topology, topicName: (topic: TopicRef) => stri
       }
       if (node.kind !== 'sink') lines.push(`      --> ${children.length === 0 ? 'none' : children.join(', ')}`);
       if (node.kind !== 'source') lines.push(`      <-- ${node.parents.join(', ')}`);
+    }
+    for (const store of sub.stores) {
+      const layout = topology.stores.get(store)?.layout;
+      if (layout !== undefined) lines.push(`    Store: ${store} (${layout.summary})`);
     }
     lines.push('');
   }
@@ -70,9 +77,17 @@ function describeAsMermaid(topology: Topology, topicName: (topic: TopicRef) => s
         lines.push(`  ${mermaidId(name)} --> topic_${mermaidId(node.topic.name)}`);
       }
       if (node.kind === 'processor') {
-        for (const store of node.stores) lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${store}")]`);
+        for (const store of node.stores) {
+          const layout = topology.stores.get(store)?.layout;
+          const label = layout === undefined ? store : `${store}<br/>${layout.type === 'window' ? layout.summary.replace(/, key .*$/, '') : layout.type}`;
+          lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${label}")]`);
+        }
       }
     }
+  }
+  for (const global of topology.globalStores.values()) {
+    topics.set(global.topic, { name: global.topic, internal: false });
+    lines.push(`  topic_${mermaidId(global.topic)} --> store_${mermaidId(global.name)}[("${global.name}<br/>global store")]`);
   }
   for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicName(t)}${t.internal ? ' (internal)' : ''}"}}`);
   return `${lines.join('\n')}\n`;

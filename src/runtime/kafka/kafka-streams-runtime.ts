@@ -29,7 +29,8 @@ import { taskAssignor } from './task-assignor.js';
 import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
 import { TopicMetadata } from './topic-metadata.js';
-
+import { GlobalStores } from '../global-stores.js';
+import { GlobalStoreReader } from './global-store-reader.js';
 
 export class ApplicationFailedError extends CdcStreamsError {
   constructor(message: string, cause: unknown) {
@@ -61,6 +62,8 @@ export class KafkaStreamsRuntime {
   private producer: Producer | undefined;
   private sharedCollector: ProducerCollector | undefined;
   private metadata: TopicMetadata | undefined;
+  private globalStores: GlobalStores | undefined;
+  private globalReader: GlobalStoreReader | undefined;
   private taskCounts = new Map<number, number>();
   private ticker: NodeJS.Timeout | undefined;
   private lastCommitAt = Date.now();
@@ -99,6 +102,7 @@ export class KafkaStreamsRuntime {
       sharedCollector: () => this.sharedCollector,
       commitBeforeRevoke: (running) => this.committer.commitRevoked(running),
       onTopicsGrown: () => this.renewSharedProducer(),
+      globalStores: () => this.globalStores?.views(),
     });
     this.committer = new TaskCommitter({
       config,
@@ -140,6 +144,7 @@ export class KafkaStreamsRuntime {
     await metadata.refresh([...plan.partitions.keys()]);
     await metadata.refreshLimits([...plan.partitions.keys()]);
     this.taskCounts = new Map(plan.taskCounts);
+    if (this.topology.globalStores.size > 0) await this.startGlobalStores(admin);
 
     if (!this.exactlyOnce) {
       this.producer = await this.connectSharedProducer();
@@ -229,6 +234,18 @@ export class KafkaStreamsRuntime {
     });
   }
 
+  /** Reads the global tables whole before any task starts; the reader then keeps them up to date. */
+  private async startGlobalStores(admin: Admin): Promise<void> {
+    const stores = await GlobalStores.open(this.topology, { stateDir: this.config.stateDir, defaultStoreKind: this.config.defaultStoreKind, fresh: true });
+    this.globalStores = stores;
+    this.globalReader = new GlobalStoreReader(this.kafka, admin, stores, {
+      groupId: `${this.config.applicationId}-global-${this.instanceId}`,
+      logger: this.logger,
+      onError: (error) => this.fail('reading the global tables failed', error),
+    });
+    await this.globalReader.start();
+  }
+
   /** Finishes in-flight work, commits, closes stores, leaves the group. Safe to call more than once. */
   close(): Promise<void> {
     this.stopping ??= this.shutdown(true);
@@ -264,6 +281,13 @@ export class KafkaStreamsRuntime {
   }
 
   async queryStore(store: string, key: string): Promise<StoreQueryResult> {
+    const global = this.globalStores?.views().get(store);
+    const globalDefinition = this.topology.globalStores.get(store);
+    if (global !== undefined && globalDefinition !== undefined) {
+      // Every instance holds the whole global table: answered here, whatever the key.
+      const found = await global.get(storeKeyFromText(store, globalDefinition.keySerde, key).key);
+      return found === undefined ? { kind: 'not-found', partition: 0 } : { kind: 'found', value: found, partition: 0 };
+    }
     const sub = this.topology.subTopologies.find((s) => s.stores.includes(store));
     const definition = this.topology.stores.get(store);
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
@@ -393,6 +417,8 @@ export class KafkaStreamsRuntime {
     await this.scheduler.idle();
     await this.taskManager.closeAll(graceful, attempt);
     await attempt('leaving the group', async () => this.consumer?.disconnect());
+    await attempt('stopping the global tables reader', async () => this.globalReader?.close());
+    await attempt('closing the global stores', async () => this.globalStores?.close());
     await attempt('closing the producer', async () => this.producer?.disconnect());
     await this.metadataRefresh;
     await attempt('closing the admin client', async () => this.admin?.disconnect());

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import type { KeyValueStore } from '../../state/key-value-store.js';
 import { DEAD_LETTER_TOPIC_SUFFIX } from '../../common/constants.js';
 import type { Logger } from '../../common/logger.js';
 import type { SubTopology } from '../../topology/sub-topology.js';
@@ -39,6 +40,8 @@ export interface TaskManagerOptions {
   readonly commitBeforeRevoke: (running: RunningTask) => Promise<void>;
   /** Runs after internal topics grew (an input gained partitions), before any task writes to them. */
   readonly onTopicsGrown: (topics: readonly string[]) => Promise<void>;
+  /** Read-only views of the instance's global stores (created by `start`), if the topology has any. */
+  readonly globalStores?: () => ReadonlyMap<string, KeyValueStore<unknown, unknown>> | undefined;
 }
 
 /** Runs one step of a shutdown, recording a failure instead of stopping there (KafkaStreamsRuntime.shutdown). */
@@ -204,6 +207,7 @@ export class TaskManager {
           transactionTimeoutMs: config.transactionTimeoutMs,
         })
       : undefined;
+    const globalStores = this.options.globalStores?.();
     const factory: TaskFactoryOptions = {
       applicationId: config.applicationId,
       topology: this.options.topology,
@@ -217,6 +221,7 @@ export class TaskManager {
       onChunkGroupAbandoned: (event) =>
         this.options.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event }),
       observer: this.observer,
+      ...(globalStores === undefined ? {} : { globalStores }),
     };
     const inputTopics = sub.sourceTopics.map((t) => physicalTopicName(t, config.applicationId));
     try {
