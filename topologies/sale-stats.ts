@@ -2,7 +2,7 @@ import { bytesSerde, cdcStream, defineTopology, pair, resequence, stringSerde, S
 import { orderLifecycle } from './sale-orders/order-lifecycle-processor.js';
 import type { OrderEventRecord } from './sale-orders/order-event.js';
 import { ORDERS_STORE, PAYMENT_DEADLINES_STORE, orderStateSerde } from './sale-orders/order-state.js';
-import { isSaleOrderChange, orderIdOf } from './sale-orders/sale-rows.js';
+import { isSaleOrderChange, orderIdOf, SALE_COLUMNS } from './sale-orders/sale-rows.js';
 import { parseSaleStatsParams } from './sale-stats/sale-stats-params.js';
 import {
   addSkuEvent,
@@ -53,7 +53,8 @@ export default defineTopology({
     builder
       .addStateStore({ name: ORDERS_STORE, keySerde: stringSerde, valueSerde: orderStateSerde })
       .addStateStore({ name: PAYMENT_DEADLINES_STORE, keySerde: bytesSerde, valueSerde: bytesSerde });
-    const bySku = cdcStream(builder, params.inputTopic, { format: 'dts' })
+    // As in sale-orders: only the columns the lifecycle reads travel past the source, unless projectColumns=false.
+    const bySku = cdcStream(builder, params.inputTopic, { format: 'dts', ...(params.projectColumns ? { columns: SALE_COLUMNS } : {}) })
       .filter((change) => isSaleOrderChange(change), { name: 'sale-orders-and-payments' })
       .selectKey((change) => orderIdOf(change), { name: 'key-by-order-id' })
       .pipe(
@@ -63,7 +64,7 @@ export default defineTopology({
           ...(params.maxHoldMs === undefined ? {} : { maxHoldMs: params.maxHoldMs }),
         }),
       )
-      .process(withStreamWatermarks(orderLifecycle({ paymentTimeoutMs: params.paymentTimeoutMs })), {
+      .process(withStreamWatermarks(orderLifecycle({ paymentTimeoutMs: params.paymentTimeoutMs, sourceTimeZone: params.sourceTimeZone })), {
         name: 'order-lifecycle',
         stores: [ORDERS_STORE, PAYMENT_DEADLINES_STORE],
       })

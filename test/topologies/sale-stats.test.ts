@@ -37,6 +37,11 @@ async function saleStatsDriver(partitions: number, params: Record<string, string
 const minutes = (driver: TopologyTestDriver) => driver.readAllOutput<string, SkuMinuteStats>(STATS).map((r) => r.value);
 
 describe('sale-stats', () => {
+  it('refuses a Debezium input instead of reading the DTS topic in its place', async () => {
+    const env = await createTopologyEnvironment({ params: { format: 'debezium' } });
+    expect(() => buildTopology(saleStats, env)).toThrow("sale-stats reads a DTS subscription (format dts), got format 'debezium'");
+  });
+
   it('counts a minute’s orders once the watermark has passed its end plus grace, and not before', async () => {
     const driver = await saleStatsDriver(2, { graceSeconds: '10' });
     const feeder = new BinlogFeeder(driver, 2);

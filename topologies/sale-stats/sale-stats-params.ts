@@ -14,10 +14,13 @@ export const DEFAULT_GRACE_SECONDS = 10;
 
 /**
  * The `--set` parameters: those of sale-orders that shape the order events (inputTopic,
- * paymentTimeoutMinutes, holdPolicy, maxHoldMs), plus statsTopic, totalsTopic and graceSeconds.
+ * paymentTimeoutMinutes, holdPolicy, maxHoldMs, projectColumns, sourceTimeZone), plus statsTopic,
+ * totalsTopic and graceSeconds. sale-stats reads a DTS subscription only: another format is refused
+ * rather than ignored.
  */
 export function parseSaleStatsParams(params: Readonly<Record<string, string>>): SaleStatsParams {
   const { outputTopic: _unused, ...orders } = parseSaleOrdersParams(params);
+  if (orders.format !== 'dts') throw new SaleStatsError(`sale-stats reads a DTS subscription (format dts), got format '${orders.format}'`);
   const graceText = params['graceSeconds'];
   const graceSeconds = graceText === undefined ? DEFAULT_GRACE_SECONDS : Number(graceText);
   if (graceText !== undefined && (graceText.trim() === '' || !Number.isFinite(graceSeconds) || graceSeconds < 0)) {
