@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    // Only runtime/kafka talks to Kafka, only state/rocksdb touches RocksDB (DESIGN.md section 4).
+    // Only runtime/kafka talks to Kafka, only state/rocksdb touches RocksDB (docs/design.md section 4).
     files: ['src/**/*.ts'],
     ignores: ['src/runtime/kafka/**'],
     rules: { 'no-restricted-imports': ['error', { paths: [

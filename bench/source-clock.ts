@@ -5,7 +5,7 @@ import { decodeEntries, decodeEnvelope, gtidSequenceOf, type DtsEntry } from '..
  * - when each transaction was completely written (the last message carrying any of its entries), and
  * - when its shard's watermark covered it: every input partition has shown, by a COMMIT/ROLLBACK, a later
  *   transaction or a heartbeat, that nothing of the shard at or before its GTID sequence can still come
- *   (DESIGN.md 3.3). This replays the rule on the writer's side; the processor can only see a record at or
+ *   (docs/design.md 3.3). This replays the rule on the writer's side; the processor can only see a record at or
  *   after these instants, so `covered - written` is the hold the watermark imposes and what is left of the
  *   output's latency is processing (fetch, repartition hop, resequencer release, lifecycle, produce).
  */

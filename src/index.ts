@@ -27,6 +27,7 @@ export * from './serde/registry/registry-errors.js';
 
 // state
 export type { KeyValueStore, KeyValue, RangeOptions } from './state/key-value-store.js';
+export type { WindowStore, WindowEntry, Windowed, TimeWindow } from './state/window-store.js';
 export { TimerService, type Timer, type TimerCallback } from './processor/timer-service.js';
 
 // processor API
@@ -39,7 +40,7 @@ export { streamRecord, withKey, withValue, withTimestamp, withHeaders } from './
 
 // topology and DSL
 export { TopologyBuilder } from './topology/topology-builder.js';
-export type { SourceOptions, ProcessorOptions, SinkOptions, StoreOptions } from './topology/topology-builder.js';
+export type { SourceOptions, ProcessorOptions, SinkOptions, StoreOptions, GlobalStoreOptions } from './topology/topology-builder.js';
 export { Topology } from './topology/topology.js';
 export { TopologyError } from './topology/topology-error.js';
 export { internalTopic, externalTopic, type TopicRef } from './topology/topic-ref.js';
@@ -50,11 +51,26 @@ export { topologyGraph, type TopologyGraph, type TopologyGraphNode, type Topolog
 export { StreamsBuilder } from './dsl/streams-builder.js';
 export type { StreamOptions, TableOptions, StateStoreOptions } from './dsl/streams-builder.js';
 export { KStream } from './dsl/kstream.js';
-export type { Named, StreamSerdes, ProcessOptions, ToOptions, RepartitionOptions } from './dsl/kstream.js';
-export { KTable } from './dsl/ktable.js';
+export type { Named, StreamSerdes, ProcessOptions, ToOptions, RepartitionOptions, GroupedOptions, StreamJoinedOptions } from './dsl/kstream.js';
+export { KTable, type DerivedTableOptions } from './dsl/ktable.js';
+export { KGroupedTable, type TableMaterialized } from './dsl/kgrouped-table.js';
+export { GlobalKTable } from './dsl/global-ktable.js';
 export { KGroupedStream, type Materialized } from './dsl/kgrouped-stream.js';
 export { BranchedKStream } from './dsl/branched-kstream.js';
 export { pair, type KeyValuePair } from './dsl/key-value-pair.js';
+export { TimeWindows } from './dsl/windows.js';
+export { JoinWindows } from './dsl/join-windows.js';
+export { SessionWindows } from './dsl/session-windows.js';
+export { SlidingWindows } from './dsl/sliding-windows.js';
+export { SessionWindowedKStream, type SessionMaterialized } from './dsl/session-windowed-kstream.js';
+export { TimeWindowedKStream, type WindowedMaterialized } from './dsl/time-windowed-kstream.js';
+export type { WindowedByOptions } from './dsl/kgrouped-stream.js';
+export { Suppressed } from './dsl/suppressed.js';
+export type { Change } from './dsl/table-change.js';
+export { timeWindowedSerde, sessionWindowedSerde } from './dsl/windowed-serde.js';
+export { windowStoreSpec, type WindowStoreSpec, type WindowStoreSpecOptions } from './dsl/window-store-spec.js';
+export type { StreamTimeSource } from './dsl/stream-time.js';
+export { streamWatermarkRecord, readStreamWatermark, InvalidStreamWatermarkError, type StreamWatermark } from './dsl/stream-watermark.js';
 export { defineTopology, buildTopology, type TopologyDefinition, type TopologyEnvironment } from './dsl/define-topology.js';
 export { createTopologyEnvironment, type TopologyEnvironmentOptions } from './dsl/topology-environment.js';
 

@@ -1,4 +1,4 @@
-import { bytesSerde, cdcStream, defineTopology, resequence, stringSerde } from '../src/index.js';
+import { bytesSerde, cdcStream, defineTopology, resequence, stringSerde } from 'cdc-streams';
 import { orderLifecycle } from './sale-orders/order-lifecycle-processor.js';
 import type { OrderEventRecord } from './sale-orders/order-event.js';
 import { ORDERS_STORE, PAYMENT_DEADLINES_STORE, orderStateSerde } from './sale-orders/order-state.js';
@@ -6,7 +6,7 @@ import { parseSaleOrdersParams } from './sale-orders/sale-orders-params.js';
 import { isSaleOrderChange, orderIdOf, SALE_COLUMNS } from './sale-orders/sale-rows.js';
 
 /**
- * The flash-sale order events (DESIGN.md 2, docs/sale-orders.md): the `sale` binlog subscription in,
+ * The flash-sale order events (docs/design.md 2, docs/sale-orders.md): the `sale` binlog subscription in,
  * `sale.order-events` out — per order, in binlog order, each step once, with the payment timeout.
  *
  *     cdc-streams run topologies/sale-orders.ts --set paymentTimeoutMinutes=15 --set holdPolicy=emit-and-flag

@@ -1,7 +1,7 @@
 import { CdcStreamsError, describeCoordinates, type RecordCoordinates } from '../common/errors.js';
 
 /**
- * A chunk group whose index sequence broke (DESIGN.md 3.1). Not thrown: it names the reason in the
+ * A chunk group whose index sequence broke (docs/design.md 3.1). Not thrown: it names the reason in the
  * dead-letter headers of every raw message of the group, so an operator can find them.
  */
 export class AbandonedChunkGroupError extends CdcStreamsError {
@@ -12,13 +12,24 @@ export class AbandonedChunkGroupError extends CdcStreamsError {
   }
 }
 
-/** Bytes that are not an Envelope or an Entries message; the raw message goes to the dead-letter topic. */
+/**
+ * Bytes that are not an Envelope or an Entries message (or no bytes: a tombstone); the raw message goes
+ * to the dead-letter topic. A cause that is a CdcStreamsError already says what and where (the DTS
+ * decoder's do): its message is used as it is, so the coordinates are not named twice.
+ */
 export class UndecodableMessageError extends CdcStreamsError {
   constructor(what: string, at: RecordCoordinates, cause: unknown) {
-    super(`cannot decode ${what} at ${describeCoordinates(at)}: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      code: 'CDC_UNDECODABLE',
-      cause,
-    });
+    super(
+      cause instanceof CdcStreamsError ? cause.message : `cannot decode ${what} at ${describeCoordinates(at)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { code: 'CDC_UNDECODABLE', cause },
+    );
+  }
+}
+
+/** A record with no value where a DTS Envelope was expected. */
+export class TombstoneInputError extends CdcStreamsError {
+  constructor(at: RecordCoordinates) {
+    super(`${describeCoordinates(at)} has no value (a tombstone), not a DTS Envelope`, { code: 'CDC_TOMBSTONE' });
   }
 }
 

@@ -3,7 +3,7 @@ import type { SourcePosition } from './source-position.js';
 export type ChangeOperation = 'insert' | 'update' | 'delete';
 
 /**
- * A column value after DataType mapping (DESIGN.md section 1): INT8..INT32, UINT8..UINT16 and
+ * A column value after DataType mapping (docs/design.md section 1): INT8..INT32, UINT8..UINT16 and
  * FLOAT32/64 → number; INT64, UINT32, UINT64 → bigint (never a lossy number); DECIMAL → exact decimal
  * string; STRING → string decoded by its charset; BYTES → Buffer, or the parsed JSON value for a JSON
  * column when JSON parsing is asked for; NIL → null.

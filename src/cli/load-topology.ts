@@ -1,14 +1,19 @@
+import { existsSync, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
 import {
+  AvroSchemaError,
   buildTopology,
   CdcStreamsError,
   createTopologyEnvironment,
   type Topology,
   type TopologyDefinition,
 } from '../index.js';
+import { CliUsageError } from './cli-errors.js';
+import { activateTopologyModuleHooks } from './topology-module-hooks.js';
+import { TrackedParams } from './topology-params.js';
 
 /** The topology file cannot be used: missing, does not load, or its default export is not a topology. */
 export class TopologyLoadError extends CdcStreamsError {
@@ -18,7 +23,7 @@ export class TopologyLoadError extends CdcStreamsError {
 }
 
 export interface TopologySettings {
-  /** Folder of `.avsc` files (default `schemas`). */
+  /** Folder of `.avsc` files; default: the nearest `schemas/` at or above the topology file's folder (`schemasDirFor`). */
   readonly schemasDir?: string;
   readonly schemaRegistryUrl?: string;
   /** `--set key=value` parameters. */
@@ -33,7 +38,9 @@ export type LoadedTopology =
  * Imports a `.ts` or `.js` topology file and returns its default export. TypeScript runs without a
  * build through tsx's loader hooks. They are registered globally rather than with `tsImport`, whose
  * private namespace would load a second copy of cdc-streams for the file: its classes and sentinels
- * would then differ from the ones the CLI builds with.
+ * would then differ from the ones the CLI builds with. For the same reason the file's `cdc-streams`
+ * imports resolve to the CLI's own copy, and it loads as an ES module whatever its folder's
+ * package.json says (topology-module-hooks.ts).
  */
 export async function loadTopologyDefinition(file: string): Promise<TopologyDefinition> {
   const path = resolve(file);
@@ -43,12 +50,14 @@ export async function loadTopologyDefinition(file: string): Promise<TopologyDefi
     throw new TopologyLoadError(`topology file '${file}' not found`, error);
   }
   const unregister = register();
+  const deactivateHooks = activateTopologyModuleHooks();
   let module: unknown;
   try {
     module = await import(pathToFileURL(path).href);
   } catch (error) {
     throw new TopologyLoadError(`cannot load topology file '${file}': ${error instanceof Error ? error.message : String(error)}`, error);
   } finally {
+    deactivateHooks();
     await unregister();
   }
   if (typeof module !== 'object' || module === null || !('default' in module) || module.default === undefined) {
@@ -63,21 +72,56 @@ export async function loadTopologyDefinition(file: string): Promise<TopologyDefi
   return definition;
 }
 
-/** Loads the file and builds its topology; an invalid graph comes back as its list of problems, not an exception. */
+/**
+ * Loads the file and builds its topology; an invalid graph comes back as its list of problems, not an
+ * exception. A `--set` key the build never read is a usage error naming it and the keys it did read.
+ */
 export async function loadTopology(file: string, settings: TopologySettings = {}): Promise<LoadedTopology> {
   const definition = await loadTopologyDefinition(file);
+  const schemasDir = settings.schemasDir ?? schemasDirFor(file);
+  const params = new TrackedParams(settings.params ?? {});
   const env = await createTopologyEnvironment({
-    ...(settings.schemasDir === undefined ? {} : { schemasDir: settings.schemasDir }),
+    schemasDir,
     ...(settings.schemaRegistryUrl === undefined ? {} : { schemaRegistryUrl: settings.schemaRegistryUrl }),
-    params: settings.params ?? {},
+    params: params.values,
   });
+  let loaded: LoadedTopology;
   try {
-    return { ok: true, definition, topology: buildTopology(definition, env) };
+    loaded = { ok: true, definition, topology: buildTopology(definition, env) };
   } catch (error) {
     const problems = topologyProblems(error);
-    if (problems === undefined) throw error;
-    return { ok: false, definition, problems };
+    if (problems === undefined) throw explainSchemaError(error, file, settings.schemasDir !== undefined);
+    loaded = { ok: false, definition, problems };
   }
+  const unread = params.unread();
+  if (unread.length > 0) {
+    const known = params.readKeys();
+    throw new CliUsageError(
+      `unknown topology parameter${unread.length === 1 ? '' : 's'} ${unread.map((k) => `'${k}'`).join(', ')} (--set): ` +
+        (known.length === 0 ? `${file} reads no parameters` : `${file} reads ${known.join(', ')}`),
+    );
+  }
+  return loaded;
+}
+
+/**
+ * Where a topology's `avro(...)` serdes find their `.avsc` files when `--schemas` is not given: the
+ * nearest `schemas/` folder at or above the topology file's folder, up to the project root (the first
+ * folder with a package.json). None found: `schemas/` beside the file, which the error then names.
+ */
+export function schemasDirFor(topologyFile: string): string {
+  const start = dirname(resolve(topologyFile));
+  for (let dir = start; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'schemas');
+    if (existsSync(candidate) && statSync(candidate).isDirectory()) return candidate;
+    if (existsSync(join(dir, 'package.json')) || dirname(dir) === dir) return join(start, 'schemas');
+  }
+}
+
+function explainSchemaError(error: unknown, file: string, fromFlag: boolean): unknown {
+  if (!(error instanceof AvroSchemaError)) return error;
+  const hint = fromFlag ? '' : ` (the nearest schemas/ folder at or above the topology's folder; pass --schemas <dir> for another)`;
+  return new TopologyLoadError(`topology ${file} uses Avro: ${error.message}${hint}`, error);
 }
 
 /** The problems a TopologyError lists (one per `  - ` line), or undefined for any other error. */

@@ -10,7 +10,7 @@ export interface OpsHandle {
 
 /** Serves /health, /metrics and /stores for a running application. */
 export async function startOpsFor(app: OperableApp, port: number, logger: Logger): Promise<OpsHandle> {
+  // startOpsServer logs where it listens.
   const server = await startOpsServer({ port, app, registry: createMetricsRegistry(app), logger });
-  logger.info('ops server listening', { url: server.url });
   return { endpoint: `${hostname()}:${server.port}`, url: server.url, close: () => server.close() };
 }

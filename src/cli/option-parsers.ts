@@ -25,7 +25,7 @@ export function parseOffset(value: string): bigint {
 }
 
 /** Repeatable `--set key=value`: collects topology parameters. */
-export function collectParam(value: string, previous: Readonly<Record<string, string>>): Record<string, string> {
+export function collectParam(value: string, previous: Readonly<Record<string, string>> = {}): Record<string, string> {
   const at = value.indexOf('=');
   const key = at < 0 ? '' : value.slice(0, at).trim();
   if (key === '') throw new InvalidArgumentError(`'${value}' is not key=value`);

@@ -3,14 +3,15 @@ import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './cli-errors.js';
+import { packagePath } from './package-paths.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
-/** package.json sits two levels up from both src/cli/ and dist/cli/. */
+/** The version in the package's package.json. */
 function packageVersion(): string {
-  const raw: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const raw: unknown = JSON.parse(readFileSync(packagePath('package.json'), 'utf8'));
   return z.object({ version: z.string() }).parse(raw).version;
 }
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_MODEL_OPTIONS, DEFAULT_WRITER_OPTIONS, PARTITIONING_STRATEGIES, type PartitioningStrategy, type SimulationOptions } from '../index.js';
-import { choiceOption, integerOption, parseFraction } from './option-parsers.js';
+import { integerOption, parseFraction } from './option-parsers.js';
 
 /** The simulator's flags as commander hands them over; absent ones keep the simulator's defaults. */
 export interface SimulateFlags {
@@ -42,9 +42,7 @@ export function addSimulationOptions(command: Command): Command {
     .option('--heartbeat-interval <seconds>', `per-shard heartbeat period in event time, 0: only the final ones (default ${m.heartbeatIntervalSeconds})`, integerOption(0))
     .option('--partitions <n>', `topic partitions (default ${w.partitions})`, integerOption(1, 10_000))
     .addOption(
-      new Option('--partitioning <strategy>', `how entries spread over partitions (default ${w.strategy})`).argParser(
-        choiceOption(PARTITIONING_STRATEGIES),
-      ),
+      new Option('--partitioning <strategy>', `how entries spread over partitions (default ${w.strategy})`).choices(PARTITIONING_STRATEGIES),
     )
     .option('--max-message-bytes <n>', `no message is bigger; bigger Entries are chunked (default ${w.maxMessageBytes})`, integerOption(1))
     .option('--max-entries-per-message <n>', `most DTS entries in one message (default ${w.maxEntriesPerMessage})`, integerOption(1))

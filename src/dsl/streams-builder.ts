@@ -7,6 +7,8 @@ import { RAW_BYTES, runtimeSerde } from './internal-serdes.js';
 import { KStream } from './kstream.js';
 import { KTable } from './ktable.js';
 import { tableSourceProcessor } from './table-source-processor.js';
+import { GlobalKTable } from './global-ktable.js';
+import type { WindowStoreSpec } from './window-store-spec.js';
 
 export interface StreamOptions<K, V> {
   /** Without serdes, keys and values are raw `Buffer | null`. */
@@ -57,12 +59,34 @@ export class StreamsBuilder {
       .addSource({ name: source, topics: [topic], keySerde: runtimeSerde(options.keySerde), valueSerde: runtimeSerde(options.valueSerde) })
       .addProcessor({ name, supplier: tableSourceProcessor<K, V>(storeName), parents: [source], stores: [storeName] })
       .addStore({ name: storeName, keySerde: options.keySerde, valueSerde: options.valueSerde, ...(options.kind === undefined ? {} : { kind: options.kind }) });
-    return new KTable<K, V>(this.ctx, name, storeName, { keySerde: options.keySerde, valueSerde: options.valueSerde });
+    return new KTable<K, V>(this.ctx, name, { name: storeName, type: 'key-value' }, { keySerde: options.keySerde, valueSerde: options.valueSerde });
+  }
+
+  /**
+   * A table every instance holds whole, from all partitions of `topic` (Kafka Streams' `GlobalKTable`):
+   * join streams with it by any key, without a repartition. Its store is read-only to processors.
+   */
+  globalTable<K, V>(topic: string, options: TableOptions<K, V>): GlobalKTable<K, V> {
+    const storeName = options.storeName ?? `${topic}-GLOBAL-STORE`;
+    this.ctx.builder.addGlobalStore({
+      name: storeName,
+      topic,
+      keySerde: options.keySerde,
+      valueSerde: options.valueSerde,
+      ...(options.kind === undefined ? {} : { kind: options.kind }),
+    });
+    return new GlobalKTable(storeName, topic, options.keySerde, options.valueSerde);
   }
 
   /** A store for `KStream.process(..., { stores: [name] })`. */
   addStateStore<K, V>(options: StateStoreOptions<K, V>): this {
     this.ctx.builder.addStore(options);
+    return this;
+  }
+
+  /** A window store for the Processor API: see `windowStoreSpec`. */
+  addWindowStore<K, V>(spec: WindowStoreSpec<K, V>): this {
+    this.ctx.builder.addStore(spec.storeOptions);
     return this;
   }
 

@@ -1,5 +1,6 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { Logger } from '../common/logger.js';
+import { serializeError } from './log-error.js';
 import { formatPrettyLine } from './pretty-log-line.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -24,20 +25,34 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      // Callers put errors under either name; both get message, type and stack instead of `{}`.
-      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      // Errors are serialized by wrap(), under any key; pino's own `err` serializer would redo it.
+      serializers: { err: (value: unknown) => value },
     },
     stream,
   );
-  return wrap(root);
+  return wrap(root, new Map());
 }
 
-function wrap(target: PinoLogger): Logger {
+/**
+ * Adapts pino to `Logger`. Any `Error` in a context becomes `{type, message, stack, code?, cause?}`,
+ * whatever its key. A context key that a `child(...)` already bound to the same value is left out:
+ * pino would write the field twice.
+ */
+function wrap(target: PinoLogger, bound: ReadonlyMap<string, unknown>): Logger {
+  const fields = (context: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    if (context === undefined) return out;
+    for (const [key, value] of Object.entries(context)) {
+      if (bound.has(key) && Object.is(bound.get(key), value)) continue;
+      out[key] = value instanceof Error ? serializeError(value) : value;
+    }
+    return out;
+  };
   return {
-    debug: (message, context) => target.debug(context ?? {}, message),
-    info: (message, context) => target.info(context ?? {}, message),
-    warn: (message, context) => target.warn(context ?? {}, message),
-    error: (message, context) => target.error(context ?? {}, message),
-    child: (bindings) => wrap(target.child(bindings)),
+    debug: (message, context) => target.debug(fields(context), message),
+    info: (message, context) => target.info(fields(context), message),
+    warn: (message, context) => target.warn(fields(context), message),
+    error: (message, context) => target.error(fields(context), message),
+    child: (bindings) => wrap(target.child(fields(bindings)), new Map([...bound, ...Object.entries(bindings)])),
   };
 }

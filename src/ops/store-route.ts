@@ -7,6 +7,9 @@ export const STORE_PATH_PREFIX = '/stores/';
 /** The error code `OperableApp.queryStore` throws with when no store has the name asked for. */
 export const UNKNOWN_STORE_CODE = 'UNKNOWN_STORE';
 
+/** The error code `OperableApp.queryStore` throws with when the key cannot be one of that store's keys. */
+export const BAD_STORE_KEY_CODE = 'BAD_STORE_KEY';
+
 /** 421 Misdirected Request: the key's partition lives on another instance, named in `owner`. */
 const MISDIRECTED = 421;
 
@@ -37,6 +40,9 @@ export async function storeReply(app: OperableApp, path: string): Promise<OpsRep
   } catch (error) {
     if (error instanceof CdcStreamsError && error.code === UNKNOWN_STORE_CODE) {
       return jsonReply(404, { store, key, message: `no queryable store named '${store}': ${error.message}` });
+    }
+    if (error instanceof CdcStreamsError && error.code === BAD_STORE_KEY_CODE) {
+      return jsonReply(400, { store, key, message: error.message });
     }
     if (error instanceof CdcStreamsError && error.retriable) {
       return jsonReply(503, { store, key, message: error.message }, { 'retry-after': '1' });

@@ -51,6 +51,8 @@ export const appConfigSchema = z.object({
   sessionTimeoutMs: z.number().int().positive().default(30_000),
   /** Transaction timeout under exactly_once: how long a crashed instance's open transaction can block readers. */
   transactionTimeoutMs: z.number().int().positive().default(15_000),
+  /** A running application that reads no input record for this long logs a warning (once per quiet stretch); 0: never. */
+  inputIdleWarningMs: z.number().int().min(0).default(60_000),
 });
 
 export type AppConfigInput = z.input<typeof appConfigSchema>;

@@ -1,6 +1,6 @@
 import type { AppSnapshot, PartitionLag, RestoreProgress } from './app-snapshot.js';
-import { DeadLetterLog } from './dead-letter-log.js';
 import { RebalanceHistory } from './rebalance-history.js';
+import { RecentDeadLetters } from './recent-dead-letters.js';
 import type { OutputRecord } from './task/input-record.js';
 import type { TaskObserver } from './task/task-observer.js';
 import type { TaskState } from './task/task-state.js';
@@ -11,7 +11,7 @@ import type { TaskState } from './task/task-state.js';
  */
 export class RuntimeStats implements TaskObserver {
   readonly history = new RebalanceHistory();
-  readonly deadLetterLog = new DeadLetterLog();
+  readonly recentDeadLetters = new RecentDeadLetters();
   readonly recordsIn = new Map<string, number>();
   readonly lag = new Map<string, PartitionLag>();
   readonly restore = new Map<string, RestoreProgress>();
@@ -38,12 +38,12 @@ export class RuntimeStats implements TaskObserver {
   }
 
   deadLettered(taskId: string, record: OutputRecord): void {
-    this.deadLetterLog.add(taskId, record);
+    this.recentDeadLetters.add(taskId, record);
   }
 
   /** The history part of the snapshot. */
   activity(): Pick<AppSnapshot, 'taskTransitions' | 'rebalances' | 'recentDeadLetters'> {
-    return { taskTransitions: this.history.taskTransitions(), rebalances: this.history.rebalanceEvents(), recentDeadLetters: this.deadLetterLog.list() };
+    return { taskTransitions: this.history.taskTransitions(), rebalances: this.history.rebalanceEvents(), recentDeadLetters: this.recentDeadLetters.list() };
   }
 
   commitTook(ms: number): void {

@@ -105,7 +105,7 @@ function rowsEvent<Row extends OrderRow | PaymentRow>(
   };
 }
 
-/** A column value typed per DESIGN.md section 1: numbers and decimals in sv, strings and bytes in bv. */
+/** A column value typed per docs/design.md section 1: numbers and decimals in sv, strings and bytes in bv. */
 export function dataOf(kind: ColumnKind, value: unknown): DtsData {
   if (value === null || value === undefined) return { dataType: DtsDataType.NIL, charset: '', sv: '', bv: EMPTY };
   switch (kind) {

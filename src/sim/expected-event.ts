@@ -1,5 +1,5 @@
 /**
- * The order event of `sale.order-events` (DESIGN.md section 2) as the simulator expects it and the
+ * The order event of `sale.order-events` (docs/design.md section 2) as the simulator expects it and the
  * verifier compares it. The lifecycle processor produces exactly this shape. Int64 values (ids,
  * binlog positions) are decimal strings so they survive JSON; amounts are exact decimal strings with
  * the column's scale (two decimals); times are epoch milliseconds.
@@ -67,7 +67,7 @@ export interface ExpectedOrder {
   readonly events: readonly ExpectedEvent[];
 }
 
-/** The event type an `orders.status` change produces (DESIGN.md section 2.1). */
+/** The event type an `orders.status` change produces (docs/design.md section 2.1). */
 export const EVENT_TYPE_OF_STATUS = {
   CREATED: 'OrderCreated',
   PAID: 'OrderPaid',

@@ -11,7 +11,7 @@ interface OpenOrder {
 }
 
 /**
- * Derives every order's expected events from the binlog, by the rules of DESIGN.md section 2.1:
+ * Derives every order's expected events from the binlog, by the rules of docs/design.md section 2.1:
  * INSERT → OrderCreated; a status change → the event of the new status (OrderPaid carrying the
  * transaction's `payments` row for that order); a remark-only UPDATE → nothing; rolled-back
  * transactions → nothing; and the payment timeout (see {@link applyPaymentTimeout}).

@@ -1,5 +1,5 @@
 /**
- * The flash-sale binlog simulator and the ground-truth verifier (DESIGN.md sections 1, 2, 2.1). No
+ * The flash-sale binlog simulator and the ground-truth verifier (docs/design.md sections 1, 2, 2.1). No
  * Kafka here: the simulator yields the messages to write and the expected output; the verifier
  * compares events read back with that expectation. The CLI's `simulate` and `verify` sit on top.
  */
@@ -70,6 +70,9 @@ function dropUndefined<T extends object>(value: T): Partial<{ [K in keyof T]: Ex
 }
 
 export { verify, OrderEventVerifier, PROBLEM_KINDS } from './verifier.js';
+export { saleStatsOf, minuteStatsKey, SALE_STATS_WINDOW_MS } from './sale-stats-truth.js';
+export type { SaleStatsTruth, SkuFigures, SkuMinuteStats, SkuTotals } from './sale-stats-truth.js';
+export { SaleStatsVerifier, formatSaleStatsVerification, type SaleStatsSummary } from './sale-stats-verifier.js';
 export type { VerificationSummary, OrderVerdict, OrderProblem, ProblemKind } from './verifier.js';
 export { formatVerification } from './verification-report.js';
 export type { OutputOrderEvent } from './output-event.js';

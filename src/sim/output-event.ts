@@ -67,7 +67,7 @@ export function canonicalDecimal(value: string): string {
   return fraction === '' ? `${sign}${whole}` : `${sign}${whole}.${fraction}`;
 }
 
-/** The fields compared: every field of DESIGN.md section 2, by dotted name. */
+/** The fields compared: every field of docs/design.md section 2, by dotted name. */
 export const COMPARED_FIELDS = [
   'orderId',
   'seq',

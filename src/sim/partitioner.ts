@@ -1,7 +1,7 @@
 import type { DtsEntry } from '../cdc/dts/dts-model.js';
 
 /**
- * How the subscription spreads entries over partitions (DESIGN.md section 1):
+ * How the subscription spreads entries over partitions (docs/design.md section 1):
  * - `table`: by `schema.table` — a transaction touching orders and payments is split in two;
  * - `primary-key`: by the DML entry's key (its first row's primary key; the rows of one statement
  *   stay together so their binlog coordinates stay true) — a transaction's rows spread widely;

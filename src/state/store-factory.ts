@@ -16,6 +16,8 @@ export interface OpenStoreOptions<K, V> {
   readonly keySerde: Serde<K>;
   readonly valueSerde: Serde<V>;
   readonly maxBufferedEntries?: number;
+  /** Bytes of the read cache (default 2 MiB); 0 for a store written below the caching layer (global stores). */
+  readonly readCacheBytes?: number;
   readonly rocksDb?: RocksDbStoreOptions;
 }
 
@@ -38,6 +40,7 @@ export async function openStore<K, V>(options: OpenStoreOptions<K, V>): Promise<
     keySerde: options.keySerde,
     valueSerde: options.valueSerde,
     ...(options.maxBufferedEntries === undefined ? {} : { maxBufferedEntries: options.maxBufferedEntries }),
+    ...(options.readCacheBytes === undefined ? {} : { readCacheBytes: options.readCacheBytes }),
   });
 }
 

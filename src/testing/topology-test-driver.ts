@@ -15,6 +15,9 @@ import type { TopicInfo } from '../runtime/task/topic-info.js';
 import { planTopics } from '../runtime/topic-plan.js';
 import type { ErrorPolicies } from '../runtime/task/task-errors.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
+import type { WindowStore } from '../state/window-store.js';
+import type { SegmentedSessionStore } from '../state/segmented-session-store.js';
+import { GlobalStores } from '../runtime/global-stores.js';
 import type { Serde } from '../serde/serde.js';
 import type { StoreKind } from '../topology/store-definition.js';
 import type { SubTopology } from '../topology/sub-topology.js';
@@ -66,6 +69,7 @@ export class TopologyTestDriver {
   private readonly topicInfo: TopicInfo;
   private wallClock: number;
   private closed = false;
+  private globalStores: GlobalStores | undefined;
 
   private constructor(
     private readonly topology: Topology,
@@ -106,6 +110,7 @@ export class TopologyTestDriver {
     const driver = new TopologyTestDriver(topology, options, options.applicationId ?? 'test-app', stateDir, options.stateDir === undefined);
     try {
       driver.createTopics();
+      await driver.openGlobalStores();
       await driver.startMissingTasks();
     } catch (error) {
       await driver.close();
@@ -116,7 +121,8 @@ export class TopologyTestDriver {
 
   /** Serializes with the serdes of the source reading `topic`, writes the record, and processes it. */
   async pipeInput<K, V>(topic: string, key: K, value: V, options: PipeOptions = {}): Promise<void> {
-    const source = this.topology.sourceFor({ name: topic, internal: false });
+    const global = [...this.topology.globalStores.values()].find((g) => g.topic === topic);
+    const source = global ?? this.topology.sourceFor({ name: topic, internal: false });
     if (source === undefined) throw new TestDriverError(`no source reads topic '${topic}'`);
     const keyBytes = toBytes(source.keySerde, key, topic);
     const valueBytes = toBytes(source.valueSerde, value, topic);
@@ -131,6 +137,7 @@ export class TopologyTestDriver {
     if (partition < 0 || partition >= count) throw new TestDriverError(`topic '${topic}' has no partition ${partition}`);
     const headers: Headers = options.headers ?? {};
     this.topics.append({ topic, partition, key, value, timestamp: options.timestamp ?? this.wallClock, headers });
+    await this.updateGlobalStores();
     await this.processPending();
     if (this.options.autoCommit ?? true) await this.commit();
   }
@@ -191,6 +198,36 @@ export class TopologyTestDriver {
     return store as KeyValueStore<K, V>;
   }
 
+  /** A window store (a windowed aggregation's, or one from `addWindowStore`) of the task that owns it for `partition`. */
+  async getWindowStore<K, V>(name: string, partition = 0): Promise<WindowStore<K, V>> {
+    const layout = this.topology.stores.get(name)?.layout;
+    if (layout?.type !== 'window') throw new TestDriverError(`store '${name}' is not a window store`);
+    return (await layout.open(this.getStore<Buffer, Buffer>(name, partition))) as WindowStore<K, V>;
+  }
+
+  /** A session store (a session-windowed aggregation's) of the task that owns it for `partition`. */
+  async getSessionStore<K, V>(name: string, partition = 0): Promise<SegmentedSessionStore<K, V>> {
+    const layout = this.topology.stores.get(name)?.layout;
+    if (layout?.type !== 'session') throw new TestDriverError(`store '${name}' is not a session store`);
+    return (await layout.open(this.getStore<Buffer, Buffer>(name, partition))) as SegmentedSessionStore<K, V>;
+  }
+
+  /** The counters a processor reports (`Processor.reportMetrics`), e.g. a windowed aggregation's dropped late records. */
+  processorMetrics(nodeName: string, partition = 0): Readonly<Record<string, number>> {
+    const sub = this.topology.subTopologies.find((s) => s.nodeNames.includes(nodeName));
+    if (sub === undefined) throw new TestDriverError(`no node named '${nodeName}'`);
+    const port = this.tasks.get(sub.id)?.get(partition);
+    if (port === undefined) throw new TestDriverError(`node '${nodeName}' has no task for partition ${partition}`);
+    return port.snapshot().processors[nodeName] ?? {};
+  }
+
+  /** A global store (from `globalTable` or `addGlobalStore`), read-only, as the tasks see it. */
+  getGlobalStore<K, V>(name: string): KeyValueStore<K, V> {
+    const store = this.globalStores?.views().get(name);
+    if (store === undefined) throw new TestDriverError(`no global store named '${name}'`);
+    return store as KeyValueStore<K, V>;
+  }
+
   /** Grows an external topic to `partitions` (as a CDC subscription may) and starts the new tasks. */
   async addPartitions(topic: string, partitions: number): Promise<void> {
     this.topics.ensure(topic, partitions);
@@ -211,7 +248,9 @@ export class TopologyTestDriver {
     await this.commit();
     for (const port of this.allPorts()) await port.close();
     this.tasks.clear();
+    await this.globalStores?.close();
     if (options.wipeState === true) await rm(this.stateDir, { recursive: true, force: true });
+    await this.openGlobalStores();
     await this.startMissingTasks();
   }
 
@@ -232,11 +271,37 @@ export class TopologyTestDriver {
         failure ??= error;
       }
     }
+    try {
+      await this.globalStores?.close();
+    } catch (error) {
+      failure ??= error;
+    }
     if (this.ownsStateDir) await rm(this.stateDir, { recursive: true, force: true });
     if (failure !== undefined) throw failure;
   }
 
   // ---- internals ----
+
+  /** Opens the global stores and brings them up to what their topics hold. */
+  private async openGlobalStores(): Promise<void> {
+    if (this.topology.globalStores.size === 0) return;
+    this.globalStores = await GlobalStores.open(this.topology, { stateDir: this.stateDir, defaultStoreKind: this.options.storeKind ?? 'persistent' });
+    await this.updateGlobalStores();
+  }
+
+  /** Applies what the global stores' topics gained since they were last read, as the Kafka runtime's reader does. */
+  private async updateGlobalStores(): Promise<void> {
+    const stores = this.globalStores;
+    if (stores === undefined) return;
+    for (const topic of stores.topics().keys()) {
+      const partitions = this.topics.partitionCount(topic);
+      const next = await stores.nextOffsets(topic, partitions);
+      for (let p = 0; p < partitions; p++) {
+        const records = this.topics.read(topic, p, Number(next.get(p) ?? '0'));
+        await stores.apply(topic, p, records);
+      }
+    }
+  }
 
   /**
    * The application's topics as the Kafka runtime plans them (topic-plan.ts), in memory: external
@@ -258,6 +323,7 @@ export class TopologyTestDriver {
     }
     const plan = planTopics(this.topology, this.applicationId, existing);
     for (const [topic, partitions] of plan.partitions) this.topics.ensure(topic, partitions);
+    for (const global of this.topology.globalStores.values()) this.topics.ensure(global.topic, external[global.topic]?.partitions ?? 1);
   }
 
   /** Starts the tasks of every sub-topology partition that has none yet (all of them at first). */
@@ -281,6 +347,7 @@ export class TopologyTestDriver {
       clock: () => this.wallClock,
       errorPolicies: { deserialization: 'fail', processing: 'fail', ...this.options.errorPolicies },
       deadLetterTopic: this.deadLetterTopic(),
+      ...(this.globalStores === undefined ? {} : { globalStores: this.globalStores.views() }),
     };
     const opened = new Map<TaskPort, LocalTaskPort>();
     const started = await startTasks(

@@ -1,20 +1,22 @@
 import type { Topology } from './topology.js';
-import type { TopicRef } from './topic-ref.js';
+import { physicalTopicName, type TopicRef } from './topic-ref.js';
 
 export interface DescribeOptions {
   readonly format?: 'text' | 'mermaid';
-}
-
-function topicLabel(topic: TopicRef): string {
-  return topic.internal ? `${topic.name} (internal)` : topic.name;
+  /** Names internal topics as they are on the broker, `<applicationId>-<name>`; without it, by their name in the topology. */
+  readonly applicationId?: string;
 }
 
 export function describeTopology(topology: Topology, options: DescribeOptions): string {
-  return options.format === 'mermaid' ? describeAsMermaid(topology) : describeAsText(topology);
+  const name = (topic: TopicRef): string => (options.applicationId === undefined ? topic.name : physicalTopicName(topic, options.applicationId));
+  return options.format === 'mermaid' ? describeAsMermaid(topology, name) : describeAsText(topology, name);
 }
 
-function describeAsText(topology: Topology): string {
+function describeAsText(topology: Topology, topicName: (topic: TopicRef) => string): string {
   const lines: string[] = ['Topologies:'];
+  for (const global of topology.globalStores.values()) {
+    lines.push(`   Global store: ${global.name} (topic: ${global.topic}, read whole by every instance)`, '');
+  }
   for (const sub of topology.subTopologies) {
     lines.push(`   Sub-topology: ${sub.id}`);
     for (const name of sub.nodeNames) {
@@ -22,14 +24,18 @@ function describeAsText(topology: Topology): string {
       if (node === undefined) continue;
       const children = topology.childrenOf(name);
       if (node.kind === 'source') {
-        lines.push(`    Source: ${name} (topics: [${node.topics.map((t) => t.name).join(', ')}])`);
+        lines.push(`    Source: ${name} (topics: [${node.topics.map(topicName).join(', ')}])`);
       } else if (node.kind === 'processor') {
         lines.push(`    Processor: ${name} (stores: [${node.stores.join(', ')}])`);
       } else {
-        lines.push(`    Sink: ${name} (topic: ${node.topic.name})`);
+        lines.push(`    Sink: ${name} (topic: ${topicName(node.topic)})`);
       }
       if (node.kind !== 'sink') lines.push(`      --> ${children.length === 0 ? 'none' : children.join(', ')}`);
       if (node.kind !== 'source') lines.push(`      <-- ${node.parents.join(', ')}`);
+    }
+    for (const store of sub.stores) {
+      const layout = topology.stores.get(store)?.layout;
+      if (layout !== undefined) lines.push(`    Store: ${store} (${layout.summary})`);
     }
     lines.push('');
   }
@@ -40,7 +46,7 @@ function mermaidId(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
-function describeAsMermaid(topology: Topology): string {
+function describeAsMermaid(topology: Topology, topicName: (topic: TopicRef) => string): string {
   const lines: string[] = ['flowchart TD'];
   const topics = new Map<string, TopicRef>();
   for (const sub of topology.subTopologies) {
@@ -71,10 +77,18 @@ function describeAsMermaid(topology: Topology): string {
         lines.push(`  ${mermaidId(name)} --> topic_${mermaidId(node.topic.name)}`);
       }
       if (node.kind === 'processor') {
-        for (const store of node.stores) lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${store}")]`);
+        for (const store of node.stores) {
+          const layout = topology.stores.get(store)?.layout;
+          const label = layout === undefined ? store : `${store}<br/>${layout.type === 'window' ? layout.summary.replace(/, key .*$/, '') : layout.type}`;
+          lines.push(`  ${mermaidId(name)} -.- store_${mermaidId(store)}[("${label}")]`);
+        }
       }
     }
   }
-  for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicLabel(t)}"}}`);
+  for (const global of topology.globalStores.values()) {
+    topics.set(global.topic, { name: global.topic, internal: false });
+    lines.push(`  topic_${mermaidId(global.topic)} --> store_${mermaidId(global.name)}[("${global.name}<br/>global store")]`);
+  }
+  for (const t of topics.values()) lines.push(`  topic_${mermaidId(t.name)}{{"${topicName(t)}${t.internal ? ' (internal)' : ''}"}}`);
   return `${lines.join('\n')}\n`;
 }

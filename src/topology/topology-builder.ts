@@ -1,7 +1,7 @@
 import type { ProcessorSupplier } from '../processor/processor.js';
 import type { Serde } from '../serde/serde.js';
 import type { NodeDefinition, Partitioner, SinkNodeDefinition, SourceNodeDefinition } from './node-definitions.js';
-import type { StoreDefinition, StoreKind } from './store-definition.js';
+import type { GlobalStoreDefinition, StoreDefinition, StoreKind, StoreLayout } from './store-definition.js';
 import { splitSubTopologies } from './split-sub-topologies.js';
 import { TopologyError } from './topology-error.js';
 import { Topology } from './topology.js';
@@ -39,6 +39,16 @@ export interface StoreOptions<K, V> {
   readonly kind?: StoreKind;
   /** Back the store with a compacted changelog topic (default true). */
   readonly changelog?: boolean;
+  /** For stores a typed view lays out over bytes (window stores, suppression buffers). */
+  readonly layout?: StoreLayout;
+}
+
+export interface GlobalStoreOptions<K, V> {
+  readonly name: string;
+  readonly topic: string;
+  readonly keySerde: Serde<K>;
+  readonly valueSerde: Serde<V>;
+  readonly kind?: StoreKind;
 }
 
 function toTopicRef(topic: string | TopicRef): TopicRef {
@@ -53,6 +63,7 @@ export class TopologyBuilder {
   private readonly nodes = new Map<string, NodeDefinition>();
   private readonly order: string[] = [];
   private readonly stores = new Map<string, StoreDefinition>();
+  private readonly globalStores = new Map<string, GlobalStoreDefinition>();
   private readonly problems: string[] = [];
 
   addSource<K = Buffer | null, V = Buffer | null>(options: SourceOptions<K, V>): this {
@@ -90,7 +101,7 @@ export class TopologyBuilder {
   }
 
   addStore<K, V>(options: StoreOptions<K, V>): this {
-    if (this.stores.has(options.name)) {
+    if (this.stores.has(options.name) || this.globalStores.has(options.name)) {
       this.problems.push(`store '${options.name}' is defined twice`);
       return this;
     }
@@ -100,6 +111,23 @@ export class TopologyBuilder {
       valueSerde: options.valueSerde as Serde<unknown>,
       kind: options.kind,
       changelog: options.changelog ?? true,
+      ...(options.layout === undefined ? {} : { layout: options.layout }),
+    });
+    return this;
+  }
+
+  /** A global store holding all of `topic`, readable by any processor that names it. */
+  addGlobalStore<K, V>(options: GlobalStoreOptions<K, V>): this {
+    if (this.stores.has(options.name) || this.globalStores.has(options.name)) {
+      this.problems.push(`store '${options.name}' is defined twice`);
+      return this;
+    }
+    this.globalStores.set(options.name, {
+      name: options.name,
+      topic: options.topic,
+      keySerde: options.keySerde as Serde<unknown>,
+      valueSerde: options.valueSerde as Serde<unknown>,
+      kind: options.kind,
     });
     return this;
   }
@@ -121,9 +149,14 @@ export class TopologyBuilder {
     return this.nodes.has(name);
   }
 
+  /** A node added so far (the DSL inspects its own graph, e.g. to see whether a stream comes from a repartition). */
+  node(name: string): NodeDefinition | undefined {
+    return this.nodes.get(name);
+  }
+
   /** Every problem that would stop `build()`, each naming the node, store or topic. */
   validate(): string[] {
-    return [...this.problems, ...findTopologyProblems(this.order.map((n) => this.nodes.get(n)!), this.stores)];
+    return [...this.problems, ...findTopologyProblems(this.order.map((n) => this.nodes.get(n)!), this.stores, this.globalStores)];
   }
 
   build(): Topology {
@@ -139,7 +172,7 @@ export class TopologyBuilder {
       for (const parent of node.parents) children.get(parent)!.push(name);
     }
     const nodes = new Map(this.order.map((n) => [n, this.nodes.get(n)!] as const));
-    return new Topology(nodes, children, new Map(this.stores), splitSubTopologies(this.order, nodes, this.stores));
+    return new Topology(nodes, children, new Map(this.stores), splitSubTopologies(this.order, nodes, this.stores), new Map(this.globalStores));
   }
 
   private addNode(node: NodeDefinition): this {

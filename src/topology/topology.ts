@@ -1,6 +1,6 @@
 import { describeTopology, type DescribeOptions } from './describe.js';
 import type { NodeDefinition, SourceNodeDefinition } from './node-definitions.js';
-import type { StoreDefinition } from './store-definition.js';
+import type { GlobalStoreDefinition, StoreDefinition } from './store-definition.js';
 import type { SubTopology } from './sub-topology.js';
 import type { TopicRef } from './topic-ref.js';
 
@@ -12,6 +12,8 @@ export class Topology {
     readonly children: ReadonlyMap<string, readonly string[]>,
     readonly stores: ReadonlyMap<string, StoreDefinition>,
     readonly subTopologies: readonly SubTopology[],
+    /** Global stores: not part of any sub-topology; every task of this instance may read them. */
+    readonly globalStores: ReadonlyMap<string, GlobalStoreDefinition> = new Map(),
   ) {}
 
   node(name: string): NodeDefinition | undefined {

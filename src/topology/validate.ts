@@ -1,5 +1,5 @@
 import type { NodeDefinition } from './node-definitions.js';
-import type { StoreDefinition } from './store-definition.js';
+import type { GlobalStoreDefinition, StoreDefinition } from './store-definition.js';
 
 function parentsOf(node: NodeDefinition): readonly string[] {
   return node.kind === 'source' ? [] : node.parents;
@@ -68,6 +68,7 @@ function writesTopicReadBy(
 export function findTopologyProblems(
   ordered: readonly NodeDefinition[],
   stores: ReadonlyMap<string, StoreDefinition>,
+  globalStores: ReadonlyMap<string, GlobalStoreDefinition> = new Map(),
 ): string[] {
   const problems: string[] = [];
   const nodes = new Map(ordered.map((n) => [n.name, n] as const));
@@ -84,7 +85,7 @@ export function findTopologyProblems(
     if (node.kind === 'source' && node.topics.length === 0) problems.push(`source '${node.name}' reads no topic`);
     if (node.kind === 'processor') {
       for (const store of node.stores) {
-        if (!stores.has(store)) problems.push(`processor '${node.name}' uses store '${store}', which is not defined`);
+        if (!stores.has(store) && !globalStores.has(store)) problems.push(`processor '${node.name}' uses store '${store}', which is not defined`);
       }
     }
   }
@@ -101,6 +102,11 @@ export function findTopologyProblems(
       if (other !== undefined) problems.push(`topic '${topic.name}' is read by both '${other}' and '${node.name}'`);
       else readers.set(key, node.name);
     }
+  }
+
+  for (const global of globalStores.values()) {
+    const reader = readers.get(global.topic);
+    if (reader !== undefined) problems.push(`topic '${global.topic}' is read by both '${reader}' and global store '${global.name}'`);
   }
 
   const part = components(nodes);

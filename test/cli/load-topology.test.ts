@@ -1,6 +1,24 @@
-import { describe, expect, it } from 'vitest';
-import { loadTopology, loadTopologyDefinition, TopologyLoadError, topologyProblems } from '../../src/cli/load-topology.js';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadTopology, loadTopologyDefinition, schemasDirFor, TopologyLoadError, topologyProblems } from '../../src/cli/load-topology.js';
 import { TopologyError } from '../../src/index.js';
+
+// Topology files written to a temporary project. Under vitest they import the library by its path:
+// how a topology names the library is not what these tests are about (the installed-package test is).
+const LIBRARY = resolve('src/index.ts');
+const topologySource = (avroType?: string): string => `
+import { defineTopology, stringSerde } from '${LIBRARY}';
+export default defineTopology({
+  applicationId: 'temp-project',
+  build: (builder, env) => {
+    builder
+      .stream('in', { keySerde: stringSerde, valueSerde: ${avroType === undefined ? 'stringSerde' : `env.avro('${avroType}')`} })
+      .to('out', { keySerde: stringSerde, valueSerde: ${avroType === undefined ? 'stringSerde' : `env.avro('${avroType}')`} });
+  },
+});
+`;
 
 const fixture = (name: string): string => `test/fixtures/topologies/${name}`;
 
@@ -46,5 +64,44 @@ describe('topologyProblems', () => {
   it('splits a TopologyError into its listed problems and ignores other errors', () => {
     expect(topologyProblems(new TopologyError('invalid topology:\n  - a\n  - b'))).toEqual(['a', 'b']);
     expect(topologyProblems(new Error('invalid topology:\n  - a'))).toBeUndefined();
+  });
+});
+
+describe('schemas of a topology', () => {
+  let project: string;
+  beforeEach(() => {
+    project = mkdtempSync(join(tmpdir(), 'cdc-project-'));
+    writeFileSync(join(project, 'package.json'), '{"name":"temp-project"}');
+    mkdirSync(join(project, 'topologies'));
+  });
+  afterEach(() => rmSync(project, { recursive: true, force: true }));
+
+  it('are not needed by a topology that uses no Avro', async () => {
+    writeFileSync(join(project, 'topologies', 'plain.ts'), topologySource());
+    const loaded = await loadTopology(join(project, 'topologies', 'plain.ts'));
+    expect(loaded.ok).toBe(true);
+  });
+
+  it('are found in the nearest schemas/ folder at or above the topology file, whatever the working directory', async () => {
+    cpSync('schemas', join(project, 'schemas'), { recursive: true });
+    writeFileSync(join(project, 'topologies', 'avro.ts'), topologySource('order-event'));
+    expect(schemasDirFor(join(project, 'topologies', 'avro.ts'))).toBe(join(project, 'schemas'));
+    const loaded = await loadTopology(join(project, 'topologies', 'avro.ts'));
+    expect(loaded.ok).toBe(true);
+  });
+
+  it('are looked for no higher than the project root, and a topology that asks for Avro without them is told where and how', async () => {
+    writeFileSync(join(project, 'topologies', 'avro.ts'), topologySource('order-event'));
+    const file = join(project, 'topologies', 'avro.ts');
+    expect(schemasDirFor(file)).toBe(join(project, 'topologies', 'schemas'));
+    await expect(loadTopology(file)).rejects.toThrow(
+      `topology ${file} uses Avro: no .avsc files in ${join(project, 'topologies', 'schemas')} (the nearest schemas/ folder at or above the topology's folder; pass --schemas <dir> for another)`,
+    );
+  });
+
+  it('come from --schemas when given', async () => {
+    writeFileSync(join(project, 'topologies', 'avro.ts'), topologySource('order-event'));
+    const loaded = await loadTopology(join(project, 'topologies', 'avro.ts'), { schemasDir: 'schemas' });
+    expect(loaded.ok).toBe(true);
   });
 });

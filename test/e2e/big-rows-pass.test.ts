@@ -6,7 +6,15 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../../src/cli/order-event-avro.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
 import { ensureTopics, readTopic, topicPartitionCounts, writeMessages } from '../../src/runtime/kafka/tools/index.js';
-import { formatVerification, OrderEventVerifier, simulateFlashSale, type ExpectedOrder, type OutputOrderEvent } from '../../src/sim/index.js';
+import {
+  formatVerification,
+  OrderEventVerifier,
+  simulateFlashSale,
+  type ExpectedOrder,
+  type FlashSaleSimulation,
+  type OutputOrderEvent,
+  type SimulationOptions,
+} from '../../src/sim/index.js';
 import { testSeed } from '../serde/seeded-random.js';
 import { StreamsChild, waitFor } from '../support/streams-child.js';
 
@@ -46,6 +54,27 @@ function processorMetricSum(text: string, name: string): number {
   return sum;
 }
 
+/** Seeds tried from the test's seed on: about 1 in 4 of the 50 MB scenarios' seeds gives no big row. */
+const MAX_SEED_TRIES = 20;
+
+/**
+ * The flash sale of the first seed from `start` on that has a row DTS had to chunk (the scenario needs
+ * one), so the precondition holds whatever seed the run draws; the seed used is printed for a replay.
+ */
+function simulationWithBigRow(name: string, start: number, options: Omit<SimulationOptions, 'seed'>): { seed: number; sim: FlashSaleSimulation } {
+  for (let seed = start; seed < start + MAX_SEED_TRIES; seed++) {
+    const sim = simulateFlashSale({ ...options, seed });
+    let messages = 0;
+    // The simulation's stats are counted as its messages are made.
+    for (const _ of sim.messages) messages++;
+    if (sim.stats.chunkedGroups > 0) {
+      console.log(`${name}: seed ${seed} used (${messages} messages, ${sim.stats.chunkedGroups} chunked rows; replay with CDC_STREAMS_SEED=${seed})`);
+      return { seed, sim };
+    }
+  }
+  throw new Error(`${name}: none of the seeds ${start}..${start + MAX_SEED_TRIES - 1} gives a row bigger than a message`);
+}
+
 interface Scenario {
   readonly remarkBytes: number;
   readonly guarantee: 'at_least_once' | 'exactly_once';
@@ -68,12 +97,11 @@ describe('big rows pass: sale-orders over rows bigger than a Kafka message', () 
   for (const s of SCENARIOS) {
     const name = `${s.remarkBytes / MB} MB remarks, ${s.guarantee}, ${s.projectColumns ? 'projected at the source' : 'carried through the repartition and the held store'}${s.killWhileChunking ? ', SIGKILL while writing pieces' : ''}`;
     it(`matches the ground truth: ${name}`, { timeout: 300_000 }, async () => {
-      const seed = testSeed(`big-rows-${s.remarkBytes}-${s.guarantee}`);
+      const seedName = `big-rows-${s.remarkBytes}-${s.guarantee}`;
       const applicationId = `e2e-big-${randomUUID().slice(0, 8)}`;
       const inputTopic = `${applicationId}.dts.sale`;
       const outputTopic = `${applicationId}.order-events`;
-      const sim = simulateFlashSale({
-        seed,
+      const { seed, sim } = simulationWithBigRow(seedName, testSeed(seedName), {
         orders: s.orders,
         shards: 2,
         partitions: 4,
@@ -90,8 +118,6 @@ describe('big rows pass: sale-orders over rows bigger than a Kafka message', () 
       }
       await ensureTopics(connection, [{ topic: inputTopic, partitions: 4, config: { 'retention.ms': '-1', 'max.message.bytes': String(MB + 1024) } }]);
       await writeMessages(connection, inputTopic, sim.messages, { maxBatchBytes: MB });
-      // The scenario needs at least one row that DTS had to chunk.
-      expect(sim.stats.chunkedGroups, `seed ${seed} gave no big row`).toBeGreaterThan(0);
 
       const stateDir = await mkdtemp(join(tmpdir(), 'e2e-big-'));
       dirs.push(stateDir);

@@ -8,7 +8,7 @@ import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { metricValue, StreamsChild, sum, waitFor } from '../support/streams-child.js';
 
 /**
- * DESIGN.md 3.5: under exactly_once, killing the process with SIGKILL at any moment and restarting it
+ * docs/design.md 3.5: under exactly_once, killing the process with SIGKILL at any moment and restarting it
  * on the same state directory leaves every expected record in the output exactly once.
  */
 const brokers = inject('kafkaBrokers');

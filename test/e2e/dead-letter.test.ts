@@ -17,9 +17,10 @@ import { StreamsApp } from '../../src/runtime/streams-app.js';
 import { jsonSerde } from '../../src/serde/json-serde.js';
 import { stringSerde } from '../../src/serde/string-serde.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
+import { recordingLogger } from '../support/recording-logger.js';
 
 /**
- * DESIGN.md 6: with `dead-letter` policies, a record that cannot be deserialized or processed goes to
+ * docs/design.md 6: with `dead-letter` policies, a record that cannot be deserialized or processed goes to
  * `<applicationId>-dlq` with headers naming where it came from and why, and everything else is processed.
  */
 const brokers = inject('kafkaBrokers');
@@ -44,7 +45,7 @@ function header(headers: IHeaders | undefined, name: string): string | undefined
 }
 
 describe('dead-letter: a poison record and a failing mapper under dead-letter policies (at_least_once)', () => {
-  it('sends both records to <applicationId>-dlq with their origin and error headers and processes all the others', async () => {
+  it('sends both records to <applicationId>-dlq with their origin and error headers, logs each once, and processes all the others', async () => {
     const applicationId = `e2e-dlq-${randomUUID().slice(0, 8)}`;
     const input = `${applicationId}-in`;
     const output = `${applicationId}-out`;
@@ -67,13 +68,18 @@ describe('dead-letter: a poison record and a failing mapper under dead-letter po
       .to(output, { valueSerde: stringSerde });
     const stateDir = await mkdtemp(join(tmpdir(), 'e2e-dlq-'));
     dirs.push(stateDir);
-    const app = new StreamsApp(b.build(), {
-      applicationId,
-      kafka: { brokers: splitBrokers(brokers) },
-      stateDir,
-      commitIntervalMs: 300,
-      errorPolicies: { deserialization: 'dead-letter', processing: 'dead-letter' },
-    });
+    const logger = recordingLogger();
+    const app = new StreamsApp(
+      b.build(),
+      {
+        applicationId,
+        kafka: { brokers: splitBrokers(brokers) },
+        stateDir,
+        commitIntervalMs: 300,
+        errorPolicies: { deserialization: 'dead-letter', processing: 'dead-letter' },
+      },
+      { logger },
+    );
     await app.start();
     const expected = messages.length - 2;
     try {
@@ -122,5 +128,14 @@ describe('dead-letter: a poison record and a failing mapper under dead-letter po
     const messagesByKey = new Map(dead.map((m) => [m.key?.toString(), header(m.headers, DLQ_HEADER_ERROR_MESSAGE) ?? '']));
     expect(messagesByKey.get(`key-${poisonN}`)).toMatch(/invalid JSON/);
     expect(messagesByKey.get(`key-${unluckyN}`)).toMatch(new RegExp(`${unluckyN} is unlucky`));
+
+    const logged = logger.lines
+      .filter((l) => l.message === 'record sent to the dead-letter topic')
+      .map((l) => ({ level: l.level, topic: l.fields['topic'], partition: l.fields['partition'], offset: l.fields['offset'], reason: l.fields['reason'] }))
+      .sort((x, y) => Number(x.partition) - Number(y.partition));
+    expect(logged).toEqual([
+      { level: 'warn', topic: input, partition: UNLUCKY.partition, offset: String(UNLUCKY.offset), reason: messagesByKey.get(`key-${unluckyN}`) },
+      { level: 'warn', topic: input, partition: POISON.partition, offset: String(POISON.offset), reason: messagesByKey.get(`key-${poisonN}`) },
+    ]);
   });
 });

@@ -11,7 +11,7 @@ import { testSeed } from '../serde/seeded-random.js';
 import { StreamsChild, waitFor } from '../support/streams-child.js';
 
 /**
- * DESIGN.md 3.3 under partition growth: the DTS topic grows from 4 to 8 partitions while sale-orders
+ * docs/design.md 3.3 under partition growth: the DTS topic grows from 4 to 8 partitions while sale-orders
  * runs, and the writer writes to the new partitions as soon as its own metadata shows them — before the
  * application can know they exist. A row is released only when every input partition, added ones
  * included, has shown progress past it, so every order's events must match the ground truth: nothing

@@ -11,7 +11,7 @@ import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { waitFor } from '../support/streams-child.js';
 
 /**
- * DESIGN.md 3.7: instances with one application id split the partitions; when one leaves, its tasks
+ * docs/design.md 3.7: instances with one application id split the partitions; when one leaves, its tasks
  * and their state move to the other and nothing is lost or doubled. Run under exactly_once, so the
  * check can be exact: every record once in the mapped output, every final count exact (a moved task
  * that did not restore its store from the changelog would count from zero again).

@@ -10,7 +10,7 @@ import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { waitFor } from '../support/streams-child.js';
 
 /**
- * DESIGN.md 3.6: every store is backed by a compacted changelog; after a lost disk the store is
+ * docs/design.md 3.6: every store is backed by a compacted changelog; after a lost disk the store is
  * rebuilt from it before the task processes again, so counts continue where they were. Also the
  * ordinary restart on the kept state directory, whose checkpoint under exactly_once sits right before
  * a transaction marker (a tail restore must not wait for data that never comes).

@@ -11,7 +11,7 @@ import { testSeed } from '../serde/seeded-random.js';
 import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js';
 
 /**
- * DESIGN.md 3.1-3.5 and 2.1 end to end: a simulated flash sale (3 shards, 6 partitions, every DTS
+ * docs/design.md 3.1-3.5 and 2.1 end to end: a simulated flash sale (3 shards, 6 partitions, every DTS
  * message cut to at most 400 bytes so most transactions arrive as chunk pieces, redelivered stretches,
  * heartbeats) into sale-orders running as `cdc-streams run --guarantee exactly_once`, killed with
  * SIGKILL once mid-run and restarted: the read_committed output matches the simulator's ground truth,

@@ -5,7 +5,7 @@ import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js';
 
 /**
- * DESIGN.md 6: SIGTERM finishes in-flight work, commits, closes the stores, leaves the group and exits
+ * docs/design.md 6: SIGTERM finishes in-flight work, commits, closes the stores, leaves the group and exits
  * 0 — so a restart (at_least_once) processes nothing a second time.
  */
 const brokers = inject('kafkaBrokers');

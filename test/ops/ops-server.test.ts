@@ -3,6 +3,9 @@ import { CdcStreamsError } from '../../src/common/errors.js';
 import type { Logger } from '../../src/common/logger.js';
 import { createMetricsRegistry } from '../../src/ops/metrics.js';
 import { OpsServerListenError } from '../../src/ops/ops-errors.js';
+import { StoreKeyError } from '../../src/runtime/store-query-key.js';
+import { bytesSerde } from '../../src/serde/bytes-serde.js';
+import type { Serde } from '../../src/serde/serde.js';
 import { startOpsServer, type OpsServer } from '../../src/ops/ops-server.js';
 import { FakeOperableApp, snapshotOf } from './fake-operable-app.js';
 
@@ -113,6 +116,14 @@ describe('startOpsServer', () => {
       const { status, body } = await get('/stores/nope/1');
       expect(status).toBe(404);
       expect(body['message']).toContain("no queryable store named 'nope'");
+    });
+
+    it('answers 400 with the message, logging nothing, when the key cannot be a key of that store', async () => {
+      app.answer = (store, key) => Promise.reject(new StoreKeyError(store, bytesSerde as Serde<unknown>, key, 'give the key in hex'));
+      const { status, body } = await get('/stores/payment-deadlines/x');
+      expect(status).toBe(400);
+      expect(body).toEqual({ store: 'payment-deadlines', key: 'x', message: "'x' is not a key of store 'payment-deadlines' (bytes keys): give the key in hex" });
+      expect(logged.filter((line) => line.level === 'error')).toEqual([]);
     });
 
     it('serializes bigint values as decimal strings and bytes as base64', async () => {

@@ -2,6 +2,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CdcStreamsError } from '../../src/common/errors.js';
 import { createLogger, type LoggerOptions } from '../../src/ops/pino-logger.js';
 
 describe('createLogger', () => {
@@ -63,10 +64,44 @@ describe('createLogger', () => {
     expect(second?.['error']).toMatchObject({ type: 'Error', message: 'bang' });
   });
 
+  it('writes a field bound by a child once, even when a context repeats it', () => {
+    logTo().child({ applicationId: 'sale-orders' }).info('application started', { applicationId: 'sale-orders', guarantee: 'exactly_once' });
+    const text = readFileSync(file, 'utf8');
+    expect(text.match(/"applicationId"/g)).toHaveLength(1);
+    expect(jsonLines()[0]).toMatchObject({ applicationId: 'sale-orders', guarantee: 'exactly_once' });
+  });
+
+  it('writes an error under any key as {type, message, stack}, each cause with its own message once', () => {
+    const cause = new Error('broker gone');
+    logTo().error('application failed', { failure: new Error('processing t/0 failed: broker gone', { cause }) });
+    const failure = jsonLines()[0]?.['failure'] as Record<string, unknown>;
+    expect(failure).toMatchObject({
+      type: 'Error',
+      message: 'processing t/0 failed: broker gone',
+      stack: expect.stringContaining('processing t/0 failed'),
+      cause: { type: 'Error', message: 'broker gone', stack: expect.stringContaining('broker gone') },
+    });
+  });
+
+  it('writes the code and retriable flag of a CdcStreamsError', () => {
+    logTo().warn('retrying', { err: new CdcStreamsError('registry unreachable', { code: 'REGISTRY_UNAVAILABLE', retriable: true }) });
+    expect(jsonLines()[0]?.['err']).toMatchObject({ type: 'CdcStreamsError', code: 'REGISTRY_UNAVAILABLE', retriable: true });
+  });
+
   it('writes human-readable lines when pretty, with the stack of an error below', () => {
     logTo({ pretty: true }).error('commit failed', { task: '0_1', err: new Error('broker gone') });
     const [head, stackStart] = readFileSync(file, 'utf8').split('\n');
     expect(head).toMatch(/^\d{4}-\d\d-\d\dT\S+ ERROR commit failed task=0_1 err=\{"type":"Error","message":"broker gone"\}$/);
     expect(stackStart).toBe('Error: broker gone');
+  });
+
+  it('when pretty, puts the one-line account first and every stack below it, causes after', () => {
+    const cause = new Error('connection refused');
+    logTo({ pretty: true }).error('application failed', { err: new Error('commit failed', { cause }), detail: 'first line\nsecond line' });
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines[0]).toMatch(/ ERROR application failed err=\{"type":"Error","message":"commit failed","cause":\{"type":"Error","message":"connection refused"\}\} detail=first line …$/);
+    expect(lines[1]).toBe('Error: commit failed');
+    expect(lines).toContain('caused by: Error: connection refused');
+    expect(lines).toContain('second line');
   });
 });

@@ -4,7 +4,7 @@ import { runSimulation } from './sale-orders-harness.js';
 
 // Whole flash sales from the simulator, in the real DTS encoding, through the real topology file; the
 // output is checked order by order against the simulator's ground truth (an independent implementation
-// of DESIGN.md 2.1). A failing run prints its seed and the verifier's report.
+// of docs/design.md 2.1). A failing run prints its seed and the verifier's report.
 describe('sale-orders on simulated flash sales', () => {
   it('3 shards over 4 partitions with chunked big remarks, redeliveries and deadline-boundary payments: every order right', async () => {
     const sim = simulateFlashSale({

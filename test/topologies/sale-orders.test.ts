@@ -10,7 +10,7 @@ import { BinlogFeeder } from './binlog-feeder.js';
 import { INPUT, readEvents, saleOrdersDriver } from './sale-orders-harness.js';
 
 // Hand-built binlogs (one shard, 2025-11-11T00:00:00Z) through the real topology file and DTS encoding.
-// Expected events are written out from DESIGN.md 2.1. binlog-builder's `txn(seq, …)` puts statement i of
+// Expected events are written out from docs/design.md 2.1. binlog-builder's `txn(seq, …)` puts statement i of
 // transaction seq at position seq*1000 + 100*(i+1) in mysql-bin.000003, with GTID <uuid>:<seq>.
 const MIN = 60;
 const MS = 1000;

@@ -1,4 +1,4 @@
-import { EVENT_TYPE_OF_STATUS, ORDER_EVENT_STATUSES, type ChangeEvent, type OrderEventStatus, type OrderEventType } from '../../src/index.js';
+import { EVENT_TYPE_OF_STATUS, ORDER_EVENT_STATUSES, type ChangeEvent, type OrderEventStatus, type OrderEventType } from 'cdc-streams';
 import { SaleOrderRowError } from './sale-orders-errors.js';
 import type { OrderColumns, PaymentColumns } from './sale-rows.js';
 

@@ -9,7 +9,7 @@ import {
   type ProcessorSupplier,
   type StreamRecord,
   type Timer,
-} from '../../src/index.js';
+} from 'cdc-streams';
 import {
   expiredEvent,
   isRowStatus,
@@ -50,7 +50,7 @@ export interface OrderLifecycleMetrics {
 }
 
 /**
- * The order lifecycle of DESIGN.md 2.1, after the resequencer: per order, row changes arrive in binlog
+ * The order lifecycle of docs/design.md 2.1, after the resequencer: per order, row changes arrive in binlog
  * order, redeliveries already dropped. `orders` INSERT → OrderCreated; an UPDATE that changes status →
  * the new status's event; a remark edit → nothing; `seq` counts per order in the `orders` store.
  *

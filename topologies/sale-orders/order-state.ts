@@ -1,4 +1,4 @@
-import { jsonSerde, type OrderEventStatus, type Serde } from '../../src/index.js';
+import { jsonSerde, type OrderEventStatus, type Serde } from 'cdc-streams';
 import type { Creation, PaymentRecord, UnnumberedEvent } from './order-event.js';
 
 /** Store names; `orders` is the one to query. */

@@ -1,4 +1,4 @@
-import { CdcStreamsError } from '../../src/index.js';
+import { CdcStreamsError } from 'cdc-streams';
 
 /**
  * A row of `sale.orders` or `sale.payments` that the lifecycle cannot turn into an event: a missing or

@@ -1,4 +1,4 @@
-import { checkTimeZone, ConfigError, type HoldPolicy } from '../../src/index.js';
+import { checkTimeZone, ConfigError, type HoldPolicy } from 'cdc-streams';
 import { SaleOrdersParamError } from './sale-orders-errors.js';
 
 export interface SaleOrdersParams {

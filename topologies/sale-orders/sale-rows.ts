@@ -1,4 +1,4 @@
-import { parseSqlDateTime, type ChangeEvent, type ColumnValue, type Row } from '../../src/index.js';
+import { parseSqlDateTime, type ChangeEvent, type ColumnValue, type Row } from 'cdc-streams';
 import { SaleOrderRowError } from './sale-orders-errors.js';
 
 export const SALE_SCHEMA = 'sale';

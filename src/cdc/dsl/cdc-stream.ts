@@ -65,7 +65,7 @@ export interface CdcStreamOptions {
 /**
  * A stream of committed row changes from CDC topics in one of the formats (docs/cdc.md), followed by
  * watermark control records with each source's progress, so `resequence()` can order a key's changes:
- * - `dts`: one topic (DESIGN.md 1): reassembled, decoded, grouped into transactions; progress from
+ * - `dts`: one topic (docs/design.md 1): reassembled, decoded, grouped into transactions; progress from
  *   transactions and heartbeats, per input partition.
  * - `debezium`: the table topics (`<prefix>.<db>.<table>`) and the transaction-metadata topic. Every row
  *   and transaction event goes through a one-partition internal topic to one task, which announces a

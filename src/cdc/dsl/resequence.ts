@@ -18,7 +18,7 @@ export interface ResequenceOptions<K> extends ResequencerOptions<ChangeEvent> {
 }
 
 /**
- * Re-sorts change events per key into source order and drops redeliveries (DESIGN.md 3.3-3.4): the
+ * Re-sorts change events per key into source order and drops redeliveries (docs/design.md 3.3-3.4): the
  * events go through a repartition topic by key, with every upstream partition's watermark progress
  * broadcast to all of its partitions, and a resequencer holds each event in RocksDB until its shard's
  * watermark has passed it. Use as `stream.pipe(resequence({ keySerde }))`.

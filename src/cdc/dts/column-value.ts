@@ -35,7 +35,7 @@ const UINT32: BigIntRange = { name: 'UINT32', min: 0n, max: 2n ** 32n - 1n };
 const UINT64: BigIntRange = { name: 'UINT64', min: 0n, max: 2n ** 64n - 1n };
 
 /**
- * Maps one DTS `Data` to our column value (DESIGN.md section 1, docs/dts-protocol.md). Returns
+ * Maps one DTS `Data` to our column value (docs/design.md section 1, docs/dts-protocol.md). Returns
  * `undefined` for NA ("not available": the source did not send this column, e.g. an unchanged column
  * of a minimal row image), which the caller leaves out of the row — unlike NIL, which is SQL NULL.
  * `where` names the record and column for error messages.

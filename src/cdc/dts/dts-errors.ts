@@ -2,7 +2,7 @@ import { CdcStreamsError } from '../../common/errors.js';
 
 /**
  * Input that does not follow the DTS protocol. Never retriable: the same bytes fail the same way, so
- * the caller sends the message to the dead-letter topic (DESIGN.md section 6) and carries on.
+ * the caller sends the message to the dead-letter topic (docs/design.md section 6) and carries on.
  */
 export class DtsProtocolError extends CdcStreamsError {
   constructor(message: string, options: { code: string; cause?: unknown }) {

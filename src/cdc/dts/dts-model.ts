@@ -1,5 +1,5 @@
 /**
- * Our typed model of the DTS subscription protocol (schemas/dts/subscribe.proto, DESIGN.md section 1).
+ * Our typed model of the DTS subscription protocol (schemas/dts/subscribe.proto, docs/design.md section 1).
  * 64-bit integers are `bigint` (positions, sequence numbers, epochs) or decimal strings (`serverId`,
  * which is an identifier, not a quantity), never a lossy `number`. Enum fields stay numbers so that a
  * value this version does not know survives decoding and re-encoding; the constants below name them.
@@ -73,7 +73,7 @@ export interface DtsHeader {
   readonly properties: readonly DtsKeyValue[];
 }
 
-/** One column value as it travels: see DESIGN.md section 1 for which of `sv`/`bv` a type uses. */
+/** One column value as it travels: see docs/design.md section 1 for which of `sv`/`bv` a type uses. */
 export interface DtsData {
   /** A {@link DtsDataType} value; an unknown one is an error only when the value is normalized. */
   readonly dataType: number;

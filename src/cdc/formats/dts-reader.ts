@@ -1,5 +1,5 @@
 import { CdcStreamsError, type RecordCoordinates } from '../../common/errors.js';
-import { AbandonedChunkGroupError, UndecodableMessageError } from '../cdc-errors.js';
+import { AbandonedChunkGroupError, TombstoneInputError, UndecodableMessageError } from '../cdc-errors.js';
 import type { ChangeEvent } from '../change-event.js';
 import { decodeEntries, decodeEnvelope, normalizeTransaction, type DtsEntry, type NormalizeOptions } from '../dts/index.js';
 import { minOffset } from '../offsets.js';
@@ -19,13 +19,14 @@ export interface DtsReaderOptions {
 }
 
 /**
- * The DTS format (DESIGN.md 1, 3.1-3.2): Envelope → reassembly → Entries → transaction grouping →
+ * The DTS format (docs/design.md 1, 3.1-3.2): Envelope → reassembly → Entries → transaction grouping →
  * ChangeEvents per committed transaction; progress from committed transactions and heartbeats. Holds
  * input from the open chunk group and the oldest open transaction on.
  *
- * Rejected: a message that is not an Envelope; every message of an abandoned chunk group; every
- * message of a group whose joined bytes are not an Entries, or that completed a transaction that
- * cannot be normalized (its rows are skipped; the error names the transaction).
+ * Rejected: a message that is not an Envelope (a tombstone's reason says it is one); every message of
+ * an abandoned chunk group; every message of a group whose joined bytes are not an Entries, or that
+ * completed a transaction that cannot be normalized (its rows are skipped; the error names the
+ * transaction).
  */
 export class DtsReader implements PartitionReader<ChangeEvent> {
   readonly reassembler: EnvelopeReassembler<RawMessage>;
@@ -46,11 +47,17 @@ export class DtsReader implements PartitionReader<ChangeEvent> {
     const progress: ShardProgress[] = [];
     const rejected: RejectedMessage[] = [];
     let envelope;
-    try {
-      envelope = decodeEnvelope(raw.value, at);
-    } catch (error) {
+    // Typed as bytes, but a topic can hold tombstones all the same.
+    if ((raw.value as Buffer | null) === null) {
       this.counters.undecodableMessages++;
-      rejected.push({ raw, offset: at.offset, error: new UndecodableMessageError('DTS Envelope', at, error) });
+      rejected.push({ raw, offset: at.offset, error: new TombstoneInputError(at) });
+    } else {
+      try {
+        envelope = decodeEnvelope(raw.value, at);
+      } catch (error) {
+        this.counters.undecodableMessages++;
+        rejected.push({ raw, offset: at.offset, error: new UndecodableMessageError('DTS Envelope', at, error) });
+      }
     }
     if (envelope !== undefined) {
       const step = this.reassembler.accept(envelope, at.offset, raw);

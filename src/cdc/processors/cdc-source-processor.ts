@@ -16,7 +16,7 @@ export interface CdcSourceOptions<Out> {
   readonly toRecord: (item: Out, raw: RawMessage) => StreamRecord<null, Out>;
   /** The child that gets the items; undefined: every child (only where there is no dead-letter child, as in a unit test). */
   readonly itemsChild?: string | undefined;
-  /** The child that gets the raw messages set aside, with dead-letter headers (DESIGN.md 6). */
+  /** The child that gets the raw messages set aside, with dead-letter headers (docs/design.md 6). */
   readonly deadLettersChild?: string | undefined;
   /** The input topic's name, for progress re-sent before the first record of a restarted task. */
   readonly inputTopic?: string | undefined;

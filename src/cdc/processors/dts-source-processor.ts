@@ -37,7 +37,7 @@ export interface DtsSourceOptions {
 }
 
 /**
- * The DTS format's source (DESIGN.md 3.1-3.2): a CdcSourceProcessor reading with a DtsReader. Change
+ * The DTS format's source (docs/design.md 3.1-3.2): a CdcSourceProcessor reading with a DtsReader. Change
  * events are forwarded per committed transaction with their event time; see DtsReader for what is
  * rejected and CdcSourceProcessor for dead letters and progress.
  */

@@ -23,7 +23,7 @@ export interface ResequencerProcessorOptions<V> extends ResequencerOptions<V> {
 }
 
 /**
- * The resequencer as a processor (DESIGN.md 3.3-3.4): change events in, the same records out in
+ * The resequencer as a processor (docs/design.md 3.3-3.4): change events in, the same records out in
  * per-shard source order, each exactly once; upstream watermark control records in (processControl),
  * an event-time watermark control record out after what it covers was released. Other control records
  * pass through. Late releases (emit-and-flag) carry LATE_HEADER = 'true'.

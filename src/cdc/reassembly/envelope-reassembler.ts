@@ -33,7 +33,7 @@ const DUPLICATE: ReassemblyStep<never> = Object.freeze({ outcome: 'duplicate', c
 const ORPHAN: ReassemblyStep<never> = Object.freeze({ outcome: 'orphan', completed: undefined, abandoned: undefined });
 
 /**
- * Joins the pieces of chunked Envelopes of ONE partition back into whole Entries bytes (DESIGN.md 3.1).
+ * Joins the pieces of chunked Envelopes of ONE partition back into whole Entries bytes (docs/design.md 3.1).
  *
  * Rewind, not persist: the pieces of an unfinished group live only in memory, and the caller holds
  * the partition's committable offset at `openGroupOffset()` (the group's index 0). After a crash

@@ -52,7 +52,7 @@ export interface ShardSummary {
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Re-sorts change events across shards and partitions and drops redeliveries (DESIGN.md 3.3, 3.4).
+ * Re-sorts change events across shards and partitions and drops redeliveries (docs/design.md 3.3, 3.4).
  *
  * Events wait in the held store under an order-preserving key (resequencer-keys.ts) until their
  * shard's watermark — the minimum over all upstream input partitions of the GTID sequence each has

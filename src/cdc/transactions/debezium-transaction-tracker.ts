@@ -51,7 +51,7 @@ export interface TrackerStep {
 }
 
 /**
- * Debezium's transaction grouping (DESIGN.md 3.2 for a CDC source that writes one topic per table):
+ * Debezium's transaction grouping (docs/design.md 3.2 for a CDC source that writes one topic per table):
  * one task sees every row of every table topic, and the transaction-metadata topic, through a
  * one-partition internal topic. Rows go on at once — the resequencer holds and orders them; this step
  * only decides how far the shard has passed. A transaction is complete when its END has come and every

@@ -25,7 +25,7 @@ interface OpenTransaction<E> {
 }
 
 /**
- * Groups the entries of ONE partition into committed transactions (DESIGN.md 3.2).
+ * Groups the entries of ONE partition into committed transactions (docs/design.md 3.2).
  *
  * One transaction may be open per shard (`serverId`): the entries of one partition may interleave
  * transactions of different shards, never two of one shard (a shard's binlog is sequential).

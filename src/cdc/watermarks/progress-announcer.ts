@@ -30,7 +30,7 @@ interface PendingProgress {
 }
 
 /**
- * Announces what ONE input partition has passed, per shard (DESIGN.md 3.3), for every CDC format:
+ * Announces what ONE input partition has passed, per shard (docs/design.md 3.3), for every CDC format:
  * folds progress in (monotonic), and at the end of each batch that moved it keeps it in the progress
  * store and forwards a watermark control record after the data it covers; re-sends it on a wall-clock
  * schedule so a restarted downstream catches up.

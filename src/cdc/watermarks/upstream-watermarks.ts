@@ -3,7 +3,7 @@ import type { WatermarkControl } from './watermark-control.js';
 import { WatermarkTracker, type ShardWatermark } from './watermark-tracker.js';
 
 /**
- * The downstream side of watermarks through a repartition (DESIGN.md 3.3): folds the control records
+ * The downstream side of watermarks through a repartition (docs/design.md 3.3): folds the control records
  * of every upstream input partition into per-shard watermarks. With more than one input topic a shard's
  * watermark is the minimum over the topics, so every topic must carry (heartbeats of) every shard.
  * Starts empty after a restart and waits for fresh control records — see WatermarkTracker.

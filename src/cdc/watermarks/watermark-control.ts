@@ -8,7 +8,7 @@ import type { ShardProgress } from './shard-progress.js';
 export const WATERMARK_CONTROL = 'watermark';
 
 /**
- * The progress one input partition reports downstream, after the data it covers (DESIGN.md 3.3). It
+ * The progress one input partition reports downstream, after the data it covers (docs/design.md 3.3). It
  * always carries every shard the partition knows, so any single record lets a restarted downstream
  * catch up; `partitionCount` is the input topic's partition count as the upstream task sees it.
  */

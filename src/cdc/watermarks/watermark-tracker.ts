@@ -14,7 +14,7 @@ interface ShardColumns {
 }
 
 /**
- * The watermarks of ONE input topic (DESIGN.md 3.3): per shard, per input partition, the highest GTID
+ * The watermarks of ONE input topic (docs/design.md 3.3): per shard, per input partition, the highest GTID
  * sequence (and shard time) that partition has passed, and per shard the minimum over ALL partitions
  * 0..N-1. A partition that has shown nothing for a shard holds that shard's watermark at "nothing
  * passed". N can grow while running (reports from a higher partition, or a larger count announced):

@@ -10,7 +10,8 @@ import type { CliIo } from '../cli-io.js';
 import { createCliLogger } from '../cli-logger.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../order-event-avro.js';
-import { choiceOption, integerOption, parseFraction } from '../option-parsers.js';
+import { integerOption, parseFraction } from '../option-parsers.js';
+import { SALE_ORDERS_TOPOLOGY, SHIPPED_SCHEMAS_DIR } from '../package-paths.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { startProgress } from '../progress.js';
 import { startOpsFor, type OpsHandle } from '../ops-for-app.js';
@@ -65,11 +66,9 @@ export function registerDemoCommand(program: Command, { io, setExitCode }: Comma
     .option('--big-remark-rate <fraction>', 'share of orders with a big remark (default 0.001)', parseFraction)
     .option('--grow-partitions-at <transactions>', 'double the DTS topic\'s partitions after this many transactions, while sale-orders runs', integerOption(0))
     .addOption(
-      new Option('--guarantee <guarantee>', 'processing guarantee')
-        .argParser(choiceOption(['at_least_once', 'exactly_once'] as const))
-        .default('exactly_once'),
+      new Option('--guarantee <guarantee>', 'processing guarantee').choices(['at_least_once', 'exactly_once'] as const).default('exactly_once'),
     )
-    .addOption(new Option('--log-level <level>', 'application log level').argParser(choiceOption(['debug', 'info', 'warn', 'error', 'silent'] as const)).default('warn'))
+    .addOption(new Option('--log-level <level>', 'application log level').choices(['debug', 'info', 'warn', 'error', 'silent'] as const).default('warn'))
     .option('--dashboard', 'serve the web dashboard while the demo runs and keep the app and it open until Ctrl-C', false)
     .option('--http-port <port>', 'port of the dashboard with --dashboard (0: a free port)', integerOption(0, 65535), 0)
     .addHelpText('after', EXAMPLES)
@@ -109,6 +108,14 @@ async function runDemo(
   const outputTopic = `sale.order-events${suffix}`;
   const applicationId = `sale-orders${suffix}`;
 
+  // The shipped topology and schemas, wherever the package is installed; loaded before anything is
+  // written, so a topology that does not load leaves no topic behind.
+  const loaded = await loadTopology(SALE_ORDERS_TOPOLOGY, { params: { inputTopic, outputTopic } });
+  if (!loaded.ok) {
+    say(formatTopologyProblems(SALE_ORDERS_TOPOLOGY, loaded.problems));
+    return false;
+  }
+
   // 1. the flash sale
   const maxMessageBytes = flags.maxMessageBytes ?? (flags.bigRemarkBytes !== undefined && flags.bigRemarkBytes > SMALL_MESSAGE_BYTES ? LARGE_MESSAGE_BYTES : SMALL_MESSAGE_BYTES);
   const grow = flags.growPartitionsAt === undefined ? undefined : { afterTransactions: flags.growPartitionsAt, to: flags.partitions * 2 };
@@ -144,11 +151,6 @@ async function runDemo(
   if (grow === undefined) await write();
 
   // 2. the topology
-  const loaded = await loadTopology('topologies/sale-orders.ts', { params: { inputTopic, outputTopic } });
-  if (!loaded.ok) {
-    say(formatTopologyProblems('topologies/sale-orders.ts', loaded.problems));
-    return false;
-  }
   const logger = createCliLogger(flags.logLevel);
   const app = new StreamsApp(
     loaded.topology,
@@ -203,7 +205,7 @@ async function runDemo(
   if (dashboard.ops === undefined) await app.close();
 
   // 3. verification against the ground truth
-  const decoder = await createOrderEventDecoder({ schemasDir: 'schemas' });
+  const decoder = await createOrderEventDecoder({ schemasDir: SHIPPED_SCHEMAS_DIR });
   const verifier = new OrderEventVerifier(truth);
   const readBar = startProgress(io, { label: 'verifying   ', total: expectedEvents, unit: 'events' });
   let read = 0;

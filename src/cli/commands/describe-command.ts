@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
+import { readCliConfig } from '../cli-config.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
-import { choiceOption } from '../option-parsers.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
 
@@ -19,17 +19,18 @@ export function registerDescribeCommand(program: Command, { io, setExitCode }: C
       .command('describe')
       .description('print the sub-topologies, nodes, topics and stores of a topology file')
       .argument('<topology>', 'a .ts or .js file whose default export is defineTopology({...})')
-      .addOption(new Option('--format <format>', 'text or mermaid').argParser(choiceOption(['text', 'mermaid'] as const)).default('text')),
+      .addOption(new Option('--format <format>', 'Kafka Streams-style text or a Mermaid flowchart').choices(['text', 'mermaid'] as const).default('text')),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: TopologyFlags & { format: 'text' | 'mermaid' }) => {
-      const loaded = await loadTopology(file, topologySettingsFromFlags(flags));
+      const loaded = await loadTopology(file, topologySettingsFromFlags(flags, process.env, readCliConfig(flags)));
       if (!loaded.ok) {
         io.err(`${formatTopologyProblems(file, loaded.problems)}\n`);
         setExitCode(EXIT_FAILURE);
         return;
       }
-      const text = loaded.topology.describe({ format: flags.format });
+      // Internal topics by the names they have on the broker (`sale-orders-dlq`), which `inspect` reads.
+      const text = loaded.topology.describe({ format: flags.format, applicationId: loaded.definition.applicationId });
       io.out(text.endsWith('\n') ? text : `${text}\n`);
     });
 }

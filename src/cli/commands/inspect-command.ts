@@ -1,6 +1,9 @@
 import { Option, type Command } from 'commander';
 import { readTopic } from '../../runtime/kafka/tools/index.js';
+import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
+import { SHIPPED_SCHEMAS_DIR } from '../package-paths.js';
+import { schemaRegistryUrlFrom } from '../topology-options.js';
 import {
   DtsInspector,
   formatDtsRecord,
@@ -9,7 +12,7 @@ import {
   showRawRecord,
 } from '../inspect-format.js';
 import { formatChangeRecord, showChangeRecord } from '../inspect-change-format.js';
-import { choiceOption, integerOption, parseOffset } from '../option-parsers.js';
+import { integerOption, parseOffset } from '../option-parsers.js';
 import { createOrderEventDecoder, type OrderEventDecoder } from '../order-event-avro.js';
 import type { CommandContext } from '../program.js';
 
@@ -18,7 +21,7 @@ Examples:
   $ cdc-streams inspect dts.sale --limit 5
   $ cdc-streams inspect dts.sale --partition 2 --from 1200 --limit 50
   $ cdc-streams inspect sale.order-events --format avro --json | jq .
-  $ cdc-streams inspect sale.order-events-dlq --format raw
+  $ cdc-streams inspect sale-orders-dlq --format raw          (the dead letters of application sale-orders)
   $ cdc-streams inspect dbserver1.sale.orders --format debezium
   $ cdc-streams inspect dbserver1.transaction --format debezium --json
   $ cdc-streams inspect canal.sale --format canal-json
@@ -54,19 +57,20 @@ export function registerInspectCommand(program: Command, { io }: CommandContext)
       .option('--from <offset>', 'start at this offset in every partition read (default: the first)', parseOffset)
       .option('--limit <n>', 'show at most this many records', integerOption(1), 20)
       .option('--partition <p>', 'read only this partition', integerOption(0))
-      .addOption(new Option('--format <format>', 'dts, debezium, canal-json, avro or raw').argParser(choiceOption(['dts', 'debezium', 'canal-json', 'avro', 'raw'] as const)).default('dts'))
+      .addOption(new Option('--format <format>', 'how to decode the records').choices(['dts', 'debezium', 'canal-json', 'avro', 'raw'] as const).default('dts'))
       .option('--json', 'one JSON object per line instead of text')
       .option('--idle-ms <ms>', 'stop when the end is reached and nothing new came for this long', integerOption(0), 1000)
-      .option('--schemas <dir>', 'folder of .avsc schemas (--format avro)', 'schemas')
+      .addOption(new Option('--schemas <dir>', 'folder of .avsc schemas for --format avro').default(SHIPPED_SCHEMAS_DIR, "the package's schemas/"))
       .option('--schema-registry <url>', 'registry for Avro in its wire format (default: $SCHEMA_REGISTRY_URL)'),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (topic: string, flags: Flags) => {
-      const connection = connectionFromFlags(flags);
-      const registry = flags.schemaRegistry ?? process.env['SCHEMA_REGISTRY_URL'];
+      const config = readCliConfig(flags);
+      const connection = connectionFromFlags(flags, process.env, config);
+      const registry = schemaRegistryUrlFrom(flags.schemaRegistry, process.env, config);
       const decoder: OrderEventDecoder | undefined =
         flags.format === 'avro'
-          ? await createOrderEventDecoder({ schemasDir: flags.schemas, ...(registry === undefined || registry === '' ? {} : { schemaRegistryUrl: registry }) })
+          ? await createOrderEventDecoder({ schemasDir: flags.schemas, ...(registry === undefined ? {} : { schemaRegistryUrl: registry }) })
           : undefined;
       const dts = new DtsInspector();
       const print = (text: string, json: unknown): void => io.out(`${flags.json === true ? JSON.stringify(json) : text}\n`);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { deleteConsumerGroup, deleteTopics, resetConsumerGroupOffsets } from '../../runtime/kafka/tools/index.js';
 import { topologyTopics } from '../../runtime/topology-topics.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
+import { readCliConfig } from '../cli-config.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
@@ -42,15 +43,16 @@ export function registerResetCommand(program: Command, { io, setExitCode }: Comm
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: ResetFlags) => {
-      const connection = connectionFromFlags(flags);
-      const loaded = await loadTopology(file, topologySettingsFromFlags(flags));
+      const config = readCliConfig(flags);
+      const connection = connectionFromFlags(flags, process.env, config);
+      const loaded = await loadTopology(file, topologySettingsFromFlags(flags, process.env, config));
       if (!loaded.ok) {
         io.err(`${formatTopologyProblems(file, loaded.problems)}\n`);
         setExitCode(EXIT_FAILURE);
         return;
       }
-      const applicationId = flags.applicationId ?? loaded.definition.applicationId;
-      const stateDir = flags.stateDir ?? join('.state', applicationId);
+      const applicationId = flags.applicationId ?? config.applicationId ?? loaded.definition.applicationId;
+      const stateDir = flags.stateDir ?? config.stateDir ?? join('.state', applicationId);
       const { inputs, internal } = topologyTopics(loaded.topology, applicationId);
       io.out(
         [

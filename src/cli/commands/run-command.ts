@@ -1,8 +1,9 @@
 import { Option, type Command } from 'commander';
 import { StreamsApp, type AppConfigInput, type Logger } from '../../index.js';
+import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
-import { choiceOption, integerOption } from '../option-parsers.js';
+import { integerOption } from '../option-parsers.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
 import { createCliLogger, LOG_LEVELS, type LogLevel } from '../cli-logger.js';
@@ -13,22 +14,29 @@ const EXAMPLES = `
 Examples:
   $ cdc-streams run topologies/sale-orders.ts --brokers localhost:9092
   $ cdc-streams run topologies/sale-orders.ts --guarantee exactly_once --http-port 8080
+  $ cdc-streams run my-topology.ts --config cdc-streams.config.yaml --replication-factor 3
   $ KAFKA_SASL_PASSWORD=... cdc-streams run my-topology.ts --brokers broker:9093 --tls \\
       --sasl-mechanism scram-sha-512 --sasl-username app --set paymentTimeoutMinutes=15
 
+Settings come from the flags, then environment variables, then the config file, then the defaults.
 Stops on SIGTERM or SIGINT: finishes in-flight work, commits, closes stores, leaves the group, exits 0.
 Exit codes: 0 stopped cleanly, 1 the topology is invalid or the application failed, 2 usage error.`;
 
-interface RunFlags extends ConnectionFlags, TopologyFlags {
+const GUARANTEES = ['at_least_once', 'exactly_once'] as const;
+const ERROR_POLICIES = ['fail', 'dead-letter'] as const;
+
+export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly applicationId?: string;
   readonly stateDir?: string;
-  readonly guarantee: 'at_least_once' | 'exactly_once';
+  readonly guarantee?: (typeof GUARANTEES)[number];
   readonly commitIntervalMs?: number;
   readonly metadataRefreshMs?: number;
   readonly threads?: number;
   readonly httpPort?: number;
-  readonly onError: 'fail' | 'dead-letter';
-  readonly logLevel: LogLevel;
+  readonly advertisedEndpoint?: string;
+  readonly replicationFactor?: number;
+  readonly onError?: (typeof ERROR_POLICIES)[number];
+  readonly logLevel?: LogLevel;
 }
 
 /** `cdc-streams run <topology>`: runs a topology against Kafka until SIGTERM/SIGINT. */
@@ -41,53 +49,44 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         .argument('<topology>', 'a .ts or .js file whose default export is defineTopology({...})')
         .option('--application-id <id>', "override the topology's applicationId (consumer group, internal topic prefix)")
         .option('--state-dir <dir>', 'where RocksDB stores live (default ./.state/<applicationId>)')
-        .addOption(
-          new Option('--guarantee <guarantee>', 'processing guarantee')
-            .argParser(choiceOption(['at_least_once', 'exactly_once'] as const))
-            .default('at_least_once'),
-        )
+        .addOption(new Option('--guarantee <guarantee>', 'processing guarantee (default: at_least_once)').choices(GUARANTEES))
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--threads <n>', 'stream threads: tasks run in this many worker threads with their stores (default 1: in the main thread)', integerOption(1, 64))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
         .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
+        .option('--advertised-endpoint <host:port>', 'how other instances and clients reach this one\'s --http-port (default: <hostname>:<port>)')
+        .option('--replication-factor <n>', 'replication factor of the topics the application creates (default: the broker\'s)', integerOption(1, 32767))
         .addOption(
-          new Option('--on-error <policy>', 'records that fail to deserialize or process: fail, or send to <applicationId>-dlq')
-            .argParser(choiceOption(['fail', 'dead-letter'] as const))
-            .default('fail'),
+          new Option('--on-error <policy>', 'records that fail to deserialize or process: fail, or send to <applicationId>-dlq (default: fail)').choices(
+            ERROR_POLICIES,
+          ),
         )
-        .addOption(new Option('--log-level <level>', 'log level (logs go to stderr)').argParser(choiceOption(LOG_LEVELS)).default('info')),
+        .addOption(new Option('--log-level <level>', 'log level; logs go to stderr (default: info)').choices(LOG_LEVELS)),
     ),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: RunFlags) => {
-      const connection = connectionFromFlags(flags);
-      const loaded = await loadTopology(file, topologySettingsFromFlags(flags));
+      const fileConfig = readCliConfig(flags);
+      const connection = connectionFromFlags(flags, process.env, fileConfig);
+      const loaded = await loadTopology(file, topologySettingsFromFlags(flags, process.env, fileConfig));
       if (!loaded.ok) {
         io.err(`${formatTopologyProblems(file, loaded.problems)}\n`);
         setExitCode(EXIT_FAILURE);
         return;
       }
-      const logger = createCliLogger(flags.logLevel);
-      const config: AppConfigInput = {
-        applicationId: flags.applicationId ?? loaded.definition.applicationId,
-        kafka: connection,
-        processingGuarantee: flags.guarantee,
-        errorPolicies: { deserialization: flags.onError, processing: flags.onError },
-        ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
-        ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
-        ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
-        ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
-        ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
-      };
+      const logger = createCliLogger(flags.logLevel ?? fileConfig.logLevel ?? 'info');
+      const config = appConfigFrom(flags, fileConfig, loaded.definition.applicationId, connection);
       let ops: OpsHandle | undefined;
+      const settings = topologySettingsFromFlags(flags, process.env, fileConfig);
       const app = new StreamsApp(loaded.topology, config, {
         logger,
-        endpoint: () => ops?.endpoint,
-        workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(file, topologySettingsFromFlags(flags)) },
+        endpoint: () => config.advertisedEndpoint ?? ops?.endpoint,
+        // Stream threads build the topology from the same file and settings.
+        workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(file, settings) },
       });
       try {
         await runUntilSignalled(app, logger, async () => {
-          if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger);
+          if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
           if (ops !== undefined) io.err(`dashboard: ${ops.url}/\n`);
         });
@@ -96,6 +95,34 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         await ops?.close();
       }
     });
+}
+
+/** The config file's application settings with the flags over them; StreamsApp validates the whole. */
+export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicationId: string, kafka: AppConfigInput['kafka']): AppConfigInput {
+  const {
+    kafka: _kafka,
+    schemas: _schemas,
+    schemaRegistryUrl: _registry,
+    params: _params,
+    logLevel: _logLevel,
+    errorPolicies: fileErrorPolicies,
+    ...fileApp
+  } = file;
+  const onError = flags.onError === undefined ? {} : { deserialization: flags.onError, processing: flags.onError };
+  return {
+    ...fileApp,
+    applicationId: flags.applicationId ?? file.applicationId ?? topologyApplicationId,
+    kafka,
+    errorPolicies: { ...fileErrorPolicies, ...onError },
+    ...(flags.stateDir === undefined ? {} : { stateDir: flags.stateDir }),
+    ...(flags.guarantee === undefined ? {} : { processingGuarantee: flags.guarantee }),
+    ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
+    ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
+    ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
+    ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
+    ...(flags.advertisedEndpoint === undefined ? {} : { advertisedEndpoint: flags.advertisedEndpoint }),
+    ...(flags.replicationFactor === undefined ? {} : { replicationFactor: flags.replicationFactor }),
+  };
 }
 
 /** Starts the app, stops it on SIGTERM/SIGINT, and resolves when it has stopped (rejects if it failed). */

@@ -9,6 +9,7 @@ import {
 } from '../../index.js';
 import { deleteTopics, ensureTopics, KafkaToolError, topicOffsets, topicPartitionCounts, writeMessages } from '../../runtime/kafka/tools/index.js';
 import { CliUsageError } from '../cli-errors.js';
+import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { integerOption } from '../option-parsers.js';
 import type { CommandContext } from '../program.js';
@@ -50,7 +51,7 @@ export function registerSimulateCommand(program: Command, { io }: CommandContext
     .addHelpText('after', EXAMPLES)
     .action(async (flags: Flags) => {
       const sim = simulation(flags);
-      const connection = connectionFromFlags(flags);
+      const connection = connectionFromFlags(flags, process.env, readCliConfig(flags));
       const { writer } = sim.options;
       const log = (line: string): void => io.err(`${line}\n`);
 

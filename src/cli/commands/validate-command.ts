@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readCliConfig } from '../cli-config.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
@@ -6,7 +7,7 @@ import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } fro
 const EXAMPLES = `
 Examples:
   $ cdc-streams validate topologies/sale-orders.ts
-  valid: 2 sub-topologies, 3 stores
+  valid: 2 sub-topologies, 4 stores
 
 Exit codes: 0 valid, 1 invalid (each problem names its node, store or topic) or the file does not load, 2 usage error.`;
 
@@ -20,7 +21,7 @@ export function registerValidateCommand(program: Command, { io, setExitCode }: C
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: TopologyFlags) => {
-      const loaded = await loadTopology(file, topologySettingsFromFlags(flags));
+      const loaded = await loadTopology(file, topologySettingsFromFlags(flags, process.env, readCliConfig(flags)));
       if (!loaded.ok) {
         io.out(`${formatTopologyProblems(file, loaded.problems)}\n`);
         setExitCode(EXIT_FAILURE);

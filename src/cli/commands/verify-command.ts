@@ -1,11 +1,17 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatVerification, OrderEventVerifier, readGroundTruth } from '../../index.js';
 import { readTopic } from '../../runtime/kafka/tools/index.js';
+import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
+import { SHIPPED_SCHEMAS_DIR } from '../package-paths.js';
+import { schemaRegistryUrlFrom } from '../topology-options.js';
 import { integerOption } from '../option-parsers.js';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../order-event-avro.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { startProgress } from '../progress.js';
+import { DEFAULT_SALE_STATS_TOPIC, DEFAULT_SALE_TOTALS_TOPIC, verifySaleStats } from './verify-sale-stats.js';
+
+const DEFAULT_ORDER_EVENTS_TOPIC = 'sale.order-events';
 
 const EXAMPLES = `
 Examples:
@@ -13,8 +19,13 @@ Examples:
   $ cdc-streams verify --topic sale.order-events --ground-truth truth.jsonl --idle-ms 10000
   $ cdc-streams verify --schema-registry http://localhost:8081
 
+  $ cdc-streams verify --sale-stats
+
 Reads the whole topic with read_committed until it has reached the end and nothing new came for
 --idle-ms, then compares every event with the ground truth written by \`cdc-streams simulate\`.
+With --sale-stats it checks topologies/sale-stats.ts instead: every per-minute record on --topic
+(default ${DEFAULT_SALE_STATS_TOPIC}) and the last update per product on --totals-topic, against the
+statistics the ground truth's order events imply.
 
 Exit codes: 0 the output matches, 1 any difference (or an undecodable record, or a failure), 2 usage error.`;
 
@@ -22,7 +33,9 @@ Exit codes: 0 the output matches, 1 any difference (or an undecodable record, or
 const SHOWN_DECODE_ERRORS = 5;
 
 interface Flags extends ConnectionFlags {
-  readonly topic: string;
+  readonly topic?: string;
+  readonly saleStats?: boolean;
+  readonly totalsTopic: string;
   readonly groundTruth: string;
   readonly idleMs: number;
   readonly schemas: string;
@@ -35,27 +48,45 @@ export function registerVerifyCommand(program: Command, { io, setExitCode }: Com
     program
       .command('verify')
       .description('check the order events on the output topic against the ground-truth file')
-      .option('--topic <name>', 'output topic of order events (Avro)', 'sale.order-events')
+      .option('--topic <name>', `output topic (Avro): order events, or with --sale-stats the per-minute statistics (default ${DEFAULT_ORDER_EVENTS_TOPIC} / ${DEFAULT_SALE_STATS_TOPIC})`)
+      .option('--sale-stats', 'verify the output of topologies/sale-stats.ts instead of order events')
+      .option('--totals-topic <name>', 'with --sale-stats: the running totals topic', DEFAULT_SALE_TOTALS_TOPIC)
       .option('--ground-truth <file>', 'file written by `cdc-streams simulate`', 'ground-truth.jsonl')
       .option('--idle-ms <ms>', 'stop once the end is reached and nothing new arrived for this long', integerOption(0), 5000)
-      .option('--schemas <dir>', 'folder of .avsc schemas (single-object decoding needs the writer schema here)', 'schemas')
+      .addOption(new Option('--schemas <dir>', 'folder of .avsc schemas; single-object decoding needs the writer schema here').default(SHIPPED_SCHEMAS_DIR, "the package's schemas/"))
       .option('--schema-registry <url>', 'registry for records in its wire format (default: $SCHEMA_REGISTRY_URL)'),
   )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: Flags) => {
-      const connection = connectionFromFlags(flags);
-      const registry = flags.schemaRegistry ?? process.env['SCHEMA_REGISTRY_URL'];
+      const config = readCliConfig(flags);
+      const connection = connectionFromFlags(flags, process.env, config);
+      const registry = schemaRegistryUrlFrom(flags.schemaRegistry, process.env, config);
       const truth = await readGroundTruth(flags.groundTruth);
+      if (flags.saleStats === true) {
+        const ok = await verifySaleStats(io, {
+          connection,
+          truth,
+          truthPath: flags.groundTruth,
+          statsTopic: flags.topic ?? DEFAULT_SALE_STATS_TOPIC,
+          totalsTopic: flags.totalsTopic,
+          idleMs: flags.idleMs,
+          schemasDir: flags.schemas,
+          schemaRegistryUrl: registry,
+        });
+        if (!ok) setExitCode(EXIT_FAILURE);
+        return;
+      }
+      const topic = flags.topic ?? DEFAULT_ORDER_EVENTS_TOPIC;
       const decoder = await createOrderEventDecoder({
         schemasDir: flags.schemas,
-        ...(registry === undefined || registry === '' ? {} : { schemaRegistryUrl: registry }),
+        ...(registry === undefined ? {} : { schemaRegistryUrl: registry }),
       });
       const verifier = new OrderEventVerifier(truth.orders);
-      const bar = startProgress(io, { label: `reading ${flags.topic}`, total: 0, unit: 'offsets' });
+      const bar = startProgress(io, { label: `reading ${topic}`, total: 0, unit: 'offsets' });
       const undecodable: string[] = [];
       let undecodableCount = 0;
       let records = 0;
-      for await (const record of readTopic(connection, flags.topic, {
+      for await (const record of readTopic(connection, topic, {
         isolation: 'read_committed',
         idleMs: flags.idleMs,
         onProgress: (p) => {
@@ -74,7 +105,7 @@ export function registerVerifyCommand(program: Command, { io, setExitCode }: Com
       }
       bar.stop();
       const summary = verifier.result();
-      io.out(`read ${records} records from ${flags.topic}; ground truth ${flags.groundTruth} (seed ${String(truth.meta['seed'])})\n\n`);
+      io.out(`read ${records} records from ${topic}; ground truth ${flags.groundTruth} (seed ${String(truth.meta['seed'])})\n\n`);
       io.out(`${formatVerification(summary)}\n`);
       if (undecodableCount > 0) {
         io.out(`\n${undecodableCount} record(s) could not be decoded as order events:\n${undecodable.map((m) => `  ${m}`).join('\n')}\n`);

@@ -66,7 +66,7 @@ const IDLE_DONE_MS = 3000;
 const STALL_MS = 60_000;
 
 /**
- * Brings stores up to their changelog's end before their task processes (DESIGN.md 3.6): from the
+ * Brings stores up to their changelog's end before their task processes (docs/design.md 3.6): from the
  * offset each store checkpointed (or the log start) to the end offset seen when restore began. A store
  * already at the end costs one offsets request and no consumer. Restore uses a consumer in a throwaway
  * group (kafkajs has no manual assignment), seeks each partition, and applies each fetched batch as one
@@ -209,7 +209,7 @@ async function deleteGroup(kafka: Kafka, groupId: string, logger: Logger): Promi
     await admin.deleteGroups([groupId]);
   } catch (error) {
     // The group holds no offsets and expires on its own; a failed clean-up is worth a line, not a failure.
-    logger.debug('could not delete the restore group', { groupId, error: String(error) });
+    logger.debug('could not delete the restore group', { groupId, err: error });
   } finally {
     await admin.disconnect();
   }

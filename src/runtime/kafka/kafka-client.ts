@@ -30,5 +30,7 @@ export function createKafkaClient(connection: KafkaConnection, logger: Logger, c
 // they are logged at debug level here, and failures still reach callers as rejected promises.
 function logKafkajs(logger: Logger, entry: LogEntry): void {
   const { message, ...rest } = entry.log;
-  logger.debug(`kafkajs: ${message}`, { namespace: entry.namespace, level: entry.label, ...rest });
+  // `level` is the logger's own field: kafkajs' level goes under another name, or the line has two.
+  const { level: _level, ...fields } = rest as Record<string, unknown>;
+  logger.debug(`kafkajs: ${message}`, { namespace: entry.namespace, kafkajsLevel: entry.label, ...fields });
 }

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
 import { DEAD_LETTER_TOPIC_SUFFIX } from '../../common/constants.js';
-import { CdcStreamsError } from '../../common/errors.js';
+import { CdcStreamsError, ConfigError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { SubTopology } from '../../topology/sub-topology.js';
 import { physicalTopicName } from '../../topology/topic-ref.js';
@@ -10,7 +10,12 @@ import type { Topology } from '../../topology/topology.js';
 import type { AppConfig } from '../app-config.js';
 import { AppStateMachine } from '../app-state.js';
 import type { AppSnapshot, StoreQueryResult, StoreSize } from '../app-snapshot.js';
+import { DeadLetterLog } from '../dead-letter-log.js';
+import { GlobalStores } from '../global-stores.js';
+import { InputIdleMonitor } from '../input-idle-monitor.js';
 import { RuntimeStats } from '../runtime-stats.js';
+import { storeKeyFromText } from '../store-query-key.js';
+import type { TaskObserver } from '../task/task-observer.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
 import { partitionForKey } from '../task/murmur2-partitioner.js';
@@ -22,7 +27,9 @@ import { WorkerPool } from '../threads/worker-pool.js';
 import type { WorkerTopologySource } from '../threads/worker-protocol.js';
 import { AtLeastOnceGuarantee } from './at-least-once-guarantee.js';
 import { KafkaChangelogReader } from './changelog-restorer.js';
+import { warnAboutDeletedInput } from './deleted-input-check.js';
 import { applyTopicPlan } from './ensure-topics.js';
+import { GlobalStoreReader } from './global-store-reader.js';
 import { ExactlyOnceGuarantee } from './exactly-once-guarantee.js';
 import { createKafkaClient } from './kafka-client.js';
 import { isFencing, toInputRecords } from './kafka-records.js';
@@ -51,7 +58,7 @@ export class ApplicationFailedError extends CdcStreamsError {
 }
 
 /**
- * Runs a topology against Kafka (DESIGN.md 3.5-3.7): one consumer in the application's group with a
+ * Runs a topology against Kafka (docs/design.md 3.5-3.7): one consumer in the application's group with a
  * task-aware assignor, the shared task engine per assigned task, and commits every commit interval —
  * at_least_once: flush the producer, then commit offsets; exactly_once: one transaction per task with
  * its outputs, changelog records and input offsets. Batches, punctuation, commits and rebalances run
@@ -67,6 +74,11 @@ export class KafkaStreamsRuntime {
   private tickQueued = false;
   private readonly subByTopic = new Map<string, SubTopology>();
   private started: Started | undefined;
+  private readonly idleInput: InputIdleMonitor;
+  /** Task-state transitions and dead letters: kept for operators (stats), each dead letter also logged. */
+  private readonly observer: TaskObserver;
+  private globalStores: GlobalStores | undefined;
+  private globalReader: GlobalStoreReader | undefined;
   /** The guarantee while `prepare` wires the rest, so a failed start can close its producer. */
   private pendingGuarantee: ProcessingGuarantee | undefined;
   private taskCounts = new Map<number, number>();
@@ -89,6 +101,15 @@ export class KafkaStreamsRuntime {
     private readonly workerTopology: WorkerTopologySource | undefined,
   ) {
     this.kafka = createKafkaClient(config.kafka, logger);
+    this.idleInput = new InputIdleMonitor(logger, config.inputIdleWarningMs, topologyTopics(topology, config.applicationId).inputs);
+    const deadLetterLog = new DeadLetterLog(logger);
+    this.observer = {
+      taskStateChanged: (taskId, from, to) => this.stats.taskStateChanged(taskId, from, to),
+      deadLettered: (taskId, record) => {
+        this.stats.deadLettered(taskId, record);
+        deadLetterLog.record(record);
+      },
+    };
     for (const sub of topology.subTopologies) {
       for (const topic of sub.sourceTopics) this.subByTopic.set(physicalTopicName(topic, config.applicationId), sub);
     }
@@ -116,8 +137,8 @@ export class KafkaStreamsRuntime {
       // Once started, shutdown closes everything; before that, nothing may stay connected either, or
       // the process cannot exit.
       if (this.started === undefined) {
-        await this.pendingGuarantee?.close().catch((e: unknown) => this.logger.warn('closing the producer after a failed start failed', { error: e }));
-        await admin.disconnect().catch((e: unknown) => this.logger.warn('closing the admin client after a failed start failed', { error: e }));
+        await this.pendingGuarantee?.close().catch((e: unknown) => this.logger.warn('closing the producer after a failed start failed', { err: e }));
+        await admin.disconnect().catch((e: unknown) => this.logger.warn('closing the admin client after a failed start failed', { err: e }));
       }
       throw error;
     }
@@ -133,6 +154,7 @@ export class KafkaStreamsRuntime {
     await metadata.refresh([...plan.partitions.keys()]);
     await metadata.refreshLimits([...plan.partitions.keys()]);
     this.taskCounts = new Map(plan.taskCounts);
+    if (this.topology.globalStores.size > 0) await this.startGlobalStores(admin);
 
     const consumer = this.kafka.consumer({
       groupId: this.config.applicationId,
@@ -199,6 +221,7 @@ export class KafkaStreamsRuntime {
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.fail('the consumer crashed', event.payload.error);
     });
+    await warnAboutDeletedInput(admin, this.logger, this.config.applicationId, topologyTopics(this.topology, this.config.applicationId).inputs);
     await consumer.connect();
     await consumer.subscribe({ topics: this.sourceTopics(), fromBeginning: true });
     this.stats.history.rebalanceStarted();
@@ -251,6 +274,10 @@ export class KafkaStreamsRuntime {
     const deadLetterTopic = `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
     const onChunkGroupAbandoned = (event: object): void =>
       this.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event });
+    if (this.globalStores !== undefined && this.config.numStreamThreads > 1) {
+      // A global table lives on the main thread; tasks in stream threads cannot read it (not yet).
+      throw new ConfigError(`a topology with global tables (${[...this.topology.globalStores.keys()].join(', ')}) runs with one stream thread only`);
+    }
     if (this.config.numStreamThreads === 1 || this.workerTopology === undefined) {
       return new LocalTaskPorts(
         {
@@ -263,7 +290,8 @@ export class KafkaStreamsRuntime {
           deadLetterTopic,
           maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
           onChunkGroupAbandoned,
-          observer: this.stats,
+          observer: this.observer,
+          ...(this.globalStores === undefined ? {} : { globalStores: this.globalStores.views() }),
         },
         metadata,
       );
@@ -280,7 +308,7 @@ export class KafkaStreamsRuntime {
         maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
       },
       topics: metadata,
-      observer: this.stats,
+      observer: this.observer,
       onChunkGroupAbandoned,
       onFailure: (error) => this.fail('a stream thread failed', error),
     });
@@ -291,6 +319,18 @@ export class KafkaStreamsRuntime {
       throw error;
     }
     return pool;
+  }
+
+  /** Reads the global tables whole before any task starts; the reader then keeps them up to date. */
+  private async startGlobalStores(admin: Admin): Promise<void> {
+    const stores = await GlobalStores.open(this.topology, { stateDir: this.config.stateDir, defaultStoreKind: this.config.defaultStoreKind, fresh: true });
+    this.globalStores = stores;
+    this.globalReader = new GlobalStoreReader(this.kafka, admin, stores, {
+      groupId: `${this.config.applicationId}-global-${this.instanceId}`,
+      logger: this.logger,
+      onError: (error) => this.fail('reading the global tables failed', error),
+    });
+    await this.globalReader.start();
   }
 
   /** Finishes in-flight work, commits, closes stores, leaves the group. Safe to call more than once. */
@@ -334,14 +374,21 @@ export class KafkaStreamsRuntime {
   }
 
   async queryStore(store: string, key: string): Promise<StoreQueryResult> {
+    const global = this.globalStores?.views().get(store);
+    const globalDefinition = this.topology.globalStores.get(store);
+    if (global !== undefined && globalDefinition !== undefined) {
+      // Every instance holds the whole global table: answered here, whatever the key.
+      const found = await global.get(storeKeyFromText(store, globalDefinition.keySerde, key).key);
+      return found === undefined ? { kind: 'not-found', partition: 0 } : { kind: 'found', value: found, partition: 0 };
+    }
     const sub = this.topology.subTopologies.find((s) => s.stores.includes(store));
     const definition = this.topology.stores.get(store);
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
-    const keyBytes = definition.keySerde.serialize(key, { topic: store });
-    const partition = partitionForKey(keyBytes, this.taskCounts.get(sub.id) ?? 1);
+    const typed = storeKeyFromText(store, definition.keySerde, key);
+    const partition = partitionForKey(typed.bytes, this.taskCounts.get(sub.id) ?? 1);
     const running = this.started?.taskManager.get(taskKey(sub.id, partition));
     if (running === undefined) return { kind: 'remote', partition, owner: undefined };
-    const value = await this.scheduler.shared(() => running.port.query(store, key));
+    const value = await this.scheduler.shared(() => running.port.query(store, typed.key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
   }
 
@@ -356,7 +403,7 @@ export class KafkaStreamsRuntime {
     this.metadataRefresh = metadata
       .refresh(this.sourceTopics())
       .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, this.config.metadataRefreshMs - (Date.now() - startedAt)))))
-      .catch((error: unknown) => this.logger.warn("reading the input topics' partition counts failed; retrying", { error }))
+      .catch((error: unknown) => this.logger.warn("reading the input topics' partition counts failed; retrying", { err: error }))
       .finally(() => {
         this.metadataRefresh = undefined;
       });
@@ -409,6 +456,7 @@ export class KafkaStreamsRuntime {
   }
 
   private async tick(started: Started): Promise<void> {
+    this.idleInput.observe(this.stats.recordsIn, this.ready && this.lifecycle.state === 'RUNNING');
     const now = Date.now();
     for (const running of [...started.taskManager.values()]) await this.applyStep(started, running, () => running.port.punctuate(now));
     if (this.commitDue(started)) await this.commitAll(started, false);
@@ -438,7 +486,7 @@ export class KafkaStreamsRuntime {
   fail(message: string, error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = new ApplicationFailedError(`${message}: ${error instanceof Error ? error.message : String(error)}`, error);
-    this.logger.error(this.failure.message, { error });
+    this.logger.error(this.failure.message, { err: error });
     this.lifecycle.tryTransitionTo('ERROR');
     this.stopping ??= this.shutdown(false);
   }
@@ -452,7 +500,7 @@ export class KafkaStreamsRuntime {
         await step();
       } catch (error) {
         errors.push(error);
-        this.logger.error(`${what} failed during shutdown`, { error });
+        this.logger.error(`${what} failed during shutdown`, { err: error });
       }
     };
     const started = this.started;
@@ -465,6 +513,8 @@ export class KafkaStreamsRuntime {
       await started.taskManager.closeAll(graceful, attempt);
       await attempt('stopping the task threads', () => started.taskManager.closePorts());
       await attempt('leaving the group', () => started.consumer.disconnect());
+      await attempt('stopping the global tables reader', async () => this.globalReader?.close());
+      await attempt('closing the global stores', async () => this.globalStores?.close());
       await attempt('closing the producers', () => started.guarantee.close());
       await this.metadataRefresh;
       await attempt('closing the admin client', () => started.admin.disconnect());

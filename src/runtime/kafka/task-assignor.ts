@@ -37,7 +37,7 @@ function parseJson<T>(data: Buffer | null | undefined): T | undefined {
 }
 
 /**
- * A kafkajs partition assigner that places whole tasks (DESIGN.md 3.7): all partitions of the same
+ * A kafkajs partition assigner that places whole tasks (docs/design.md 3.7): all partitions of the same
  * index of one sub-topology's source topics go to one member, as Kafka Streams' assignor does.
  */
 export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {

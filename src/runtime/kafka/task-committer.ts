@@ -47,8 +47,8 @@ export class TaskCommitter {
       return fenced;
     } catch (error) {
       if (!bestEffort) throw error;
-      this.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { error });
-      for (const t of dirty) await this.guarantee.abort(t.channel).catch((abortError: unknown) => this.logger.warn('aborting after a failed commit failed', { task: t.key, error: abortError }));
+      this.logger.warn('commit failed during a rebalance; uncommitted records will be processed again', { err: error });
+      for (const t of dirty) await this.guarantee.abort(t.channel).catch((abortError: unknown) => this.logger.warn('aborting after a failed commit failed', { task: t.key, err: abortError }));
       return [];
     } finally {
       this.channels.clear();

@@ -119,7 +119,7 @@ export class TaskManager {
       );
     } catch (error) {
       // The host closed the tasks it opened; their producers must go too, or the process cannot exit.
-      for (const { channel } of opened.values()) await this.options.guarantee.closeChannel(channel).catch((e: unknown) => this.options.logger.warn('closing the producer of a task that did not start failed', { task: channel.taskId, error: e }));
+      for (const { channel } of opened.values()) await this.options.guarantee.closeChannel(channel).catch((e: unknown) => this.options.logger.warn('closing the producer of a task that did not start failed', { task: channel.taskId, err: e }));
       throw error;
     }
     const started = [...opened].filter(([port]) => ports.includes(port)).map(([port, { spec, channel }]): RunningTask => ({

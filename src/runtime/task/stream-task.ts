@@ -64,6 +64,8 @@ export interface StreamTaskOptions {
   readonly onChunkGroupAbandoned?: (event: { taskId: string; topic: string; writer: string; firstOffset: string; reason: AbandonReason }) => void;
   /** Hears lifecycle transitions and dead letters (the runtime's history for operators). */
   readonly observer?: TaskObserver;
+  /** Read-only views of the instance's global stores, shared by every task (runtime/global-stores.ts). */
+  readonly globalStores?: ReadonlyMap<string, KeyValueStore<unknown, unknown>>;
 }
 
 const DEFAULT_MAX_CHUNK_GROUP_OPEN_MS = 5 * 60_000;
@@ -195,7 +197,7 @@ export class StreamTask implements TaskServices {
   }
 
   store(name: string): KeyValueStore<unknown, unknown> | undefined {
-    return this.options.stores.get(name);
+    return this.options.stores.get(name) ?? this.options.globalStores?.get(name);
   }
 
   /** Metrics of the processors that report any, by node name. */

@@ -10,7 +10,7 @@ export interface ErrorPolicies {
 
 export class RecordDeserializationError extends CdcStreamsError {
   constructor(readonly at: RecordCoordinates, readonly nodeName: string, cause: unknown) {
-    super(`source '${nodeName}' cannot deserialize ${describeCoordinates(at)}: ${messageOf(cause)}`, {
+    super(`source '${nodeName}' cannot deserialize ${namedOnce(at, cause)}`, {
       code: 'DESERIALIZATION',
       cause,
     });
@@ -19,7 +19,7 @@ export class RecordDeserializationError extends CdcStreamsError {
 
 export class RecordProcessingError extends CdcStreamsError {
   constructor(readonly at: RecordCoordinates | undefined, readonly nodeName: string, cause: unknown) {
-    super(`node '${nodeName}' failed on ${describeCoordinates(at)}: ${messageOf(cause)}`, {
+    super(`node '${nodeName}' failed on ${namedOnce(at, cause)}`, {
       code: 'PROCESSING',
       cause,
     });
@@ -39,6 +39,13 @@ export class UnknownStoreError extends CdcStreamsError {
   constructor(nodeName: string, storeName: string) {
     super(`node '${nodeName}' asked for store '${storeName}', which is not connected to it`, { code: 'UNKNOWN_STORE' });
   }
+}
+
+/** `t/p@o: reason`, or `the record: reason` when the reason already names t/p@o (a serde's errors do). */
+function namedOnce(at: RecordCoordinates | undefined, cause: unknown): string {
+  const where = describeCoordinates(at);
+  const reason = messageOf(cause);
+  return at !== undefined && reason.includes(where) ? `the record: ${reason}` : `${where}: ${reason}`;
 }
 
 export function messageOf(error: unknown): string {

@@ -20,7 +20,10 @@ export interface TaskFactoryOptions {
   readonly deadLetterTopic: string;
   readonly maxBufferedEntriesPerStore?: number;
   readonly onChunkGroupAbandoned?: StreamTaskOptions['onChunkGroupAbandoned'];
+  /** Told of task transitions and of every record the task hands over for the dead-letter topic. */
   readonly observer?: TaskObserver;
+  /** Read-only views of the instance's global stores. */
+  readonly globalStores?: StreamTaskOptions['globalStores'];
 }
 
 function bytesStoreKind(kind: StoreKind): BytesStoreKind {
@@ -63,6 +66,7 @@ export async function createTask(
       inputPartitions,
       ...(options.onChunkGroupAbandoned === undefined ? {} : { onChunkGroupAbandoned: options.onChunkGroupAbandoned }),
       ...(options.observer === undefined ? {} : { observer: options.observer }),
+      ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),
     });
   } catch (error) {
     await Promise.allSettled([...stores.values()].map((s) => s.close()));

@@ -50,7 +50,7 @@ export interface BinlogTransaction {
   readonly finishedOrders: readonly bigint[];
 }
 
-/** A shard's "nothing at or before `lastCommittedGtid` is still to come" (DESIGN.md section 1). */
+/** A shard's "nothing at or before `lastCommittedGtid` is still to come" (docs/design.md section 1). */
 export interface BinlogHeartbeat {
   readonly kind: 'heartbeat';
   readonly shard: ShardIdentity;

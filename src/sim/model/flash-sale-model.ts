@@ -49,6 +49,9 @@ interface Draft {
   readonly outcome: 'commit' | 'rollback';
 }
 
+
+/** How far past the last event and deadline the final heartbeats go (see `run`). */
+const CLOSING_HEARTBEAT_SECONDS = 3600;
 /**
  * The flash sale as a binlog: every shard's transactions and heartbeats, interleaved in event-time
  * order. A pure function of the options (and their seed); lazy, so memory follows the orders still
@@ -101,8 +104,9 @@ class FlashSaleEngine {
       }
       yield* this.execute(next.item);
     }
-    // Heartbeats past the last deadline, so every payment timeout fires downstream.
-    yield* this.heartbeats(Math.max(this.now, this.lastDeadline) + Math.max(1, this.o.heartbeatIntervalSeconds));
+    // Heartbeats past the last deadline, so every payment timeout fires downstream, and an hour past the
+    // last event, so downstream event-time windows (sale-stats: per minute, with grace) close as well.
+    yield* this.heartbeats(Math.max(this.now, this.lastDeadline) + Math.max(CLOSING_HEARTBEAT_SECONDS, this.o.heartbeatIntervalSeconds));
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * The `sale` database of DESIGN.md section 2, as the simulator writes it. Int64 ids are `bigint`
+ * The `sale` database of docs/design.md section 2, as the simulator writes it. Int64 ids are `bigint`
  * (order and payment ids are snowflake-sized, above 2^53, so any lossy conversion shows up), amounts
  * are exact decimal strings, times are epoch seconds.
  */
@@ -30,7 +30,7 @@ export interface PaymentRow {
   readonly paid_at: number;
 }
 
-/** How a column travels in DTS (DESIGN.md section 1): picks the Data type and sv/bv. */
+/** How a column travels in DTS (docs/design.md section 1): picks the Data type and sv/bv. */
 export type ColumnKind = 'int64' | 'int32' | 'decimal' | 'string' | 'json' | 'timestamp';
 
 export interface ColumnSpec<Row> {

@@ -73,9 +73,9 @@ function setup() {
   const processor = new DtsSourceProcessor({ eventsChild: 'events' });
   processor.init(context);
   let offset = 40;
-  const send = (value: Buffer) => {
+  const send = (value: Buffer | null) => {
     context.metadata = { topic: 'dts.sale', partition: 2, offset: String(offset++) };
-    processor.process({ key: null, value, timestamp: 5, headers: { origin: 'test' } });
+    processor.process({ key: null, value: value as Buffer, timestamp: 5, headers: { origin: 'test' } });
     processor.onBatchEnd();
     // Dead letters go to their own child node; the test keeps them apart from the events.
     for (const f of context.forwarded.splice(0)) {
@@ -160,6 +160,24 @@ describe('DtsSourceProcessor', () => {
     expect([headers['origin'], headers[DLQ_HEADER_TOPIC], headers[DLQ_HEADER_PARTITION], headers[DLQ_HEADER_OFFSET]]).toEqual(['test', 'dts.sale', '2', '40']);
     expect(headers[DLQ_HEADER_ERROR_CLASS]).toBe('UndecodableMessageError');
     expect(String(headers[DLQ_HEADER_ERROR_MESSAGE])).toContain('dts.sale/2@40');
+    expect(rows()).toEqual(['o-1']);
+  });
+
+  it('names the record once in a dead letter\'s reason', () => {
+    const { send, deadLetters } = setup();
+    send(Buffer.from('garbage!'));
+    const reason = String(deadLetters[0]?.headers[DLQ_HEADER_ERROR_MESSAGE]);
+    expect(reason).toMatch(/^not a DTS Envelope at dts\.sale\/2@40: /);
+    expect(reason.split('dts.sale/2@40')).toHaveLength(2);
+  });
+
+  it('dead-letters a tombstone saying it is one, and carries on', () => {
+    const { send, deadLetters, rows } = setup();
+    send(null);
+    send(message(entry('begin', 3), entry('dml', 3, 1_700_000_000, ['o-1']), entry('commit', 3)));
+    expect(deadLetters.map((d) => [d.value, d.headers[DLQ_HEADER_ERROR_CLASS], d.headers[DLQ_HEADER_ERROR_MESSAGE]])).toEqual([
+      [null, 'TombstoneInputError', 'dts.sale/2@40 has no value (a tombstone), not a DTS Envelope'],
+    ]);
     expect(rows()).toEqual(['o-1']);
   });
 

@@ -16,6 +16,14 @@ describe('cdc-streams describe', () => {
     expect(result.out).toMatch(/Sink: .* \(topic: out\)/);
   });
 
+  it('names internal topics as they are on the broker: <applicationId>-<name>', async () => {
+    const result = await describeCli('topologies/sale-orders.ts');
+    expect(result.out).toContain('Sink: cdc-dts.sale-dead-letters (topic: sale-orders-dlq)');
+    expect(result.out).toContain('Source: resequence-source (topics: [sale-orders-resequence-repartition])');
+    const mermaid = await describeCli('topologies/sale-orders.ts', '--format', 'mermaid');
+    expect(mermaid.out).toContain('topic_dlq{{"sale-orders-dlq (internal)"}}');
+  });
+
   it('prints a Mermaid flowchart with --format mermaid', async () => {
     const result = await describeCli(FIXTURE, '--format', 'mermaid');
     expect(result.code).toBe(EXIT_OK);
@@ -25,7 +33,7 @@ describe('cdc-streams describe', () => {
   it('exits 2 naming an unknown format', async () => {
     const result = await describeCli(FIXTURE, '--format', 'dot');
     expect(result.code).toBe(EXIT_USAGE);
-    expect(result.err).toContain("'dot' is not one of text, mermaid");
+    expect(result.err).toContain("argument 'dot' is invalid. Allowed choices are text, mermaid.");
   });
 
   it('exits 1 with the problems of an invalid topology instead of a description', async () => {

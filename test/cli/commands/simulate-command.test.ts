@@ -10,7 +10,7 @@ describe('cdc-streams simulate usage errors', () => {
   it('exits 2 naming an unknown partitioning strategy', async () => {
     const result = await simulate('--partitioning', 'round-robin', '--brokers', 'localhost:1');
     expect(result.code).toBe(EXIT_USAGE);
-    expect(result.err).toContain("'round-robin' is not one of table, primary-key, transaction");
+    expect(result.err).toContain("argument 'round-robin' is invalid. Allowed choices are table, primary-key, transaction.");
   });
 
   it('exits 2 for a payment timeout under a minute', async () => {

@@ -25,6 +25,25 @@ describe('cdc-streams validate', () => {
     expect(result.err).toBe("cdc-streams: topology file 'test/fixtures/topologies/nope.ts' not found\n");
   });
 
+  it('exits 2 naming a --set key the topology does not read, and the keys it does read', async () => {
+    const result = await validate('topologies/sale-orders.ts', '--set', 'paymentTimeoutMinute=15');
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.err).toBe(
+      "cdc-streams: unknown topology parameter 'paymentTimeoutMinute' (--set): topologies/sale-orders.ts reads holdPolicy, paymentTimeoutMinutes, maxHoldMs, format, inputTopic, topicPrefix, heartbeatTopic, outputTopic, projectColumns, sourceTimeZone\n",
+    );
+  });
+
+  it('accepts the --set keys the topology reads', async () => {
+    const result = await validate('topologies/sale-orders.ts', '--set', 'paymentTimeoutMinutes=15', '--set', 'holdPolicy=wait');
+    expect(result).toMatchObject({ code: EXIT_OK, out: 'valid: 2 sub-topologies, 4 stores\n' });
+  });
+
+  it('exits 2 for a --schema-registry that is not an http(s) URL, before building anything', async () => {
+    const result = await validate('topologies/sale-orders.ts', '--schema-registry', 'notaurl');
+    expect(result.code).toBe(EXIT_USAGE);
+    expect(result.err).toBe("cdc-streams: --schema-registry 'notaurl' is not an http:// or https:// URL\n");
+  });
+
   it('exits 2 for a --set that is not key=value', async () => {
     const result = await validate('test/fixtures/topologies/uppercase-with-store.ts', '--set', 'novalue');
     expect(result.code).toBe(EXIT_USAGE);

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DLQ_HEADER_ERROR_CLASS } from '../../../src/common/constants.js';
 import type { ProcessorContext } from '../../../src/processor/processor-context.js';
-import { DeadLetterLog } from '../../../src/runtime/dead-letter-log.js';
+import { RecentDeadLetters } from '../../../src/runtime/recent-dead-letters.js';
 import type { OutputRecord } from '../../../src/runtime/task/input-record.js';
 import type { StreamTask } from '../../../src/runtime/task/stream-task.js';
 import { createTask } from '../../../src/runtime/task/task-factory.js';
@@ -41,7 +41,7 @@ function topology() {
 
 class RecordingObserver implements TaskObserver {
   readonly transitions: Array<[string, TaskState, TaskState]> = [];
-  readonly deadLetters = new DeadLetterLog(() => 7);
+  readonly deadLetters = new RecentDeadLetters(() => 7);
 
   taskStateChanged(taskId: string, from: TaskState, to: TaskState): void {
     this.transitions.push([taskId, from, to]);

@@ -13,7 +13,10 @@ describe('AvroSchemaCatalog', () => {
     const schemas = await loadAvroSchemas(SCHEMAS_DIR);
     expect(schemas.resolveName('order-event')).toBe('sale.OrderEvent');
     expect(schemas.type('sale.OrderEvent').name).toBe('sale.OrderEvent');
-    expect(schemas.schemas().map((s) => s.type.name)).toEqual(['sale.Payment', 'sale.SourceCoordinates', 'sale.OrderEvent']);
+    const names = schemas.schemas().map((s) => s.type.name);
+    expect([...names].sort()).toEqual(['sale.OrderEvent', 'sale.Payment', 'sale.SkuMinuteStats', 'sale.SkuTotals', 'sale.SourceCoordinates']);
+    // A schema comes after the schemas it uses.
+    expect(names.indexOf('sale.OrderEvent')).toBeGreaterThan(Math.max(names.indexOf('sale.Payment'), names.indexOf('sale.SourceCoordinates')));
   });
 
   it('loads a file that uses a type before the file defining it, whatever their order', () => {

@@ -39,7 +39,7 @@ export async function checkEnvBrokers(brokers: string): Promise<void> {
 }
 
 /**
- * A broker to use, in the order of DESIGN.md section 5: KAFKA_BROKERS if set (nothing is started);
+ * A broker to use, in the order of docs/design.md section 5: KAFKA_BROKERS if set (nothing is started);
  * else the kafka service of docker/docker-compose.yml where a Docker engine answers; else Apache
  * Kafka started locally from the jars on Maven Central. stop() on the handle undoes only what this
  * call started.

@@ -193,7 +193,7 @@ async function deleteThrowawayGroup(admin: Admin, groupId: string, logger: Logge
     await admin.deleteGroups([groupId]);
   } catch (error) {
     // It never committed, so a leftover group holds nothing; the broker expires it. Say so and go on.
-    logger.warn(`could not delete the throwaway consumer group ${groupId}`, { error: error instanceof Error ? error.message : String(error) });
+    logger.warn(`could not delete the throwaway consumer group ${groupId}`, { err: error });
   }
 }
 

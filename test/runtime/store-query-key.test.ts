@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { bytesSerde } from '../../src/serde/bytes-serde.js';
+import { jsonSerde } from '../../src/serde/json-serde.js';
+import { int32KeySerde, int64KeySerde, stringKeySerde, tupleSerde } from '../../src/serde/keys/index.js';
+import type { Serde } from '../../src/serde/serde.js';
+import { stringSerde } from '../../src/serde/string-serde.js';
+import { storeKeyFromText, StoreKeyError } from '../../src/runtime/store-query-key.js';
+
+const keyOf = (serde: Serde<unknown>, text: string): unknown => storeKeyFromText('s', serde, text).key;
+
+describe('storeKeyFromText', () => {
+  it('reads a bytes key as hex, with or without 0x, and serializes it to those bytes', () => {
+    expect(storeKeyFromText('payment-deadlines', bytesSerde as Serde<unknown>, '0a1bff')).toEqual({ key: Buffer.from([0x0a, 0x1b, 0xff]), bytes: Buffer.from([0x0a, 0x1b, 0xff]) });
+    expect(keyOf(bytesSerde as Serde<unknown>, '0x0A1B')).toEqual(Buffer.from([0x0a, 0x1b]));
+  });
+
+  it('refuses a bytes key that is not hex, saying how to give one', () => {
+    expect(() => keyOf(bytesSerde as Serde<unknown>, 'x')).toThrow(
+      new StoreKeyError('s', bytesSerde as Serde<unknown>, 'x', "give the key's bytes in hex, e.g. /stores/s/0a1b2c"),
+    );
+  });
+
+  it('reads numeric keys as numbers and bigints, and refuses text that is not one', () => {
+    expect(keyOf(int32KeySerde as Serde<unknown>, '-42')).toBe(-42);
+    expect(keyOf(int64KeySerde as Serde<unknown>, '9007199254740993')).toBe(9007199254740993n);
+    expect(() => keyOf(int64KeySerde as Serde<unknown>, '12x')).toThrow(/'12x' is not a key of store 's' \(int64-key keys\): '12x' is not an integer/);
+  });
+
+  it('reads a tuple key as a JSON array, each part by its own kind', () => {
+    const serde = tupleSerde(stringKeySerde, int64KeySerde) as Serde<unknown>;
+    expect(keyOf(serde, '["o-1", 7]')).toEqual(['o-1', 7n]);
+    expect(() => keyOf(serde, 'o-1')).toThrow(/give the key as a JSON array of its parts/);
+  });
+
+  it('takes text as it is for string keys, and JSON (or else the text) for json keys', () => {
+    expect(keyOf(stringSerde as Serde<unknown>, '100023')).toBe('100023');
+    expect(keyOf(jsonSerde() as Serde<unknown>, '{"a":1}')).toEqual({ a: 1 });
+    expect(keyOf(jsonSerde() as Serde<unknown>, 'plain')).toBe('plain');
+  });
+
+  it('reports a key its serde refuses as a bad key, not a failure', () => {
+    const refusing: Serde<unknown> = { name: 'picky', serialize: () => { throw new Error('too long'); }, deserialize: (b) => b };
+    expect(() => keyOf(refusing, 'k')).toThrow(/'k' is not a key of store 's' \(picky keys\): too long/);
+  });
+});
