@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { ConfigError, parseKafkaConnection, splitBrokers, type KafkaConnection } from '../index.js';
 import { CliUsageError } from './cli-errors.js';
 import { choiceOption } from './option-parsers.js';
+import { checkTlsFiles } from './tls-files.js';
 
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
@@ -13,6 +14,8 @@ export interface ConnectionFlags {
   readonly saslPassword?: string;
   readonly tls?: boolean;
   readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 /** Adds the flags every command that talks to Kafka shares. */
@@ -23,7 +26,9 @@ export function addConnectionOptions(command: Command): Command {
     .option('--sasl-username <user>', 'SASL user name')
     .option('--sasl-password <password>', 'SASL password (default: $KAFKA_SASL_PASSWORD; prefer the variable, flags show up in ps)')
     .option('--tls', 'connect with TLS')
-    .option('--tls-ca <file>', 'PEM file of the CA that signed the brokers\' certificates (implies --tls)');
+    .option('--tls-ca <file>', 'PEM file of the CA that signed the brokers\' certificates (implies --tls)')
+    .option('--tls-cert <file>', 'PEM client certificate, for brokers that require one (mutual TLS; needs --tls-key, implies --tls)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert, unencrypted');
 }
 
 /** Turns the flags (and their environment defaults) into a validated connection, or a usage error naming the flag. */
@@ -40,7 +45,13 @@ export function connectionFromFlags(flags: ConnectionFlags, env: Readonly<Record
     if (password === undefined || password === '') throw new CliUsageError('SASL needs a password: set KAFKA_SASL_PASSWORD or pass --sasl-password');
     sasl = { mechanism: flags.saslMechanism, username: flags.saslUsername, password };
   }
-  const tls = flags.tls === true || flags.tlsCa !== undefined ? (flags.tlsCa === undefined ? {} : { caFile: flags.tlsCa }) : undefined;
+  checkTlsFiles(flags);
+  const tlsFiles = {
+    ...(flags.tlsCa === undefined ? {} : { caFile: flags.tlsCa }),
+    ...(flags.tlsCert === undefined ? {} : { certFile: flags.tlsCert }),
+    ...(flags.tlsKey === undefined ? {} : { keyFile: flags.tlsKey }),
+  };
+  const tls = flags.tls === true || Object.keys(tlsFiles).length > 0 ? tlsFiles : undefined;
   try {
     return parseKafkaConnection({ brokers: splitBrokers(brokers), ...(sasl === undefined ? {} : { sasl }), ...(tls === undefined ? {} : { tls }) });
   } catch (error) {

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { StreamsApp, type AppConfigInput, type Logger } from '../../index.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
-import { choiceOption, integerOption } from '../option-parsers.js';
+import { choiceOption, integerOption, parseHost } from '../option-parsers.js';
+import { CliUsageError } from '../cli-errors.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
 import { createCliLogger, LOG_LEVELS, type LogLevel } from '../cli-logger.js';
@@ -25,6 +26,7 @@ interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly commitIntervalMs?: number;
   readonly metadataRefreshMs?: number;
   readonly httpPort?: number;
+  readonly httpHost?: string;
   readonly onError: 'fail' | 'dead-letter';
   readonly logLevel: LogLevel;
 }
@@ -46,7 +48,8 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         )
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
-        .option('--http-port <port>', 'serve /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
+        .option('--http-port <port>', 'serve /health, /metrics and /stores/<store>/<key> on this port (no authentication)', integerOption(0, 65535))
+        .option('--http-host <host>', 'address the ops server binds (default 127.0.0.1; 0.0.0.0 for every interface)', parseHost)
         .addOption(
           new Option('--on-error <policy>', 'records that fail to deserialize or process: fail, or send to <applicationId>-dlq')
             .argParser(choiceOption(['fail', 'dead-letter'] as const))
@@ -57,6 +60,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: RunFlags) => {
+      if (flags.httpHost !== undefined && flags.httpPort === undefined) throw new CliUsageError('--http-host needs --http-port');
       const connection = connectionFromFlags(flags);
       const loaded = await loadTopology(file, topologySettingsFromFlags(flags));
       if (!loaded.ok) {
@@ -79,7 +83,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
       const app = new StreamsApp(loaded.topology, config, { logger, endpoint: () => ops?.endpoint });
       try {
         await runUntilSignalled(app, logger, async () => {
-          if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger);
+          if (flags.httpPort !== undefined) ops = await startOpsFor(app, flags.httpPort, logger, flags.httpHost);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
         });
       } finally {
