@@ -40,12 +40,14 @@ function privateKey(flag: string, file: string): KeyObject {
   if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
     throw new CliUsageError(`${flag} '${file}': not a PEM private key (no -----BEGIN ... PRIVATE KEY----- line)`);
   }
+  const encrypted = (cause?: unknown) =>
+    new CliUsageError(`${flag} '${file}': the key is encrypted; give an unencrypted one (openssl pkey -in ${file} -out plain.key)`, cause);
+  // PKCS#8 says so in its header, the traditional format in a Proc-Type line.
+  if (text.includes('-----BEGIN ENCRYPTED PRIVATE KEY-----') || /^Proc-Type: 4,ENCRYPTED/m.test(text)) throw encrypted();
   try {
     return createPrivateKey(text);
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ERR_MISSING_PASSPHRASE') {
-      throw new CliUsageError(`${flag} '${file}': the key is encrypted; give an unencrypted one (openssl pkey -in ${file} -out plain.key)`, error);
-    }
+    if (error instanceof Error && 'code' in error && error.code === 'ERR_MISSING_PASSPHRASE') throw encrypted(error);
     throw new CliUsageError(`${flag} '${file}': not a valid PEM private key (${firstLine(error)})`, error);
   }
 }

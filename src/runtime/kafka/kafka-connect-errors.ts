@@ -95,10 +95,17 @@ export function explainConnectError(error: unknown, connection: KafkaConnection)
     return new KafkaTlsError(`TLS to Kafka at ${where} failed: ${what}`, error);
   }
 
+  // What Node says when a plain listener hangs up on a TLS client hello.
+  if (all.some((layer) => layer.message.includes('before secure TLS connection was established'))) {
+    return new KafkaTlsError(`TLS to Kafka at ${where} failed: the broker closed the connection during the TLS handshake (is that a TLS listener?)`, error);
+  }
+
   const otherTls = all.find((layer) => layer.code?.startsWith('ERR_SSL_') === true);
   if (otherTls !== undefined) {
-    const reason = oneLine(otherTls.message.replace(/^Connection error: /, '').replace(/^[0-9A-F]+:error:[0-9A-F]+:SSL routines:[a-z0-9_]+:/, ''));
-    return new KafkaTlsError(`TLS to Kafka at ${where} failed: ${reason}`, error);
+    // OpenSSL's text is "<id>:error:<code>:SSL routines:<function>:<reason>:<source file>:<line>:"; the reason is what matters.
+    const reason = /SSL routines:[^:]*:([^:]+)/.exec(otherTls.message)?.[1] ?? oneLine(otherTls.message.replace(/^Connection error: /, ''));
+    const hint = otherTls.code === 'ERR_SSL_WRONG_VERSION_NUMBER' ? ' (is that a TLS listener?)' : '';
+    return new KafkaTlsError(`TLS to Kafka at ${where} failed: ${reason}${hint}`, error);
   }
   return error;
 }
