@@ -59,6 +59,18 @@ function tlsAlert(message: string): string | undefined {
 }
 
 /**
+ * Connects a client (the first contact with the brokers, where a wrong password or an untrusted
+ * certificate shows), failing with `explainConnectError`'s one line.
+ */
+export async function connectExplained(client: { connect(): Promise<void> }, connection: KafkaConnection): Promise<void> {
+  try {
+    await client.connect();
+  } catch (error) {
+    throw explainConnectError(error, connection);
+  }
+}
+
+/**
  * Turns a kafkajs failure to connect into one line that says what to fix, when it is a SASL or TLS
  * refusal (kafkajs reports those as OpenSSL's multi-line text, or as a generic connection error);
  * returns any other error unchanged.

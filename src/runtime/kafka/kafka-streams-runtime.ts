@@ -18,7 +18,7 @@ import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
 import { applyTopicPlan } from './ensure-topics.js';
 import { createKafkaClient } from './kafka-client.js';
-import { explainConnectError } from './kafka-connect-errors.js';
+import { connectExplained } from './kafka-connect-errors.js';
 import { toInputRecords } from './kafka-records.js';
 import { ProducerCollector } from './producer-collector.js';
 import type { RunningTask } from './running-task.js';
@@ -125,12 +125,7 @@ export class KafkaStreamsRuntime {
     await mkdir(this.config.stateDir, { recursive: true });
     const admin = this.kafka.admin();
     this.admin = admin;
-    try {
-      await admin.connect();
-    } catch (error) {
-      // The first contact with the brokers: where a wrong password or an untrusted certificate shows.
-      throw explainConnectError(error, this.config.kafka);
-    }
+    await connectExplained(admin, this.config.kafka);
     const metadata = new TopicMetadata(admin);
     this.metadata = metadata;
     const wanted = this.allTopics();

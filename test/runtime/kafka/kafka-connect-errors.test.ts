@@ -1,6 +1,6 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { explainConnectError, KafkaAuthenticationError, KafkaTlsError } from '../../../src/runtime/kafka/kafka-connect-errors.js';
+import { connectExplained, explainConnectError, KafkaAuthenticationError, KafkaTlsError } from '../../../src/runtime/kafka/kafka-connect-errors.js';
 import { parseKafkaConnection } from '../../../src/runtime/kafka-connection-config.js';
 
 // The errors are built the way kafkajs 2.2.4 builds them (its retrier wraps the socket's error with
@@ -96,5 +96,13 @@ describe('explainConnectError', () => {
     expect(explainConnectError(refused, sasl)).toBe(refused);
     const plain = new Error('boom');
     expect(explainConnectError(plain, sasl)).toBe(plain);
+  });
+});
+
+describe('connectExplained', () => {
+  it('connects, and turns a refusal into the one-line error', async () => {
+    await expect(connectExplained({ connect: () => Promise.resolve() }, sasl)).resolves.toBeUndefined();
+    const refusal = new SaslFailure('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512');
+    await expect(connectExplained({ connect: () => Promise.reject(refusal) }, sasl)).rejects.toBeInstanceOf(KafkaAuthenticationError);
   });
 });
