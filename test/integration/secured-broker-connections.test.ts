@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { generateTlsMaterial, type SecuredBrokerHandle, type TlsMaterial } from '../../src/runtime/kafka/local-broker/index.js';
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
 import { prepareCountScenario, removeScenarioDirs, type CountScenario } from '../support/e2e-count-scenario.js';
@@ -31,8 +31,9 @@ beforeAll(async () => {
   strangerDir = await mkdtemp(join(tmpdir(), 'it-untrusted-ca-'));
   stranger = await generateTlsMaterial(strangerDir, { clientCertificate: true });
 });
-afterEach(() => StreamsChild.killAll());
+// The tests run side by side (each has its own topics and group), so no afterEach may kill children.
 afterAll(async () => {
+  await StreamsChild.killAll();
   await broker?.stop();
   if (strangerDir !== undefined) await rm(strangerDir, { recursive: true, force: true });
   await removeScenarioDirs();
@@ -58,11 +59,13 @@ function runChild(scenario: CountScenario, connection: { brokers: string; args: 
   });
 }
 
-describe('secured-broker-connections: a topology over SASL_SSL and over mutual TLS', () => {
-  it.each([
+// Concurrent: most of each test is waiting (child start-up, kafkajs retrying a TLS failure), so side by
+// side the file takes about as long as its slowest test.
+describe.concurrent('secured-broker-connections: a broker with a SASL_SSL (SCRAM) and a mutual-TLS listener', () => {
+  it.for([
     ['SASL_SSL with a SCRAM-SHA-512 user', () => saslSslFlags(broker)],
     ['mutual TLS with a client certificate', () => mutualTlsFlags(broker)],
-  ])('over %s maps every record once and ends with the exact count per key', async (_name, connection) => {
+  ] as const)('over %s maps every record once and ends with the exact count per key', async ([, connection], { expect }) => {
     const scenario = await prepareScenario('secured', MESSAGES);
     const child = runChild(scenario, connection());
     await kit.readUntil(scenario.topics.mapped, (m) => m.length >= MESSAGES);
@@ -76,10 +79,8 @@ describe('secured-broker-connections: a topology over SASL_SSL and over mutual T
     expect(notIncreasing).toEqual([]);
     expect(wrongCounts(latest, KEYS, () => MESSAGES / KEYS)).toEqual([]);
   });
-});
 
-describe('secured-broker-connections: refused credentials', () => {
-  it('a wrong password, an untrusted client certificate and an untrusted broker certificate each exit 1 with one line, processing nothing', async () => {
+  it('refuses a wrong password, an untrusted client certificate and an untrusted broker certificate: each exits 1 with one line, processing nothing', async ({ expect }) => {
     const cases = [
       {
         what: 'wrong SCRAM password',
