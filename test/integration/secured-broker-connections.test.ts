@@ -6,7 +6,7 @@ import { generateTlsMaterial, type SecuredBrokerHandle, type TlsMaterial } from 
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
 import { prepareCountScenario, removeScenarioDirs, type CountScenario } from '../support/e2e-count-scenario.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
-import { mutualTlsFlags, saslSslFlags, startTestSecuredBroker, TEST_SCRAM_USER } from '../support/secured-broker.js';
+import { mutualTlsFlags, saslSslFlags, startTestSecuredBroker, TEST_SCRAM_USER, warmUpInternalTopics } from '../support/secured-broker.js';
 import { StreamsChild } from '../support/streams-child.js';
 
 /**
@@ -28,6 +28,7 @@ let strangerDir: string;
 beforeAll(async () => {
   broker = await startTestSecuredBroker();
   kit = new KafkaTestKit(broker.brokers);
+  await warmUpInternalTopics(kit);
   strangerDir = await mkdtemp(join(tmpdir(), 'it-untrusted-ca-'));
   stranger = await generateTlsMaterial(strangerDir, { clientCertificate: true });
 });
@@ -59,6 +60,19 @@ function runChild(scenario: CountScenario, connection: { brokers: string; args: 
   });
 }
 
+/** `work`'s result; fails at once, with the child's log, if the child exits first, and with its log if `work` fails. */
+async function whileRunning<T>(child: StreamsChild, work: Promise<T>): Promise<T> {
+  const exited = child.exited.then((exit) => {
+    throw new Error(`the child exited (${JSON.stringify(exit)}) before the output was complete; its log ends with:\n${child.recentLog()}`);
+  });
+  try {
+    return await Promise.race([work, exited]);
+  } catch (error) {
+    if (error instanceof Error && !error.message.includes('its log ends with')) error.message += `; the child's log ends with:\n${child.recentLog()}`;
+    throw error;
+  }
+}
+
 // Concurrent: most of each test is waiting (child start-up, kafkajs retrying a TLS failure), so side by
 // side the file takes about as long as its slowest test.
 describe.concurrent('secured-broker-connections: a broker with a SASL_SSL (SCRAM) and a mutual-TLS listener', () => {
@@ -68,7 +82,7 @@ describe.concurrent('secured-broker-connections: a broker with a SASL_SSL (SCRAM
   ] as const)('over %s maps every record once and ends with the exact count per key', async ([, connection], { expect }) => {
     const scenario = await prepareScenario('secured', MESSAGES);
     const child = runChild(scenario, connection());
-    await kit.readUntil(scenario.topics.mapped, (m) => m.length >= MESSAGES);
+    await whileRunning(child, kit.readUntil(scenario.topics.mapped, (m) => m.length >= MESSAGES));
     child.kill('SIGTERM');
     expect(await child.waitForExit(30_000), child.recentLog()).toEqual({ code: 0, signal: null });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
+import { createTopicsWithLeaders } from '../../src/runtime/kafka/create-topics.js';
 
 /** Small helpers for integration tests talking to the real test broker (tests may use kafkajs directly). */
 export class KafkaTestKit {
@@ -13,21 +14,7 @@ export class KafkaTestKit {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: false });
-      // kafkajs' own waitForLeaders retries LEADER_NOT_AVAILABLE only; a busy KRaft broker that has not yet
-      // applied the new topic to its metadata answers UNKNOWN_TOPIC_OR_PARTITION, which it would throw.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        try {
-          const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-          if (metadata?.partitions.length === partitions && metadata.partitions.every((p) => p.leader >= 0)) return;
-        } catch (error) {
-          const type = error instanceof Error && 'type' in error ? error.type : undefined;
-          if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
-        }
-        if (Date.now() > deadline) throw new Error(`topic '${topic}' has no leaders 30 s after it was created`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await createTopicsWithLeaders(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
     } finally {
       await admin.disconnect();
     }

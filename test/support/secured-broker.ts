@@ -4,6 +4,7 @@ import {
   type ScramUser,
   type SecuredBrokerHandle,
 } from '../../src/runtime/kafka/local-broker/index.js';
+import type { KafkaTestKit } from './kafka-test-kit.js';
 
 /** The SCRAM user the secured-broker tests run as; a fresh password per run. */
 export const TEST_SCRAM_USER: ScramUser = { username: 'it-app', password: randomBytes(12).toString('base64url') };
@@ -41,4 +42,23 @@ export function mutualTlsFlags(broker: SecuredBrokerHandle, client?: { readonly 
   if (listener === undefined) throw new Error('the secured test broker has no mutual-TLS listener');
   const { certFile, keyFile } = client ?? listener;
   return { brokers: listener.brokers, args: ['--tls-ca', broker.secured.caFile, '--tls-cert', certFile, '--tls-key', keyFile] };
+}
+
+/**
+ * Makes a fresh broker create its transaction-state and consumer-offsets topics (one transaction and
+ * one group read), so applications started side by side do not race to create them on first use.
+ */
+export async function warmUpInternalTopics(kit: KafkaTestKit): Promise<void> {
+  const topic = `warm-up-${randomBytes(4).toString('hex')}`;
+  await kit.createTopic(topic, 1);
+  const producer = kit.kafka.producer({ transactionalId: `${topic}-tx`, idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  try {
+    const transaction = await producer.transaction();
+    await transaction.send({ topic, messages: [{ key: 'k', value: 'v' }] });
+    await transaction.commit();
+  } finally {
+    await producer.disconnect();
+  }
+  await kit.readUntil(topic, (messages) => messages.length >= 1);
 }
