@@ -10,11 +10,15 @@ function kafkaError(type: string): Error {
   return Object.assign(new Error(`broker says ${type}`), { type });
 }
 
-function scriptedAdmin(answers: ReadonlyArray<Error | ITopicMetadata[]>): Pick<Admin, 'createTopics' | 'fetchTopicMetadata'> & { created: string[]; asked: number } {
+type ScriptedAdmin = Pick<Admin, 'createTopics' | 'fetchTopicMetadata' | 'fetchTopicOffsets'> & { created: string[]; asked: number; offsetsAsked: number };
+
+/** Metadata answers in turn (the last repeats), and offsets answers in turn (then success). */
+function scriptedAdmin(answers: ReadonlyArray<Error | ITopicMetadata[]>, offsetAnswers: readonly Error[] = []): ScriptedAdmin {
   let next = 0;
-  const admin = {
-    created: [] as string[],
+  const admin: ScriptedAdmin = {
+    created: [],
     asked: 0,
+    offsetsAsked: 0,
     createTopics: async (options: Parameters<Admin['createTopics']>[0]) => {
       admin.created.push(...options.topics.map((t) => t.topic));
       return true;
@@ -24,6 +28,11 @@ function scriptedAdmin(answers: ReadonlyArray<Error | ITopicMetadata[]>): Pick<A
       const answer = answers[Math.min(next++, answers.length - 1)];
       if (answer instanceof Error) throw answer;
       return { topics: answer ?? [] };
+    },
+    fetchTopicOffsets: async () => {
+      const answer = offsetAnswers[admin.offsetsAsked++];
+      if (answer !== undefined) throw answer;
+      return [];
     },
   };
   return admin;
@@ -42,6 +51,15 @@ describe('createTopicsWithLeaders', () => {
     expect(admin.asked).toBe(4);
   });
 
+  it('waits until the leaders answer offsets requests, also when kafkajs wraps their "not the leader"', async () => {
+    const notLeader = kafkaError('NOT_LEADER_OR_FOLLOWER');
+    const wrapped = Object.assign(new Error('wrapped', { cause: notLeader }), { name: 'KafkaJSNonRetriableError' });
+    const admin = scriptedAdmin([[led('t', [1])]], [wrapped, notLeader]);
+    await createTopicsWithLeaders(admin, [{ topic: 't' }]);
+    expect(admin.offsetsAsked).toBe(3);
+    expect(admin.asked).toBe(3);
+  });
+
   it('passes any other error on at once', async () => {
     const admin = scriptedAdmin([kafkaError('TOPIC_AUTHORIZATION_FAILED')]);
     await expect(createTopicsWithLeaders(admin, [{ topic: 't' }])).rejects.toThrow('broker says TOPIC_AUTHORIZATION_FAILED');
@@ -52,7 +70,7 @@ describe('createTopicsWithLeaders', () => {
     const admin = scriptedAdmin([kafkaError('UNKNOWN_TOPIC_OR_PARTITION')]);
     const failure = createTopicsWithLeaders(admin, [{ topic: 'a' }, { topic: 'b' }], 250);
     await expect(failure).rejects.toBeInstanceOf(CdcStreamsError);
-    await expect(failure).rejects.toThrow('topics a, b were created but have no leaders after 0.25 s (UNKNOWN_TOPIC_OR_PARTITION)');
+    await expect(failure).rejects.toThrow('topics a, b were created but are not ready after 0.25 s (UNKNOWN_TOPIC_OR_PARTITION)');
   });
 
   it('creates nothing for an empty list', async () => {
