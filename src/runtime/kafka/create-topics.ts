@@ -4,7 +4,8 @@ import { CdcStreamsError } from '../../common/errors.js';
 const READY_DEADLINE_MS = 30_000;
 
 // What a KRaft broker answers for a topic it has not finished setting up.
-const NOT_READY_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_OR_FOLLOWER']);
+// (kafkajs names Kafka's NOT_LEADER_OR_FOLLOWER, code 6, by its old name.)
+const NOT_READY_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /** The Kafka error type of an error or of what it wraps (kafkajs' retrier wraps the broker's error). */
 function kafkaErrorType(error: unknown): string | undefined {

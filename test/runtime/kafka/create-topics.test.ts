@@ -52,7 +52,7 @@ describe('createTopicsWithLeaders', () => {
   });
 
   it('waits until the leaders answer offsets requests, also when kafkajs wraps their "not the leader"', async () => {
-    const notLeader = kafkaError('NOT_LEADER_OR_FOLLOWER');
+    const notLeader = kafkaError('NOT_LEADER_FOR_PARTITION');
     const wrapped = Object.assign(new Error('wrapped', { cause: notLeader }), { name: 'KafkaJSNonRetriableError' });
     const admin = scriptedAdmin([[led('t', [1])]], [wrapped, notLeader]);
     await createTopicsWithLeaders(admin, [{ topic: 't' }]);
