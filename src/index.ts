@@ -117,4 +117,4 @@ export { ApplicationFailedError } from './runtime/kafka/kafka-streams-runtime.js
 // operations
 export { createLogger, type LoggerOptions, type LogLevel } from './ops/pino-logger.js';
 export { createMetricsRegistry, type MetricsRegistryOptions } from './ops/metrics.js';
-export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops/ops-server.js';
+export { DEFAULT_OPS_HOST, startOpsServer, type OpsServer, type OpsServerOptions } from './ops/ops-server.js';

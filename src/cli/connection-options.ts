@@ -3,6 +3,7 @@ import { ConfigError, parseKafkaConnection, splitBrokers, type KafkaConnection }
 import { CliUsageError } from './cli-errors.js';
 import { addConfigOption, type CliConfig, type ConfigFlags } from './cli-config.js';
 import { choiceOption } from './option-parsers.js';
+import { checkTlsFiles } from './tls-files.js';
 
 const SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
@@ -14,6 +15,8 @@ export interface ConnectionFlags extends ConfigFlags {
   readonly saslPassword?: string;
   readonly tls?: boolean;
   readonly tlsCa?: string;
+  readonly tlsCert?: string;
+  readonly tlsKey?: string;
 }
 
 /** Adds the flags every command that talks to Kafka shares. */
@@ -24,7 +27,9 @@ export function addConnectionOptions(command: Command): Command {
     .option('--sasl-username <user>', 'SASL user name')
     .option('--sasl-password <password>', 'SASL password (default: $KAFKA_SASL_PASSWORD; prefer the variable, flags show up in ps)')
     .option('--tls', 'connect with TLS')
-    .option('--tls-ca <file>', 'PEM file of the CA that signed the brokers\' certificates (implies --tls)');
+    .option('--tls-ca <file>', 'PEM file of the CA that signed the brokers\' certificates (implies --tls)')
+    .option('--tls-cert <file>', 'PEM client certificate, for brokers that require one (mutual TLS; needs --tls-key, implies --tls)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert, unencrypted');
 }
 
 /**
@@ -51,7 +56,14 @@ export function connectionFromFlags(
     if (password === undefined || password === '') throw new CliUsageError('SASL needs a password: set KAFKA_SASL_PASSWORD or pass --sasl-password');
     sasl = { mechanism: saslMechanism, username: saslUsername, password };
   }
-  const tlsFlags = flags.tls === true || flags.tlsCa !== undefined ? (flags.tlsCa === undefined ? {} : { caFile: flags.tlsCa }) : undefined;
+  checkTlsFiles(flags);
+  const tlsFiles = {
+    ...(flags.tlsCa === undefined ? {} : { caFile: flags.tlsCa }),
+    ...(flags.tlsCert === undefined ? {} : { certFile: flags.tlsCert }),
+    ...(flags.tlsKey === undefined ? {} : { keyFile: flags.tlsKey }),
+  };
+  // Flags override the config file's `kafka.tls`, file by file.
+  const tlsFlags = flags.tls === true || Object.keys(tlsFiles).length > 0 ? tlsFiles : undefined;
   const tls = tlsFlags === undefined ? file.tls : { ...file.tls, ...tlsFlags };
   try {
     return parseKafkaConnection({

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 
 /** Commander parser for an integer within [min, max]; a usage error names the bad value. */
@@ -30,6 +31,15 @@ export function collectParam(value: string, previous: Readonly<Record<string, st
   const key = at < 0 ? '' : value.slice(0, at).trim();
   if (key === '') throw new InvalidArgumentError(`'${value}' is not key=value`);
   return { ...previous, [key]: value.slice(at + 1) };
+}
+
+/** A host name or an IP address to bind to (IPv6 without brackets). */
+export function parseHost(value: string): string {
+  const host = value.trim();
+  if (isIP(host) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(host)) {
+    throw new InvalidArgumentError(`'${value}' is not a host name or an IP address`);
+  }
+  return host;
 }
 
 /** One of a fixed list of words. */

@@ -12,7 +12,10 @@ import { Dashboard, DASHBOARD_EVENTS_PATH, type DashboardOptions } from './dashb
 export interface OpsServerOptions {
   /** 0 picks a free port; the chosen one is in the result. */
   readonly port: number;
-  /** Default `0.0.0.0`: Prometheus and the other instances must reach it. The endpoints have no auth. */
+  /**
+   * Default `127.0.0.1`: the endpoints have no authentication, so nothing off the machine reaches them
+   * unless asked for (`0.0.0.0`, or one interface's address, for Prometheus and the other instances).
+   */
   readonly host?: string;
   readonly app: OperableApp;
   readonly registry: Pick<Registry, 'contentType' | 'metrics'>;
@@ -30,13 +33,13 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_OPS_HOST = '127.0.0.1';
 const DEFAULT_CLOSE_GRACE_MS = 2000;
 const ENDPOINTS = ['/health', '/metrics', '/stores/<store>/<key>'];
 
 /** The HTTP server for operations: `/health`, `/metrics` and interactive queries (docs/operations.md). */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const host = options.host ?? DEFAULT_HOST;
+  const host = options.host ?? DEFAULT_OPS_HOST;
   const logger = options.logger.child({ component: 'ops-server' });
   let closing: Promise<void> | undefined;
   const dashboard = options.dashboard === false ? undefined : new Dashboard(options.app, logger, options.dashboard);

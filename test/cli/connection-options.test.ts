@@ -1,6 +1,22 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/cli/cli-errors.js';
 import { connectionFromFlags } from '../../src/cli/connection-options.js';
+import { generateTlsMaterial, type TlsMaterial } from '../../src/runtime/kafka/local-broker/tls-material.js';
+
+let dir: string;
+let tls: TlsMaterial & { client: NonNullable<TlsMaterial['client']> };
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'connection-options-test-'));
+  const material = await generateTlsMaterial(dir, { clientCertificate: true });
+  if (material.client === undefined) throw new Error('no client certificate was made');
+  tls = { ...material, client: material.client };
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('connectionFromFlags', () => {
   it('takes the brokers from KAFKA_BROKERS when --brokers is absent', () => {
@@ -36,7 +52,17 @@ describe('connectionFromFlags', () => {
   });
 
   it('turns TLS on for --tls-ca alone, with the CA file', () => {
-    expect(connectionFromFlags({ brokers: 'a:1', tlsCa: 'ca.pem' }, {}).tls).toEqual({ caFile: 'ca.pem', rejectUnauthorized: true });
+    expect(connectionFromFlags({ brokers: 'a:1', tlsCa: tls.caFile }, {}).tls).toEqual({ caFile: tls.caFile, rejectUnauthorized: true });
     expect(connectionFromFlags({ brokers: 'a:1' }, {}).tls).toBeUndefined();
+  });
+
+  it('turns TLS on for a client certificate and key, passing both files on', () => {
+    const connection = connectionFromFlags({ brokers: 'a:1', tlsCert: tls.client.certFile, tlsKey: tls.client.keyFile }, {});
+    expect(connection.tls).toEqual({ certFile: tls.client.certFile, keyFile: tls.client.keyFile, rejectUnauthorized: true });
+  });
+
+  it('checks the TLS files before anything connects: a missing CA file is a usage error naming the flag', () => {
+    expect(() => connectionFromFlags({ brokers: 'a:1', tlsCa: path.join(dir, 'nope.pem') }, {})).toThrow(CliUsageError);
+    expect(() => connectionFromFlags({ brokers: 'a:1', tlsCa: path.join(dir, 'nope.pem') }, {})).toThrow(/^--tls-ca '.*nope\.pem': cannot read it/);
   });
 });

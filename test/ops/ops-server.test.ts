@@ -197,3 +197,18 @@ describe('startOpsServer', () => {
 async function waitUntil(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
+
+describe('startOpsServer without a host', () => {
+  it('binds loopback only, since its endpoints have no authentication', async () => {
+    const app = new FakeOperableApp();
+    const server = await startOpsServer({ port: 0, app, registry: createMetricsRegistry(app, { defaultMetrics: false }), logger: recordingLogger([]) });
+    try {
+      expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+      // Linux routes all of 127/8 to the loopback device: a server on 0.0.0.0 would answer here too.
+      await expect(fetch(`http://127.0.0.2:${server.port}/health`)).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,18 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
-
-/** Tries of an operation on a topic created a moment ago, a short sleep apart. */
-const MAX_ATTEMPTS = 10;
-const RETRY_DELAY_MS = 500;
-
-/** The error a broker gives for a topic it has created but whose metadata has not reached every part of it. */
-function isTopicNotYetKnown(error: unknown): boolean {
-  return error instanceof Error && /does not host this topic-partition/.test(error.message);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+import { createTopicsWithLeaders } from '../../src/runtime/kafka/create-topics.js';
 
 /** Small helpers for integration tests talking to the real test broker (tests may use kafkajs directly). */
 export class KafkaTestKit {
@@ -26,19 +14,7 @@ export class KafkaTestKit {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      // A busy broker may answer the metadata request that waits for the new topic's leaders with
-      // "does not host this topic-partition": the topic exists, its metadata has not spread yet.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const created = await admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
-          // Created by an earlier attempt (kafkajs then waits for no leader): read its metadata instead.
-          if (!created) await admin.fetchTopicMetadata({ topics: [topic] });
-          return;
-        } catch (error) {
-          if (attempt >= MAX_ATTEMPTS || !isTopicNotYetKnown(error)) throw error;
-          await sleep(RETRY_DELAY_MS);
-        }
-      }
+      await createTopicsWithLeaders(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
     } finally {
       await admin.disconnect();
     }
@@ -56,8 +32,8 @@ export class KafkaTestKit {
             await producer.send({ topic, acks: -1, messages: batch });
             break;
           } catch (error) {
-            if (attempt >= MAX_ATTEMPTS || !isTopicNotYetKnown(error)) throw error;
-            await sleep(RETRY_DELAY_MS);
+            if (attempt >= 10 || !(error instanceof Error && /does not host this topic-partition/.test(error.message))) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 500));
           }
         }
       }

@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   KAFKA_VERSION,
   localBrokerStatus,
   startLocalBroker,
   stopLocalBroker,
+  type SecuredListeners,
 } from '../../runtime/kafka/local-broker/index.js';
 import type { CommandContext } from '../program.js';
 
@@ -14,6 +17,29 @@ export function parsePort(value: string): number {
     throw new InvalidArgumentError(`'${value}' is not a TCP port (1-65535)`);
   }
   return port;
+}
+
+/** The SCRAM user `kafka start --secured` creates. */
+export const SECURED_BROKER_USER = 'cdc-streams';
+
+/** What to pass to `run` (and the other commands) to use each secured listener. */
+export function securedListenerLines(secured: SecuredListeners): string[] {
+  const lines = [`secured listeners (CA and client certificate in ${path.dirname(secured.caFile)}):`];
+  const user = secured.saslSsl?.users[0];
+  if (secured.saslSsl !== undefined && user !== undefined) {
+    lines.push(
+      `  SASL_SSL, SCRAM-SHA-256/512 user ${user.username}:`,
+      `    export KAFKA_SASL_PASSWORD=${user.password}`,
+      `    --brokers ${secured.saslSsl.brokers} --tls-ca ${secured.caFile} --sasl-mechanism scram-sha-512 --sasl-username ${user.username}`,
+    );
+  }
+  if (secured.mutualTls !== undefined) {
+    lines.push(
+      '  SSL, client certificate required:',
+      `    --brokers ${secured.mutualTls.brokers} --tls-ca ${secured.caFile} --tls-cert ${secured.mutualTls.certFile} --tls-key ${secured.mutualTls.keyFile}`,
+    );
+  }
+  return lines;
 }
 
 /**
@@ -31,8 +57,16 @@ export function registerKafkaCommand(program: Command, { io, setExitCode }: Comm
     .command('start')
     .description('start a broker in the background and record it; downloads the jars with Maven on first use')
     .option('-p, --port <port>', 'client port (default: a free port)', parsePort)
-    .action(async (options: { port?: number }) => {
-      const started = await startLocalBroker({ log, ...(options.port === undefined ? {} : { port: options.port }) });
+    .option('--secured', `also listen with SASL_SSL (SCRAM user ${SECURED_BROKER_USER}, a random password) and with SSL requiring a client certificate; needs openssl`)
+    .action(async (options: { port?: number; secured?: boolean }) => {
+      const security = options.secured === true
+        ? { scramUsers: [{ username: SECURED_BROKER_USER, password: randomBytes(18).toString('base64url') }], mutualTls: true }
+        : undefined;
+      const started = await startLocalBroker({
+        log,
+        ...(options.port === undefined ? {} : { port: options.port }),
+        ...(security === undefined ? {} : { security }),
+      });
       const { record } = started;
       if (started.alreadyRunning) {
         io.out(`already running on ${record.brokers} (pid ${record.pid}, since ${record.startedAt})\n`);
@@ -40,6 +74,11 @@ export function registerKafkaCommand(program: Command, { io, setExitCode }: Comm
         io.out(`started Kafka ${KAFKA_VERSION} on ${record.brokers} (pid ${record.pid}) in ${(started.startupMs / 1000).toFixed(1)} s\n`);
       }
       io.out(`export KAFKA_BROKERS=${record.brokers}\n`);
+      if (record.secured !== undefined) io.out(securedListenerLines(record.secured).join('\n') + '\n');
+      else if (security !== undefined) {
+        io.err('the running broker has no secured listeners: stop it (`cdc-streams kafka stop`), then `kafka start --secured`\n');
+        setExitCode(1);
+      }
     });
 
   kafka

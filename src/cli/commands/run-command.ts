@@ -3,7 +3,8 @@ import { StreamsApp, type AppConfigInput, type Logger } from '../../index.js';
 import { readCliConfig, type CliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';
-import { integerOption } from '../option-parsers.js';
+import { integerOption, parseHost } from '../option-parsers.js';
+import { CliUsageError } from '../cli-errors.js';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } from '../topology-options.js';
 import { createCliLogger, LOG_LEVELS, type LogLevel } from '../cli-logger.js';
@@ -33,6 +34,7 @@ export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly metadataRefreshMs?: number;
   readonly threads?: number;
   readonly httpPort?: number;
+  readonly httpHost?: string;
   readonly advertisedEndpoint?: string;
   readonly replicationFactor?: number;
   readonly onError?: (typeof ERROR_POLICIES)[number];
@@ -53,8 +55,9 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--threads <n>', 'stream threads: tasks run in this many worker threads with their stores (default 1: in the main thread)', integerOption(1, 64))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
-        .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port', integerOption(0, 65535))
-        .option('--advertised-endpoint <host:port>', 'how other instances and clients reach this one\'s --http-port (default: <hostname>:<port>)')
+        .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port (no authentication)', integerOption(0, 65535))
+        .option('--http-host <host>', 'address the ops server binds (default 127.0.0.1; 0.0.0.0 for every interface)', parseHost)
+        .option('--advertised-endpoint <host:port>', 'how other instances and clients reach this one\'s --http-port (default: the bound address and port)')
         .option('--replication-factor <n>', 'replication factor of the topics the application creates (default: the broker\'s)', integerOption(1, 32767))
         .addOption(
           new Option('--on-error <policy>', 'records that fail to deserialize or process: fail, or send to <applicationId>-dlq (default: fail)').choices(
@@ -66,6 +69,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
   )
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, flags: RunFlags) => {
+      if (flags.httpHost !== undefined && flags.httpPort === undefined) throw new CliUsageError('--http-host needs --http-port');
       const fileConfig = readCliConfig(flags);
       const connection = connectionFromFlags(flags, process.env, fileConfig);
       const loaded = await loadTopology(file, topologySettingsFromFlags(flags, process.env, fileConfig));
@@ -86,7 +90,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
       });
       try {
         await runUntilSignalled(app, logger, async () => {
-          if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger);
+          if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
           if (ops !== undefined) io.err(`dashboard: ${ops.url}/\n`);
         });

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { TopicPlan } from '../topic-plan.js';
+import { createTopicsWithLeaders } from './create-topics.js';
 
 /**
  * Grows topics to at least the planned partition counts. Another instance may be growing them at the
@@ -20,9 +21,9 @@ export async function growTopics(admin: Admin, grow: TopicPlan['grow']): Promise
 /** Creates and grows the planned topics; a topic created concurrently by another instance is fine. */
 export async function applyTopicPlan(admin: Admin, plan: TopicPlan, replicationFactor: number): Promise<void> {
   if (plan.create.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: plan.create.map((t) => ({
+    await createTopicsWithLeaders(
+      admin,
+      plan.create.map((t) => ({
         topic: t.topic,
         numPartitions: t.partitions,
         replicationFactor,
@@ -30,7 +31,7 @@ export async function applyTopicPlan(admin: Admin, plan: TopicPlan, replicationF
         // retention would delete them before they are read. Kafka Streams sets the same on repartition topics.
         configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: '-1' }],
       })),
-    });
+    );
   }
   if (plan.grow.length > 0) {
     await admin.createPartitions({ topicPartitions: plan.grow.map((g) => ({ topic: g.topic, count: g.partitions })) });

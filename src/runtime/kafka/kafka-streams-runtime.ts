@@ -34,6 +34,7 @@ import { ExactlyOnceGuarantee } from './exactly-once-guarantee.js';
 import { createKafkaClient } from './kafka-client.js';
 import { isFencing, toInputRecords } from './kafka-records.js';
 import type { ProcessingGuarantee } from './processing-guarantee.js';
+import { connectExplained } from './kafka-connect-errors.js';
 import type { RunningTask } from './running-task.js';
 import { taskAssignor } from './task-assignor.js';
 import { TaskCommitter } from './task-committer.js';
@@ -130,7 +131,7 @@ export class KafkaStreamsRuntime {
     this.lifecycle.transitionTo('STARTING');
     await mkdir(this.config.stateDir, { recursive: true });
     const admin = this.kafka.admin();
-    await admin.connect();
+    await connectExplained(admin, this.config.kafka);
     try {
       await this.prepare(admin);
     } catch (error) {

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { BrokerHandle, BrokerLog } from './broker-handle.js';
+import type { BrokerSecurityOptions } from './broker-security.js';
 import { launchLocalBroker, removeDataDir } from './local-broker-process.js';
 import { isAlive, terminate } from './process-control.js';
 
@@ -11,6 +12,7 @@ export async function startAttachedLocalBroker(options: {
   cacheDir: string;
   port?: number;
   log: BrokerLog;
+  security?: BrokerSecurityOptions;
 }): Promise<BrokerHandle> {
   const launched = await launchLocalBroker({ ...options, detached: false });
   const { pid, dataDir } = launched;
@@ -33,6 +35,7 @@ export async function startAttachedLocalBroker(options: {
     startedHere: true,
     how: 'local',
     startupMs: launched.startupMs,
+    ...(launched.secured === undefined ? {} : { secured: launched.secured }),
     stop: () => {
       stopping ??= (async () => {
         await terminate(pid);

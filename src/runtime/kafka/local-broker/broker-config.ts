@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { securedListenerPorts, securityProperties, type BrokerTlsFiles, type SecuredPorts } from './broker-security.js';
 import { LOOPBACK } from './ports.js';
 
 export interface BrokerConfigInput {
@@ -7,6 +8,8 @@ export interface BrokerConfigInput {
   /** Where the broker keeps its partitions and KRaft metadata log; a fresh directory per start. */
   readonly logDir: string;
   readonly host?: string;
+  /** Secured listeners to add beside the plain one, and the key material they use. */
+  readonly secured?: { readonly ports: SecuredPorts; readonly files: BrokerTlsFiles };
 }
 
 /** Escapes a value for a Java .properties file (backslashes would otherwise be eaten). */
@@ -21,18 +24,22 @@ function renderProperties(entries: ReadonlyArray<readonly [string, string | numb
 /**
  * A one-node KRaft broker that is also its own controller. Replication factors are 1 because there is
  * one node; topics are never auto-created so a typo in a test fails instead of creating a topic; the
- * rebalance delay is 0 so consumer groups form at once.
+ * rebalance delay is 0 so consumer groups form at once. Secured listeners, when asked for, come after
+ * the plain one, which stays the broker's own (inter-broker) listener.
  */
 export function renderServerProperties(input: BrokerConfigInput): string {
   const host = input.host ?? LOOPBACK;
+  const secured = input.secured === undefined ? [] : securedListenerPorts(input.secured.ports);
+  const plain = `PLAINTEXT://${host}:${input.port}`;
+  const extra = secured.map(([name, port]) => `${name}://${host}:${port}`);
   return renderProperties([
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     ['controller.quorum.voters', `1@${host}:${input.controllerPort}`],
-    ['listeners', `PLAINTEXT://${host}:${input.port},CONTROLLER://${host}:${input.controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://${host}:${input.port}`],
+    ['listeners', [plain, `CONTROLLER://${host}:${input.controllerPort}`, ...extra].join(',')],
+    ['advertised.listeners', [plain, ...extra].join(',')],
     ['controller.listener.names', 'CONTROLLER'],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ['listener.security.protocol.map', ['PLAINTEXT:PLAINTEXT', 'CONTROLLER:PLAINTEXT', ...secured.map(([name]) => `${name}:${name}`)].join(',')],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['log.dirs', input.logDir],
     ['num.partitions', 1],
@@ -43,6 +50,7 @@ export function renderServerProperties(input: BrokerConfigInput): string {
     ['transaction.state.log.min.isr', 1],
     ['transaction.state.log.num.partitions', 1],
     ['group.initial.rebalance.delay.ms', 0],
+    ...(input.secured === undefined ? [] : securityProperties(input.secured.ports, input.secured.files)),
   ]);
 }
 

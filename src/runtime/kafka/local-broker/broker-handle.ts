@@ -1,3 +1,5 @@
+import type { SecuredListeners } from './broker-security.js';
+
 /** A broker some code can use, and how to give it back. */
 export interface BrokerHandle {
   /** Comma-separated bootstrap addresses. */
@@ -7,6 +9,8 @@ export interface BrokerHandle {
   readonly how: 'env' | 'docker' | 'local';
   /** Milliseconds from the start request until the broker answered (0 when nothing was started). */
   readonly startupMs: number;
+  /** A local broker started with secured listeners: how clients reach them. `brokers` stays the plain listener. */
+  readonly secured?: SecuredListeners;
   /** Stops what this handle started and nothing else; safe to call more than once. */
   stop(): Promise<void>;
 }

@@ -1,9 +1,13 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import type { ConnectionOptions } from 'node:tls';
 
 export interface ProbeOptions {
   /** Per connection attempt; low so a dead address fails fast instead of hanging. */
   readonly connectionTimeoutMs?: number;
   readonly retries?: number;
+  /** For a secured listener: TLS settings (PEM strings) and, for SASL_SSL, the user. */
+  readonly ssl?: ConnectionOptions;
+  readonly sasl?: SASLOptions;
 }
 
 /** One line, whatever kafkajs put in its message (some of its errors span lines). */
@@ -24,6 +28,8 @@ export async function probeBroker(brokers: string, options: ProbeOptions = {}): 
     requestTimeout: 5_000,
     retry: { retries: options.retries ?? 0, initialRetryTime: 200, maxRetryTime: 1_000 },
     logLevel: logLevel.NOTHING,
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
   });
   const admin = kafka.admin();
   try {

@@ -1,13 +1,13 @@
 import { homedir } from 'node:os';
 import { NoBrokerAvailableError } from './broker-errors.js';
 import type { BrokerLog } from './broker-handle.js';
+import { validateSecurity, type BrokerSecurityOptions } from './broker-security.js';
 import { oneLine, probeBroker } from './broker-probe.js';
 import { resolveCacheDir, runRecordPath } from './cache-paths.js';
-import { kafkaJarsCached } from './kafka-jars.js';
 import { launchLocalBroker, removeDataDir } from './local-broker-process.js';
+import { missingLocalBrokerTools } from './missing-tools.js';
 import { noBrokerMessage } from './no-broker-message.js';
 import { commandLineOf, isAlive, terminate } from './process-control.js';
-import { commandSucceeds } from './run-command.js';
 import { readBrokerRecord, removeBrokerRecord, writeBrokerRecord, type BrokerRecord } from './run-record.js';
 
 export interface LocalBrokerOptions {
@@ -48,11 +48,13 @@ export async function localBrokerStatus(options: LocalBrokerOptions = {}): Promi
 
 /**
  * Starts a local broker that outlives this process (for `cdc-streams kafka start`) and records it.
- * If a recorded broker still runs, it is returned instead of starting a second one.
+ * If a recorded broker still runs, it is returned instead of starting a second one. With `security`,
+ * the broker also gets secured listeners (docs/local-broker.md).
  */
 export async function startLocalBroker(
-  options: LocalBrokerOptions & { readonly port?: number } = {},
+  options: LocalBrokerOptions & { readonly port?: number; readonly security?: BrokerSecurityOptions } = {},
 ): Promise<{ readonly record: BrokerRecord; readonly alreadyRunning: boolean; readonly startupMs: number }> {
+  if (options.security !== undefined) validateSecurity(options.security);
   const cacheDir = cacheDirOf(options);
   const recordFile = runRecordPath(cacheDir);
   const existing = await readBrokerRecord(recordFile);
@@ -61,9 +63,7 @@ export async function startLocalBroker(
     await removeDataDir(existing.dataDir);
     await removeBrokerRecord(recordFile);
   }
-  const missingTools: string[] = [];
-  if (!(await commandSucceeds('java', ['-version'], 10_000))) missingTools.push('java');
-  if (!kafkaJarsCached(cacheDir) && !(await commandSucceeds('mvn', ['-v'], 30_000))) missingTools.push('mvn');
+  const missingTools = await missingLocalBrokerTools(cacheDir, { secured: options.security !== undefined });
   if (missingTools.length > 0) {
     throw new NoBrokerAvailableError(noBrokerMessage({ docker: '`kafka start` only starts a local broker', missingTools }));
   }
@@ -72,12 +72,14 @@ export async function startLocalBroker(
     detached: true,
     log: options.log ?? (() => undefined),
     ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.security === undefined ? {} : { security: options.security }),
   });
   const record: BrokerRecord = {
     pid: launched.pid,
     brokers: launched.brokers,
     dataDir: launched.dataDir,
     startedAt: launched.startedAt,
+    ...(launched.secured === undefined ? {} : { secured: launched.secured }),
   };
   await writeBrokerRecord(recordFile, record);
   return { record, alreadyRunning: false, startupMs: launched.startupMs };

@@ -5,9 +5,8 @@ import type { BrokerHandle, BrokerLog } from './broker-handle.js';
 import { oneLine, probeBroker } from './broker-probe.js';
 import { resolveCacheDir } from './cache-paths.js';
 import { defaultComposeFile, dockerComposeUsable, startDockerBroker } from './docker-broker.js';
-import { kafkaJarsCached } from './kafka-jars.js';
+import { missingLocalBrokerTools } from './missing-tools.js';
 import { noBrokerMessage } from './no-broker-message.js';
-import { commandSucceeds } from './run-command.js';
 
 export interface EnsureBrokerOptions {
   /** Defaults to process.env; read for KAFKA_BROKERS and the cache location. */
@@ -59,10 +58,7 @@ export async function ensureBroker(options: EnsureBrokerOptions = {}): Promise<B
   }
 
   const cacheDir = options.cacheDir ?? resolveCacheDir(env, homedir());
-  const missingTools: string[] = [];
-  if (!(await commandSucceeds('java', ['-version'], 10_000))) missingTools.push('java');
-  // Maven is only needed to fill the cache; a machine with the jars cached can do without it.
-  if (!kafkaJarsCached(cacheDir) && !(await commandSucceeds('mvn', ['-v'], 30_000))) missingTools.push('mvn');
+  const missingTools = await missingLocalBrokerTools(cacheDir);
   if (missingTools.length > 0) {
     throw new NoBrokerAvailableError(noBrokerMessage({ docker: 'no Docker engine with `docker compose` answers', missingTools }));
   }

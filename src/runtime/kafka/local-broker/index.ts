@@ -7,6 +7,9 @@ export {
   PortTakenError,
 } from './broker-errors.js';
 export { ensureBroker, type EnsureBrokerOptions } from './ensure-broker.js';
+export type { BrokerSecurityOptions, ScramMechanism, ScramUser, SecuredListeners } from './broker-security.js';
+export { startSecuredBroker, type SecuredBrokerHandle, type SecuredBrokerOptions } from './secured-broker.js';
+export { generateTlsMaterial, type TlsMaterial } from './tls-material.js';
 export {
   localBrokerStatus,
   startLocalBroker,

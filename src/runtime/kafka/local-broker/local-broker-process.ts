@@ -6,11 +6,19 @@ import path from 'node:path';
 import { BrokerStartError } from './broker-errors.js';
 import { generateClusterId, renderLog4jProperties, renderServerProperties } from './broker-config.js';
 import type { BrokerLog } from './broker-handle.js';
-import { oneLine, waitForBroker } from './broker-probe.js';
+import { oneLine, probeBroker, waitForBroker } from './broker-probe.js';
+import {
+  scramFormatArgs,
+  validateSecurity,
+  type BrokerSecurityOptions,
+  type SecuredListeners,
+  type SecuredPorts,
+} from './broker-security.js';
 import { ensureKafkaJars } from './kafka-jars.js';
 import { KAFKA_VERSION } from './kafka-version.js';
 import { assertPortFree, LOOPBACK, pickFreePorts } from './ports.js';
 import { runCommand, tail } from './run-command.js';
+import { generateTlsMaterial } from './tls-material.js';
 
 const ANSWER_DEADLINE_MS = 60_000;
 const FORMAT_TIMEOUT_MS = 60_000;
@@ -23,6 +31,8 @@ export interface LaunchOptions {
   /** Detached brokers outlive this process (the CLI's `kafka start`); attached ones die with it. */
   readonly detached: boolean;
   readonly log: BrokerLog;
+  /** Secured listeners to add beside the plain one (which stays, for tools and for the broker itself). */
+  readonly security?: BrokerSecurityOptions;
 }
 
 export interface LaunchedBroker {
@@ -33,6 +43,8 @@ export interface LaunchedBroker {
   readonly logFile: string;
   readonly startedAt: string;
   readonly startupMs: number;
+  /** How to reach the secured listeners, when they were asked for. */
+  readonly secured?: SecuredListeners;
   /** Present for attached brokers only. */
   readonly child?: ChildProcess;
 }
@@ -45,7 +57,14 @@ interface BrokerFiles {
   readonly stdoutFile: string;
 }
 
-async function writeBrokerFiles(port: number, controllerPort: number): Promise<BrokerFiles> {
+interface BrokerPorts {
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly secured: SecuredPorts;
+}
+
+/** The config, and for a secured broker its certificates (in `tls/`), in a fresh temporary folder. */
+async function writeBrokerFiles(ports: BrokerPorts, security: BrokerSecurityOptions | undefined): Promise<BrokerFiles & { secured?: SecuredListeners }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'cdc-streams-kafka-'));
   const files: BrokerFiles = {
     dataDir,
@@ -56,9 +75,27 @@ async function writeBrokerFiles(port: number, controllerPort: number): Promise<B
   };
   const logDir = path.join(dataDir, 'data');
   await mkdir(logDir);
-  await writeFile(files.serverProperties, renderServerProperties({ port, controllerPort, logDir }));
+  const { port, controllerPort } = ports;
+  if (security === undefined) {
+    await writeFile(files.serverProperties, renderServerProperties({ port, controllerPort, logDir }));
+    await writeFile(files.log4jProperties, renderLog4jProperties(files.logFile));
+    return files;
+  }
+  const tls = await generateTlsMaterial(path.join(dataDir, 'tls'), { clientCertificate: security.mutualTls === true });
+  const tlsFiles = { keystoreFile: tls.brokerKeystoreFile, truststoreFile: tls.caFile };
+  await writeFile(files.serverProperties, renderServerProperties({ port, controllerPort, logDir, secured: { ports: ports.secured, files: tlsFiles } }));
   await writeFile(files.log4jProperties, renderLog4jProperties(files.logFile));
-  return files;
+  const { saslSslPort, mutualTlsPort } = ports.secured;
+  const secured: SecuredListeners = {
+    caFile: tls.caFile,
+    ...(saslSslPort === undefined
+      ? {}
+      : { saslSsl: { brokers: `${LOOPBACK}:${saslSslPort}`, mechanisms: ['scram-sha-256', 'scram-sha-512'], users: security.scramUsers ?? [] } }),
+    ...(mutualTlsPort === undefined || tls.client === undefined
+      ? {}
+      : { mutualTls: { brokers: `${LOOPBACK}:${mutualTlsPort}`, certFile: tls.client.certFile, keyFile: tls.client.keyFile } }),
+  };
+  return { ...files, secured };
 }
 
 function javaArgs(libsDir: string, files: BrokerFiles, mainClass: string, rest: readonly string[]): string[] {
@@ -76,17 +113,52 @@ async function logTail(files: BrokerFiles): Promise<string> {
   return parts.length === 0 ? '(the broker wrote no log)' : parts.join('\n');
 }
 
-async function choosePorts(requested: number | undefined): Promise<[number, number]> {
-  if (requested === undefined) {
-    const [port, controllerPort] = await pickFreePorts(2);
-    if (port === undefined || controllerPort === undefined) throw new Error('pickFreePorts(2) returned fewer than two ports');
-    return [port, controllerPort];
+/** The client port (requested or free), the controller's, and one per secured listener. */
+async function choosePorts(requested: number | undefined, security: BrokerSecurityOptions | undefined): Promise<BrokerPorts> {
+  const saslSsl = (security?.scramUsers ?? []).length > 0;
+  const mutualTls = security?.mutualTls === true;
+  const others = 1 + (saslSsl ? 1 : 0) + (mutualTls ? 1 : 0);
+  if (requested !== undefined) await assertPortFree(requested);
+  let picked = await pickFreePorts(requested === undefined ? others + 1 : others);
+  while (requested !== undefined && picked.includes(requested)) picked = await pickFreePorts(others);
+  const [port, controllerPort, ...rest] = requested === undefined ? picked : [requested, ...picked];
+  if (port === undefined || controllerPort === undefined) throw new Error(`pickFreePorts returned fewer ports than asked for`);
+  const saslSslPort = saslSsl ? rest.shift() : undefined;
+  const mutualTlsPort = mutualTls ? rest.shift() : undefined;
+  return {
+    port,
+    controllerPort,
+    secured: { ...(saslSslPort === undefined ? {} : { saslSslPort }), ...(mutualTlsPort === undefined ? {} : { mutualTlsPort }) },
+  };
+}
+
+/**
+ * Connects once to each secured listener the way a client would (the CA, a SCRAM user, the client
+ * certificate), so a broker whose secured side does not work fails its start instead of a test later.
+ */
+async function probeSecuredListeners(secured: SecuredListeners): Promise<void> {
+  const ca = await readFile(secured.caFile, 'utf8');
+  const saslSsl = secured.saslSsl;
+  const user = saslSsl?.users[0];
+  if (saslSsl !== undefined && user !== undefined) {
+    const sasl = { mechanism: 'scram-sha-512' as const, username: user.username, password: user.password };
+    await probeListener('SASL_SSL', saslSsl.brokers, () => probeBroker(saslSsl.brokers, { ssl: { ca: [ca] }, sasl }));
   }
-  await assertPortFree(requested);
-  let [controllerPort] = await pickFreePorts(1);
-  while (controllerPort === requested) [controllerPort] = await pickFreePorts(1);
-  if (controllerPort === undefined) throw new Error('pickFreePorts(1) returned no port');
-  return [requested, controllerPort];
+  const mtls = secured.mutualTls;
+  if (mtls !== undefined) {
+    const ssl = { ca: [ca], cert: await readFile(mtls.certFile, 'utf8'), key: await readFile(mtls.keyFile, 'utf8') };
+    await probeListener('SSL', mtls.brokers, () => probeBroker(mtls.brokers, { ssl }));
+  }
+}
+
+async function probeListener(name: string, brokers: string, probe: () => Promise<void>): Promise<void> {
+  try {
+    await probe();
+  } catch (error) {
+    throw new Error(`the ${name} listener on ${brokers} refused a correctly configured client: ${error instanceof Error ? oneLine(error.message) : String(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 /**
@@ -97,15 +169,18 @@ async function choosePorts(requested: number | undefined): Promise<[number, numb
 export async function launchLocalBroker(options: LaunchOptions): Promise<LaunchedBroker> {
   // Measured from the request, so a cold start's figure includes the download.
   const started = Date.now();
+  if (options.security !== undefined) validateSecurity(options.security);
   // Ports first: a taken port should fail at once, not after a download.
-  const [port, controllerPort] = await choosePorts(options.port);
+  const ports = await choosePorts(options.port, options.security);
   const libsDir = await ensureKafkaJars(options.cacheDir, options.log);
-  const brokers = `${LOOPBACK}:${port}`;
-  const files = await writeBrokerFiles(port, controllerPort);
+  const brokers = `${LOOPBACK}:${ports.port}`;
+  const files = await writeBrokerFiles(ports, options.security);
 
+  // SCRAM credentials live in the cluster metadata: KRaft takes them only when the storage is formatted.
+  const scram = scramFormatArgs(options.security?.scramUsers ?? []);
   const format = await runCommand(
     'java',
-    javaArgs(libsDir, files, 'kafka.tools.StorageTool', ['format', '-t', generateClusterId(), '-c', files.serverProperties]),
+    javaArgs(libsDir, files, 'kafka.tools.StorageTool', ['format', '-t', generateClusterId(), '-c', files.serverProperties, ...scram]),
     { timeoutMs: FORMAT_TIMEOUT_MS },
   );
   if (format.exitCode !== 0) {
@@ -137,6 +212,7 @@ export async function launchLocalBroker(options: LaunchOptions): Promise<Launche
 
   try {
     await waitForBroker(brokers, { deadlineMs: ANSWER_DEADLINE_MS, gaveUp: () => exitReason });
+    if (files.secured !== undefined) await probeSecuredListeners(files.secured);
   } catch (error) {
     if (child.pid !== undefined && exitReason === undefined) child.kill('SIGKILL');
     const why = error instanceof Error ? oneLine(error.message) : String(error);
@@ -150,7 +226,10 @@ export async function launchLocalBroker(options: LaunchOptions): Promise<Launche
   if (options.detached) child.unref();
 
   const startupMs = Date.now() - started;
-  options.log(`local Kafka ${KAFKA_VERSION} answers on ${brokers} after ${(startupMs / 1000).toFixed(1)} s (pid ${child.pid}, log ${files.logFile})`);
+  const securedOn = [files.secured?.saslSsl?.brokers, files.secured?.mutualTls?.brokers].filter((b) => b !== undefined);
+  options.log(
+    `local Kafka ${KAFKA_VERSION} answers on ${[brokers, ...securedOn].join(', ')} after ${(startupMs / 1000).toFixed(1)} s (pid ${child.pid}, log ${files.logFile})`,
+  );
   return {
     pid: child.pid,
     brokers,
@@ -158,6 +237,7 @@ export async function launchLocalBroker(options: LaunchOptions): Promise<Launche
     logFile: files.logFile,
     startedAt: new Date(started).toISOString(),
     startupMs,
+    ...(files.secured === undefined ? {} : { secured: files.secured }),
     ...(options.detached ? {} : { child }),
   };
 }

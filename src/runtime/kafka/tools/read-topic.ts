@@ -4,6 +4,7 @@ import type { Headers } from '../../../common/headers.js';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import type { KafkaConnection } from '../../kafka-connection-config.js';
 import { createKafkaClient } from '../kafka-client.js';
+import { connectExplained } from '../kafka-connect-errors.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { topicOffsetsWith } from './topic-admin.js';
 import type { ToolOptions } from './with-admin.js';
@@ -60,7 +61,7 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
   const maxBuffered = options.maxBuffered ?? 10_000;
   const kafka = createKafkaClient(connection, logger, '-reader');
   const admin = kafka.admin();
-  await admin.connect();
+  await connectExplained(admin, connection);
   const groupId = `cdc-streams-read-${randomUUID()}`;
   let consumer: Consumer | undefined;
   try {

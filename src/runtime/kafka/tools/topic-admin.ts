@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { KafkaConnection } from '../../kafka-connection-config.js';
+import { createTopicsWithLeaders } from '../create-topics.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { withAdmin, type ToolOptions } from './with-admin.js';
 
@@ -44,14 +45,14 @@ export async function ensureTopics(
     const existing = await partitionCountsWith(admin, specs.map((s) => s.topic));
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((s) => ({
+      await createTopicsWithLeaders(
+        admin,
+        missing.map((s) => ({
           topic: s.topic,
           numPartitions: s.partitions,
           configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
         })),
-      });
+      );
     }
     const results: EnsuredTopic[] = [];
     for (const spec of specs) {

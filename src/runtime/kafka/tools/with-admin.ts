@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import { silentLogger, type Logger } from '../../../common/logger.js';
 import type { KafkaConnection } from '../../kafka-connection-config.js';
 import { createKafkaClient } from '../kafka-client.js';
+import { connectExplained } from '../kafka-connect-errors.js';
 
 export interface ToolOptions {
   readonly logger?: Logger;
@@ -10,7 +11,7 @@ export interface ToolOptions {
 /** Runs `work` with a connected admin client and always disconnects it, keeping `work`'s error. */
 export async function withAdmin<T>(connection: KafkaConnection, options: ToolOptions, work: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = createKafkaClient(connection, options.logger ?? silentLogger, '-admin').admin();
-  await admin.connect();
+  await connectExplained(admin, connection);
   try {
     return await work(admin);
   } finally {

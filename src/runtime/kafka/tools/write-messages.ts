@@ -2,6 +2,7 @@ import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import { silentLogger } from '../../../common/logger.js';
 import type { KafkaConnection } from '../../kafka-connection-config.js';
 import { createKafkaClient } from '../kafka-client.js';
+import { connectExplained } from '../kafka-connect-errors.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { growTopicWith, partitionCountsWith } from './topic-admin.js';
 import type { ToolOptions } from './with-admin.js';
@@ -61,7 +62,7 @@ export async function writeMessages(
   const logger = options.logger ?? silentLogger;
   const kafka = createKafkaClient(connection, logger, '-writer');
   const admin = kafka.admin();
-  await admin.connect();
+  await connectExplained(admin, connection);
   let producer: Producer | undefined;
   try {
     const initialPartitions = (await partitionCountsWith(admin, [topic])).get(topic);

@@ -72,3 +72,43 @@ describe('generateClusterId', () => {
     for (let i = 0; i < 2000; i++) expect(generateClusterId().startsWith('-')).toBe(false);
   });
 });
+
+describe('renderServerProperties with secured listeners', () => {
+  const files = { keystoreFile: '/tmp/k/tls/broker-keystore.pem', truststoreFile: '/tmp/k/tls/ca.pem' };
+  const both = parse(
+    renderServerProperties({ port: 19092, controllerPort: 19093, logDir: '/tmp/k/data', secured: { ports: { saslSslPort: 19094, mutualTlsPort: 19095 }, files } }),
+  );
+
+  it('adds SASL_SSL and SSL listeners on loopback beside the plain one, which the broker keeps for itself', () => {
+    expect(both.get('listeners')).toBe('PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093,SASL_SSL://127.0.0.1:19094,SSL://127.0.0.1:19095');
+    expect(both.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:19092,SASL_SSL://127.0.0.1:19094,SSL://127.0.0.1:19095');
+    expect(both.get('listener.security.protocol.map')).toBe('PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL');
+    expect(both.get('inter.broker.listener.name')).toBe('PLAINTEXT');
+  });
+
+  it('reads its key and the CA from PEM files', () => {
+    expect(both.get('ssl.keystore.type')).toBe('PEM');
+    expect(both.get('ssl.keystore.location')).toBe(files.keystoreFile);
+    expect(both.get('ssl.truststore.type')).toBe('PEM');
+    expect(both.get('ssl.truststore.location')).toBe(files.truststoreFile);
+  });
+
+  it('offers both SCRAM mechanisms on the SASL_SSL listener and requires a client certificate on the SSL one only', () => {
+    expect(both.get('listener.name.sasl_ssl.sasl.enabled.mechanisms')).toBe('SCRAM-SHA-256,SCRAM-SHA-512');
+    expect(both.get('listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config')).toBe('org.apache.kafka.common.security.scram.ScramLoginModule required;');
+    expect(both.get('listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config')).toBe('org.apache.kafka.common.security.scram.ScramLoginModule required;');
+    expect(both.get('listener.name.ssl.ssl.client.auth')).toBe('required');
+    expect([...both.keys()].filter((key) => key.endsWith('ssl.client.auth'))).toEqual(['listener.name.ssl.ssl.client.auth']);
+  });
+
+  it('adds only the listener asked for', () => {
+    const mtlsOnly = parse(renderServerProperties({ port: 1, controllerPort: 2, logDir: '/d', secured: { ports: { mutualTlsPort: 3 }, files } }));
+    expect(mtlsOnly.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:1,SSL://127.0.0.1:3');
+    expect([...mtlsOnly.keys()].some((key) => key.includes('sasl'))).toBe(false);
+  });
+
+  it('leaves the plain broker without any TLS or SASL setting', () => {
+    const plain = parse(renderServerProperties({ port: 1, controllerPort: 2, logDir: '/d' }));
+    expect([...plain.keys()].filter((key) => key.includes('ssl') || key.includes('sasl'))).toEqual([]);
+  });
+});

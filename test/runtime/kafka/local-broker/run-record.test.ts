@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,18 @@ describe('broker run record', () => {
     await writeBrokerRecord(file, record);
     await removeBrokerRecord(file);
     expect(await readBrokerRecord(file)).toBeUndefined();
+  });
+
+  it('keeps a secured broker\'s listeners, and only its owner may read the file (it holds a password)', async () => {
+    const file = path.join(dir, 'broker.json');
+    const secured = {
+      caFile: '/tmp/x/tls/ca.pem',
+      saslSsl: { brokers: '127.0.0.1:40002', mechanisms: ['scram-sha-256', 'scram-sha-512'] as const, users: [{ username: 'cdc-streams', password: 'pw' }] },
+      mutualTls: { brokers: '127.0.0.1:40003', certFile: '/tmp/x/tls/client.pem', keyFile: '/tmp/x/tls/client.key' },
+    };
+    await writeBrokerRecord(file, { ...record, secured });
+    expect(await readBrokerRecord(file)).toEqual({ ...record, secured });
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('rejects a record without a pid, naming the file', async () => {
