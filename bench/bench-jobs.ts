@@ -51,6 +51,8 @@ export interface JobResult {
   /** Highest `process.memoryUsage().rss` sampled every 200 ms, and the OS's lifetime max RSS. */
   readonly peakRssMb: number;
   readonly maxRssMb: number;
+  /** CPU time (user + system, every thread) of the worker process over the timed span, ms. */
+  readonly cpuMs: number;
   /** Processor metrics summed over tasks (sale-orders), e.g. duplicatesDropped. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Set when the target was not reached (stall); the figures are then partial. */

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, parseKafkaConnection, splitBrokers, StreamsApp, type AppSnapshot } from '../src/index.js';
 import { formatTopologyProblems, loadTopology } from '../src/cli/load-topology.js';
 import type { JobResult, SaleOrdersJob } from './bench-jobs.js';
+import { ownCpuMs } from './process-cpu.js';
 import { maxRssMb, RssSampler } from './rss-sampler.js';
 
 const TOPOLOGY = fileURLToPath(new URL('../topologies/sale-orders.ts', import.meta.url));
@@ -29,6 +30,7 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     { logger: createLogger({ level: 'warn' }) },
   );
   const rss = new RssSampler();
+  const cpuAtStart = ownCpuMs();
   const started = process.hrtime.bigint();
   await app.start();
   onReady();
@@ -55,6 +57,7 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     }
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuMs = ownCpuMs() - cpuAtStart;
   const peakRssMb = rss.peakMb();
   rss.stop();
   await app.close();
@@ -67,6 +70,7 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     recordsOutAtClose: closed.recordsOut[job.outputTopic] ?? 0,
     peakRssMb,
     maxRssMb: maxRssMb(),
+    cpuMs,
     metrics: sumProcessorMetrics(closed),
     ...(problem === undefined ? {} : { problem }),
   };
