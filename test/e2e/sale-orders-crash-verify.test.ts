@@ -14,8 +14,12 @@ import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js'
  * docs/design.md 3.1-3.5 and 2.1 end to end: a simulated flash sale (3 shards, 6 partitions, every DTS
  * message cut to at most 400 bytes so most transactions arrive as chunk pieces, redelivered stretches,
  * heartbeats) into sale-orders running as `cdc-streams run --guarantee exactly_once`, killed with
- * SIGKILL once mid-run and restarted: the read_committed output matches the simulator's ground truth,
- * every order's events once and in order.
+ * SIGKILL once mid-run and restarted on an empty state dir (as on another machine): changelogged stores
+ * are restored, the held events (no changelog) are read again from the repartition topic from the
+ * resequencer's held offset, and the payment timers (no changelog) are registered again from the
+ * orders. The read_committed output matches the simulator's ground truth, every order's events once
+ * and in order. (A restart on the same state dir is what the SIGKILLs of partition-growth-keeps-every-row
+ * and big-rows-pass do.)
  */
 const brokers = inject('kafkaBrokers');
 const connection = parseKafkaConnection({ brokers: splitBrokers(brokers) });
@@ -34,7 +38,7 @@ async function readEvents(topic: string) {
   return events;
 }
 
-describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL', () => {
+describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL, restarted on an empty state dir', () => {
   it('produces exactly the ground truth for every order', { timeout: 420_000 }, async () => {
     const seed = testSeed('sale-orders-crash-verify');
     const applicationId = `e2e-sale-${randomUUID().slice(0, 8)}`;
@@ -52,9 +56,10 @@ describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL',
     expect(sim.stats.pieces).toBeGreaterThan(1000);
     expect(sim.stats.redeliveredMessages).toBeGreaterThan(0);
 
-    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
-    dirs.push(stateDir);
-    const run = () =>
+    const firstDisk = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
+    const secondDisk = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
+    dirs.push(firstDisk, secondDisk);
+    const run = (stateDir: string) =>
       StreamsChild.run({
         topology: 'topologies/sale-orders.ts',
         brokers,
@@ -65,7 +70,7 @@ describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL',
         extraArgs: ['--http-port', '0', '--commit-interval-ms', '300'],
       });
 
-    const first = run();
+    const first = run(firstDisk);
     await waitFor(
       'a fifth of the events to be produced',
       async () => {
@@ -78,7 +83,7 @@ describe('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL',
     first.kill('SIGKILL');
     expect((await first.waitForExit(10_000)).signal).toBe('SIGKILL');
 
-    const second = run();
+    const second = run(secondDisk);
     await waitFor(
       'the read_committed output to reach the expected event count',
       async () => ((await readEvents(outputTopic)).length >= expectedEvents ? true : undefined),
