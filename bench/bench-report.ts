@@ -89,7 +89,29 @@ export function e2eSection(run: BenchRun): string {
     'CPU s: user + system time of the process (every thread: JavaScript, GC, libuv\'s pool running RocksDB) from `start()` to the last output; ' +
       'it does not grow when other work loads the machine, as seconds do.',
     ...producedSection(run),
+    ...memorySection(run),
   ].join('\n');
+}
+
+/** Where the memory was at the peak RSS sample of the first repetition of each guarantee. */
+function memorySection(run: BenchRun): string[] {
+  const rows: string[] = [];
+  for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+    const m = run.e2e[guarantee][0]?.result.memoryAtPeak;
+    if (m === undefined) continue;
+    rows.push(
+      `| ${guarantee} | ${m.rssMb} | ${m.heapUsedMb} | ${m.arrayBuffersMb} | ${m.rocksDbDatabases} | ${m.rocksDbMemtablesMb} | ${m.rocksDbBlockCacheMb} | ${m.rocksDbTableReadersMb} |`,
+    );
+  }
+  if (rows.length === 0) return [];
+  return [
+    '',
+    'Memory of the first repetition at its highest RSS sample (one a second; RocksDB figures are its own estimates, summed over the open databases), MB:',
+    '',
+    '| run | RSS | JS heap used | array buffers | RocksDB databases | memtables | block caches | table readers |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ];
 }
 
 /** Records the first repetition of each guarantee left in each topic it wrote, per output event. */

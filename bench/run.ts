@@ -175,6 +175,13 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     for await (const _ of readTopic(connection, outputTopic, { isolation: 'read_committed', idleMs: 2000 })) outputCount++;
     const produced = applicationId === undefined ? undefined : await producedRecords(brokers, applicationId, outputTopic);
     const cpuPerMessage = written.messages > 0 ? ` (${Math.round((result.cpuMs * 1000) / written.messages)} µs per input message)` : '';
+    const m = result.memoryAtPeak;
+    if (m !== undefined) {
+      say(
+        `${label} memory at the peak sample: RSS ${m.rssMb} MB, JS heap used ${m.heapUsedMb}, array buffers ${m.arrayBuffersMb}, ` +
+          `RocksDB (${m.rocksDbDatabases} databases) memtables ${m.rocksDbMemtablesMb}, block caches ${m.rocksDbBlockCacheMb}, table readers ${m.rocksDbTableReadersMb}`,
+      );
+    }
     say(
       `${label}: ${(result.ms / 1000).toFixed(1)} s, CPU ${(result.cpuMs / 1000).toFixed(1)} s${cpuPerMessage}, ${result.recordsIn} in, ${outputCount} on the output topic, peak RSS ${result.peakRssMb} MB` +
         `${produced === undefined ? '' : `; produced ${produced.map((p) => `${p.topic} ${p.records}`).join(', ')}`}${result.problem === undefined ? '' : ` — ${result.problem}`}`,

@@ -4,6 +4,7 @@ import type { BytesRange, BytesStore, BytesWrite } from '../bytes-store.js';
 import { StoreClosedError, StoreIoError, StoreOpenError } from '../store-errors.js';
 import { validateWrites } from '../write-validation.js';
 import { callbackToPromise, callbackToValue, isNotFound } from './rocksdb-callbacks.js';
+import { trackDatabase } from './rocksdb-memory.js';
 import { RocksDbScan } from './rocksdb-scan.js';
 
 export interface RocksDbStoreOptions {
@@ -70,6 +71,7 @@ export class RocksDbBytesStore implements BytesStore {
       );
       this.db = db;
       this.state = 'open';
+      trackDatabase(db, true);
     } catch (error) {
       this.state = 'failed';
       throw new StoreOpenError(this.name, this.dir, error);
@@ -178,6 +180,7 @@ export class RocksDbBytesStore implements BytesStore {
     this.state = 'closing';
     try {
       await Promise.all([...this.scans].map((scan) => scan.closeForStore()));
+      trackDatabase(db, false);
       await callbackToPromise((done) => db.close(done));
     } catch (error) {
       this.state = 'failed';
