@@ -51,10 +51,25 @@ export interface JobResult {
   /** Highest `process.memoryUsage().rss` sampled every 200 ms, and the OS's lifetime max RSS. */
   readonly peakRssMb: number;
   readonly maxRssMb: number;
+  /** CPU time (user + system, every thread) of the worker process over the timed span, ms. */
+  readonly cpuMs: number;
+  /** sale-orders: what the process held at the sample with the highest RSS (one a second). */
+  readonly memoryAtPeak?: MemoryAtPeak;
   /** Processor metrics summed over tasks (sale-orders), e.g. duplicatesDropped. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Set when the target was not reached (stall); the figures are then partial. */
   readonly problem?: string;
+}
+
+/** MB (MiB) each: RSS, the JS heap, Buffers outside it, and RocksDB's own estimate of what it holds. */
+export interface MemoryAtPeak {
+  readonly rssMb: number;
+  readonly heapUsedMb: number;
+  readonly arrayBuffersMb: number;
+  readonly rocksDbDatabases: number;
+  readonly rocksDbMemtablesMb: number;
+  readonly rocksDbBlockCacheMb: number;
+  readonly rocksDbTableReadersMb: number;
 }
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';

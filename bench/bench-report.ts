@@ -10,6 +10,15 @@ export interface TimedRun {
   /** 1-minute load average when the repetition started and ended. */
   readonly loadBefore: number;
   readonly loadAfter: number;
+  /** sale-orders: records each topic the application wrote holds after the run (end offsets summed over partitions). */
+  readonly produced?: readonly ProducedTopic[];
+}
+
+export interface ProducedTopic {
+  /** The output topic, or an internal topic's name without the application id prefix. */
+  readonly topic: string;
+  /** End offsets summed over its partitions (transaction markers included under exactly_once). */
+  readonly records: number;
 }
 
 export interface BenchRun {
@@ -31,6 +40,8 @@ export interface BenchRun {
 
 const loads = (runs: readonly TimedRun[]): string => runs.map((r) => `${r.loadBefore.toFixed(1)}→${r.loadAfter.toFixed(1)}`).join(', ');
 const rate = (r: JobResult, count: number): number => count / (r.ms / 1000);
+/** CPU µs of the process per unit of work (input message, record). */
+const cpuPer = (r: JobResult, count: number): number => (r.cpuMs * 1000) / count;
 
 function checkCell(runs: readonly TimedRun[], expected: number): string {
   const bad = runs.filter((r) => r.result.recordsOutAtClose !== expected || r.result.problem !== undefined);
@@ -51,26 +62,79 @@ export function e2eSection(run: BenchRun): string {
     const seconds = summarize(runs.map((r) => r.result.ms / 1000));
     const ratio = Number.isFinite(ceiling.median) ? `${((100 * inRate.median) / ceiling.median).toFixed(0)} %` : 'n/a';
     const rss = summarize(runs.map((r) => r.result.peakRssMb));
+    const cpu = summarize(runs.map((r) => r.result.cpuMs / 1000));
+    const cpuPerMessage = summarize(runs.map((r) => cpuPer(r.result, run.inputMessages)));
     rows.push(
-      `| ${name} | ${formatSummary(seconds, 1)} | ${formatSummary(inRate)} | ${formatSummary(mb, 1)} | ${formatSummary(outRate)} | ${ratio} | ${formatSummary(rss)} | ${checkCell(runs, run.expectedEvents)} | ${loads(runs)} |`,
+      `| ${name} | ${formatSummary(seconds, 1)} | ${formatSummary(cpu, 1)} | ${formatSummary(cpuPerMessage)} | ${formatSummary(inRate)} | ${formatSummary(mb, 1)} | ${formatSummary(outRate)} | ${ratio} | ${formatSummary(rss)} | ${checkCell(runs, run.expectedEvents)} | ${loads(runs)} |`,
     );
   }
   if (passthrough.length > 0) {
     const seconds = summarize(passthrough.map((r) => r.result.ms / 1000));
     const mb = summarize(passthrough.map((r) => run.inputBytes / 1048576 / (r.result.ms / 1000)));
     const rss = summarize(passthrough.map((r) => r.result.peakRssMb));
+    const cpu = summarize(passthrough.map((r) => r.result.cpuMs / 1000));
+    const cpuPerMessage = summarize(passthrough.map((r) => cpuPer(r.result, run.inputMessages)));
     rows.push(
-      `| ceiling: bare kafkajs consume → produce | ${formatSummary(seconds, 1)} | ${formatSummary(ceiling)} | ${formatSummary(mb, 1)} | — | 100 % | ${formatSummary(rss)} | ${checkCell(passthrough, run.inputMessages)} | ${loads(passthrough)} |`,
+      `| ceiling: bare kafkajs consume → produce | ${formatSummary(seconds, 1)} | ${formatSummary(cpu, 1)} | ${formatSummary(cpuPerMessage)} | ${formatSummary(ceiling)} | ${formatSummary(mb, 1)} | — | 100 % | ${formatSummary(rss)} | ${checkCell(passthrough, run.inputMessages)} | ${loads(passthrough)} |`,
     );
   }
   return [
     `Input: ${formatNumber(run.orders)} orders, 4 shards, 6 partitions, messages ≤ 16 KiB (big remarks chunked): ` +
       `${formatNumber(run.inputMessages)} DTS messages, ${(run.inputBytes / 1048576).toFixed(1)} MiB; ground truth ${formatNumber(run.expectedEvents)} events.`,
     '',
-    '| run | seconds | input msg/s | input MiB/s | output events/s | of ceiling | peak RSS MB | output count check | load 1-min (start→end of each rep) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| run | seconds | CPU s | CPU µs per input msg | input msg/s | input MiB/s | output events/s | of ceiling | peak RSS MB | output count check | load 1-min (start→end of each rep) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
+    '',
+    'CPU s: user + system time of the process (every thread: JavaScript, GC, libuv\'s pool running RocksDB) from `start()` to the last output; ' +
+      'it does not grow when other work loads the machine, as seconds do.',
+    ...producedSection(run),
+    ...memorySection(run),
   ].join('\n');
+}
+
+/** Where the memory was at the peak RSS sample of the first repetition of each guarantee. */
+function memorySection(run: BenchRun): string[] {
+  const rows: string[] = [];
+  for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+    const m = run.e2e[guarantee][0]?.result.memoryAtPeak;
+    if (m === undefined) continue;
+    rows.push(
+      `| ${guarantee} | ${m.rssMb} | ${m.heapUsedMb} | ${m.arrayBuffersMb} | ${m.rocksDbDatabases} | ${m.rocksDbMemtablesMb} | ${m.rocksDbBlockCacheMb} | ${m.rocksDbTableReadersMb} |`,
+    );
+  }
+  if (rows.length === 0) return [];
+  return [
+    '',
+    'Memory of the first repetition at its highest RSS sample (one a second; RocksDB figures are its own estimates, summed over the open databases), MB:',
+    '',
+    '| run | RSS | JS heap used | array buffers | RocksDB databases | memtables | block caches | table readers |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+  ];
+}
+
+/** Records the first repetition of each guarantee left in each topic it wrote, per output event. */
+function producedSection(run: BenchRun): string[] {
+  const firsts = (['at_least_once', 'exactly_once'] as const)
+    .map((guarantee) => ({ guarantee, produced: run.e2e[guarantee][0]?.produced }))
+    .filter((x): x is { guarantee: 'at_least_once' | 'exactly_once'; produced: readonly ProducedTopic[] } => x.produced !== undefined);
+  if (firsts.length === 0) return [];
+  const topics = [...new Set(firsts.flatMap((f) => f.produced.map((p) => p.topic)))].sort();
+  const cells = (produced: readonly ProducedTopic[], topic: string): string => {
+    const records = produced.find((p) => p.topic === topic)?.records;
+    return records === undefined ? '— | —' : `${formatNumber(records)} | ${formatNumber(records / run.expectedEvents, 2)}`;
+  };
+  const total = (produced: readonly ProducedTopic[]): number => produced.reduce((sum, p) => sum + p.records, 0);
+  return [
+    '',
+    `Records produced by the first repetition of each guarantee, per topic (end offsets summed over partitions; under exactly_once they include one transaction marker per partition per transaction), and per output event (${formatNumber(run.expectedEvents)}):`,
+    '',
+    `| topic | ${firsts.map((f) => `${f.guarantee} records | per output event`).join(' | ')} |`,
+    `| --- | ${firsts.map(() => '---: | ---:').join(' | ')} |`,
+    ...topics.map((topic) => `| ${topic} | ${firsts.map((f) => cells(f.produced, topic)).join(' | ')} |`),
+    `| all | ${firsts.map((f) => `${formatNumber(total(f.produced))} | ${formatNumber(total(f.produced) / run.expectedEvents, 2)}`).join(' | ')} |`,
+  ];
 }
 
 const p = (x: Percentiles): string => `${formatNumber(x.p50)} | ${formatNumber(x.p95)} | ${formatNumber(x.p99)} | ${formatNumber(x.max)}`;
@@ -98,14 +162,15 @@ export function restoreSection(run: BenchRun): string {
   const seconds = summarize(runs.map((r) => r.result.ms / 1000));
   const perSecond = summarize(runs.map((r) => r.result.recordsIn / (r.result.ms / 1000)));
   const rss = summarize(runs.map((r) => r.result.peakRssMb));
+  const cpuPerRecord = summarize(runs.map((r) => cpuPer(r.result, r.result.recordsIn)));
   const restored = runs.map((r) => r.result.problem ?? formatNumber(r.result.recordsIn)).join(', ');
   return [
     `${formatNumber(keys)} keys (\`key-NNNNNNNN\`, ${valueBytes}-byte values) written straight into the \`kv\` store's changelog ` +
       `(6 partitions, compacted; ${writeSeconds.toFixed(1)} s to write), state dir empty at each start.`,
     '',
-    '| seconds: start() → ready, restore done | records/s | peak RSS MB | records restored per rep | load 1-min |',
-    '| ---: | ---: | ---: | --- | --- |',
-    `| ${formatSummary(seconds, 1)} | ${formatSummary(perSecond)} | ${formatSummary(rss)} | ${restored} | ${loads(runs)} |`,
+    '| seconds: start() → ready, restore done | records/s | CPU µs per record | peak RSS MB | records restored per rep | load 1-min |',
+    '| ---: | ---: | ---: | ---: | --- | --- |',
+    `| ${formatSummary(seconds, 1)} | ${formatSummary(perSecond)} | ${formatSummary(cpuPerRecord)} | ${formatSummary(rss)} | ${restored} | ${loads(runs)} |`,
   ].join('\n');
 }
 

@@ -10,6 +10,11 @@ export function engineRate(run: EngineRun): number {
   return run.spanMs > 0 ? run.check.records / (run.spanMs / 1000) : Number.NaN;
 }
 
+/** CPU µs of the process (start-up included) per input record. */
+export function engineCpuPerRecord(run: EngineRun, records: number): number {
+  return (run.cpuMs * 1000) / records;
+}
+
 /**
  * Each run's figure divided by the Kafka Streams run of the same repetition and guarantee (the one
  * next to it in the rotation); the relay is compared with Kafka Streams at_least_once.
@@ -62,9 +67,12 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
     const span = summarizeFinite(runs.map((r) => r.spanMs / 1000));
     const startup = summarizeFinite(runs.map((r) => r.startupMs / 1000));
     const wall = summarizeFinite(runs.map((r) => r.wallMs / 1000));
+    const cpu = summarizeFinite(runs.map((r) => r.cpuMs / 1000));
+    const cpuPerRecord = summarizeFinite(runs.map((r) => engineCpuPerRecord(r, workload.records)));
     const changelog = runs.every((r) => r.changelogOffsets === undefined) ? '—' : formatSummary(summarizeFinite(runs.map((r) => r.changelogOffsets ?? Number.NaN)));
     throughput.push(
       `| ${name} | ${formatSummary(rate)} | ${ratioCell(ratiosToKafkaStreams(stage.runs, row.subject, row.guarantee, engineRate))} | ` +
+        `${formatSummary(cpu, 1)} | ${formatSummary(cpuPerRecord, 1)} | ${ratioCell(ratiosToKafkaStreams(stage.runs, row.subject, row.guarantee, (r) => engineCpuPerRecord(r, workload.records)))} | ` +
         `${formatSummary(span, 1)} | ${formatSummary(startup, 1)} | ${formatSummary(wall, 1)} | ${changelog} | ${checkCell(runs)} | ${loads(runs)} |`,
     );
     const rss = summarizeFinite(runs.map((r) => r.peakRssMb));
@@ -77,10 +85,11 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
       `commit interval ${formatNumber(stage.commitIntervalMs)} ms, caches off. Each run is a fresh application id and state dir; ` +
       `rotation per repetition: cdc-streams, Kafka Streams (at_least_once), kafkajs, cdc-streams, Kafka Streams (exactly_once). Java: ${javaVersion}, JVM defaults.`,
     '',
-    'Throughput: output records / (last − first output append time, the output topic uses LogAppendTime); × Kafka Streams is the median (min–max) of each repetition\'s ratio to the Kafka Streams run of the same guarantee.',
+    'Throughput: output records / (last − first output append time, the output topic uses LogAppendTime); × Kafka Streams is the median (min–max) of each repetition\'s ratio to the Kafka Streams run of the same guarantee. ' +
+      'CPU s: user + system time of the process, every thread, from spawn until its input was seen committed (start-up included), from /proc/<pid>/stat; CPU × Kafka Streams above 1 means more CPU per record.',
     '',
-    '| run | guarantee | records/s | × Kafka Streams | seconds: first → last output | start-up s: spawn → first output | seconds: spawn → input committed | changelog end offsets | output check | load 1-min (start→end of each rep) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| run | guarantee | records/s | × Kafka Streams | CPU s | CPU µs per record | CPU × Kafka Streams | seconds: first → last output | start-up s: spawn → first output | seconds: spawn → input committed | changelog end offsets | output check | load 1-min (start→end of each rep) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...throughput,
     '',
     'Peak RSS: the process\'s VmHWM (/proc/<pid>/status), sampled every 200 ms and read once more when its input was committed, before it was stopped.',

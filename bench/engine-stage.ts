@@ -8,6 +8,7 @@ import { load1 } from './bench-stats.js';
 import { describeCheck, EngineOutputCheck, type EngineCheckResult, type EngineOutputShape } from './engine-output-check.js';
 import { ENGINE_STORE, engineInput, type EngineWorkload } from './engine-workload.js';
 import { ensureKafkaStreamsPeerJar } from './kafka-streams-peer.js';
+import { processCpuMs } from './process-cpu.js';
 import { ProcessMemorySampler } from './process-memory.js';
 import { startSubject, type EngineSubject } from './engine-subjects.js';
 import type { WatchedProcess } from './watched-process.js';
@@ -51,6 +52,8 @@ export interface EngineRun {
   readonly changelogOffsets?: number;
   /** The process's peak RSS (the kernel's VmHWM), read before it was stopped. */
   readonly peakRssMb: number;
+  /** CPU time (user + system, every thread) of the process from spawn until its input was seen committed, ms (/proc/<pid>/stat). */
+  readonly cpuMs: number;
   readonly loadBefore: number;
   readonly loadAfter: number;
   /** Why the run is not a clean measurement (stalled, exited early, had to be killed). */
@@ -116,7 +119,7 @@ export async function runEngineStage(options: EngineStageOptions): Promise<Engin
       const rate = run.spanMs > 0 ? Math.round(run.check.records / (run.spanMs / 1000)) : Number.NaN;
       log(
         `engine ${subject} ${guarantee} rep ${rep}: ${rate} records/s (${(run.spanMs / 1000).toFixed(1)} s first → last output, start-up ${(run.startupMs / 1000).toFixed(1)} s), ` +
-          `peak RSS ${run.peakRssMb} MB, output ${describeCheck(run.check)}${run.problem === undefined ? '' : ` — ${run.problem}`}`,
+          `CPU ${(run.cpuMs / 1000).toFixed(1)} s (${Math.round((run.cpuMs * 1000) / options.workload.records)} µs per record), peak RSS ${run.peakRssMb} MB, output ${describeCheck(run.check)}${run.problem === undefined ? '' : ` — ${run.problem}`}`,
       );
       runs.push(run);
     }
@@ -155,10 +158,12 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
   let problem: string | undefined;
   let wallMs = Number.NaN;
   let peakRssMb: number;
+  let cpuMs = Number.NaN;
   try {
     const waited = await waitForInputCommitted(options.admin, applicationId, input, started, options.stallMs);
     if (waited.problem === undefined) wallMs = waited.doneAt - started.startedAt;
     problem = waited.problem;
+    cpuMs = (await processCpuMs(started.pid)) ?? Number.NaN;
     peakRssMb = await memory.peakMb();
   } finally {
     memory.stop();
@@ -194,6 +199,7 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
     wallMs,
     ...(changelogOffsets === undefined ? {} : { changelogOffsets }),
     peakRssMb,
+    cpuMs,
     loadBefore,
     loadAfter,
     ...(problem === undefined ? {} : { problem }),

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChangeEvent } from '../src/cdc/change-event.js';
 import { Resequencer } from '../src/cdc/resequencer/resequencer.js';
-import { resequencerEntrySerde } from '../src/cdc/serde/cdc-serdes.js';
+import { resequencerEntrySerde, shardStateSerde } from '../src/cdc/serde/cdc-serdes.js';
 import { bytesSerde } from '../src/serde/bytes-serde.js';
 import { stringSerde } from '../src/serde/string-serde.js';
 import { changeEventSerde } from '../src/cdc/change-event-serde.js';
@@ -20,7 +20,8 @@ import { openStore } from '../src/state/store-factory.js';
 const count = Number(process.argv[2] ?? 1_000_000);
 const dir = await mkdtemp(join(tmpdir(), 'held-events-'));
 const held = await openStore({ name: 'held', kind: 'rocksdb', dir: join(dir, 'held'), keySerde: bytesSerde as never, valueSerde: resequencerEntrySerde(stringSerde, changeEventSerde) });
-const resequencer = new Resequencer<string, ChangeEvent>({ held: held as never }, { policy: 'wait' }, () => {
+const shardStore = await openStore({ name: 'shards', kind: 'rocksdb', dir: join(dir, 'shards'), keySerde: stringSerde, valueSerde: shardStateSerde });
+const resequencer = new Resequencer<string, ChangeEvent>({ held: held as never, shards: shardStore }, { policy: 'wait' }, () => {
   throw new Error('nothing may be released: no watermark was given');
 });
 await resequencer.init();
@@ -71,4 +72,5 @@ console.log(`time: ${seconds.toFixed(1)} s (${Math.round(count / seconds)} event
 console.log(`peak RSS: ${mb(peak)} MB; RSS now: ${mb(process.memoryUsage().rss)} MB; heap used: ${mb(process.memoryUsage().heapUsed)} MB`);
 console.log(peak < 300 * 1048576 ? 'OK: under 300 MB' : 'OVER the 300 MB bound');
 await held.close();
+await shardStore.close();
 await rm(dir, { recursive: true, force: true });

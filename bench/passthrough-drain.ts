@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import type { JobResult, PassthroughJob } from './bench-jobs.js';
+import { ownCpuMs } from './process-cpu.js';
 import { relayBatch } from './relay-batch.js';
 import { maxRssMb, RssSampler } from './rss-sampler.js';
 
@@ -12,6 +13,7 @@ import { maxRssMb, RssSampler } from './rss-sampler.js';
 export async function drainPassthrough(job: PassthroughJob): Promise<JobResult> {
   const kafka = new Kafka({ clientId: `bench-${job.groupId}`, brokers: job.brokers.split(','), logLevel: logLevel.WARN });
   const rss = new RssSampler();
+  const cpuAtStart = ownCpuMs();
   const started = process.hrtime.bigint();
   const consumer = kafka.consumer({ groupId: job.groupId, maxBytes: 8 * 1024 * 1024, maxBytesPerPartition: 1024 * 1024, allowAutoTopicCreation: false });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -20,6 +22,7 @@ export async function drainPassthrough(job: PassthroughJob): Promise<JobResult> 
   let recordsOut = 0;
   let failure: unknown;
   let ended = started;
+  let cpuAtEnd = cpuAtStart;
   try {
     await consumer.subscribe({ topics: [job.inputTopic], fromBeginning: true });
     await consumer.run({
@@ -43,11 +46,13 @@ export async function drainPassthrough(job: PassthroughJob): Promise<JobResult> 
       }
     }
     ended = process.hrtime.bigint();
+    cpuAtEnd = ownCpuMs();
   } finally {
     await consumer.disconnect();
     await producer.disconnect();
   }
   const ms = Number(ended - started) / 1e6;
+  const cpuMs = cpuAtEnd - cpuAtStart;
   const peakRssMb = rss.peakMb();
   rss.stop();
   return {
@@ -58,6 +63,7 @@ export async function drainPassthrough(job: PassthroughJob): Promise<JobResult> 
     recordsOutAtClose: recordsOut,
     peakRssMb,
     maxRssMb: maxRssMb(),
+    cpuMs,
     metrics: {},
     ...(failure === undefined ? {} : { problem: failure instanceof Error ? failure.message : String(failure) }),
   };

@@ -1,6 +1,7 @@
 import { buildTopology, createLogger, createTopologyEnvironment, parseKafkaConnection, splitBrokers, StreamsApp } from '../src/index.js';
 import type { JobResult, RestoreJob } from './bench-jobs.js';
 import { restoreTopology } from './restore-topology.js';
+import { ownCpuMs } from './process-cpu.js';
 import { maxRssMb, RssSampler } from './rss-sampler.js';
 
 /**
@@ -16,6 +17,7 @@ export async function drainRestore(job: RestoreJob): Promise<JobResult> {
     { logger: createLogger({ level: 'warn' }) },
   );
   const rss = new RssSampler();
+  const cpuAtStart = ownCpuMs();
   const started = process.hrtime.bigint();
   await app.start();
   let restored = 0;
@@ -36,6 +38,7 @@ export async function drainRestore(job: RestoreJob): Promise<JobResult> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuMs = ownCpuMs() - cpuAtStart;
   const peakRssMb = rss.peakMb();
   rss.stop();
   await app.close();
@@ -47,6 +50,7 @@ export async function drainRestore(job: RestoreJob): Promise<JobResult> {
     recordsOutAtClose: 0,
     peakRssMb,
     maxRssMb: maxRssMb(),
+    cpuMs,
     metrics: {},
     ...(problem === undefined ? {} : { problem }),
   };

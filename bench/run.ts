@@ -23,7 +23,7 @@ import { parseKafkaConnection, simulateFlashSale, splitBrokers } from '../src/in
 import { ensureBroker, KAFKA_VERSION, type BrokerHandle } from '../src/runtime/kafka/local-broker/index.js';
 import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
 import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
-import { fullReport, writeDocs, type BenchRun, type TimedRun } from './bench-report.js';
+import { fullReport, writeDocs, type BenchRun, type ProducedTopic, type TimedRun } from './bench-report.js';
 import { load1, machineInfo, summarize } from './bench-stats.js';
 import { runEngineStage } from './engine-stage.js';
 import { runLatencyStage } from './latency-stage.js';
@@ -166,15 +166,27 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     commitIntervalMs: COMMIT_INTERVAL_MS,
     stallMs: STALL_MS,
   });
-  const timed = async (start: () => ReturnType<typeof startStageProcess>, label: string, outputTopic: string): Promise<TimedRun> => {
+  const timed = async (start: () => ReturnType<typeof startStageProcess>, label: string, outputTopic: string, applicationId?: string): Promise<TimedRun> => {
     const loadBefore = load1();
     const result = await start().result;
     const loadAfter = load1();
     // The sanity check: what the output topic holds for a read_committed reader (not the app's own counter).
     let outputCount = 0;
     for await (const _ of readTopic(connection, outputTopic, { isolation: 'read_committed', idleMs: 2000 })) outputCount++;
-    say(`${label}: ${(result.ms / 1000).toFixed(1)} s, ${result.recordsIn} in, ${outputCount} on the output topic, peak RSS ${result.peakRssMb} MB${result.problem === undefined ? '' : ` — ${result.problem}`}`);
-    return { result: { ...result, recordsOutAtClose: outputCount }, loadBefore, loadAfter };
+    const produced = applicationId === undefined ? undefined : await producedRecords(brokers, applicationId, outputTopic);
+    const cpuPerMessage = written.messages > 0 ? ` (${Math.round((result.cpuMs * 1000) / written.messages)} µs per input message)` : '';
+    const m = result.memoryAtPeak;
+    if (m !== undefined) {
+      say(
+        `${label} memory at the peak sample: RSS ${m.rssMb} MB, JS heap used ${m.heapUsedMb}, array buffers ${m.arrayBuffersMb}, ` +
+          `RocksDB (${m.rocksDbDatabases} databases) memtables ${m.rocksDbMemtablesMb}, block caches ${m.rocksDbBlockCacheMb}, table readers ${m.rocksDbTableReadersMb}`,
+      );
+    }
+    say(
+      `${label}: ${(result.ms / 1000).toFixed(1)} s, CPU ${(result.cpuMs / 1000).toFixed(1)} s${cpuPerMessage}, ${result.recordsIn} in, ${outputCount} on the output topic, peak RSS ${result.peakRssMb} MB` +
+        `${produced === undefined ? '' : `; produced ${produced.map((p) => `${p.topic} ${p.records}`).join(', ')}`}${result.problem === undefined ? '' : ` — ${result.problem}`}`,
+    );
+    return { result: { ...result, recordsOutAtClose: outputCount }, loadBefore, loadAfter, ...(produced === undefined ? {} : { produced }) };
   };
 
   const e2e: BenchRun['e2e'] = { at_least_once: [], exactly_once: [], passthrough: [] };
@@ -183,7 +195,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     for (let rep = 1; rep <= flags.reps; rep++) {
       for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
         const job = saleOrdersJob(guarantee, `${guarantee === 'at_least_once' ? 'alo' : 'eos'}-${rep}`);
-        e2e[guarantee].push(await timed(() => startStageProcess(job), `sale-orders ${guarantee} rep ${rep}`, job.outputTopic));
+        e2e[guarantee].push(await timed(() => startStageProcess(job), `sale-orders ${guarantee} rep ${rep}`, job.outputTopic, job.applicationId));
         await rm(job.stateDir, { recursive: true, force: true });
       }
       const passJob = { kind: 'passthrough', brokers, inputTopic, outputTopic: `bench.passthrough-${id}-${rep}`, groupId: `bench-passthrough-${id}-${rep}`, expectedMessages: written.messages, stallMs: STALL_MS } as const;
@@ -272,6 +284,26 @@ function javaVersion(): string {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (result.error !== undefined) return `java -version failed: ${result.error.message}`;
   return `${result.stderr}${result.stdout}`.split('\n')[0]?.trim() ?? 'unknown';
+}
+
+/** What a sale-orders run wrote: its output topic and each internal topic (repartition, changelogs), by end offsets. */
+async function producedRecords(brokers: string, applicationId: string, outputTopic: string): Promise<ProducedTopic[]> {
+  const kafka = new Kafka({ clientId: 'bench-produced', brokers: splitBrokers(brokers), logLevel: logLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const prefix = `${applicationId}-`;
+    const topics = (await admin.listTopics()).filter((t) => t === outputTopic || t.startsWith(prefix)).sort();
+    const produced: ProducedTopic[] = [];
+    for (const topic of topics) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const records = offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      produced.push({ topic: topic === outputTopic ? 'output' : topic.slice(prefix.length), records });
+    }
+    return produced;
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** On somebody else's broker, remove what this run created (its own topics and its applications' internal topics). */

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { createLogger, parseKafkaConnection, splitBrokers, StreamsApp, type AppSnapshot } from '../src/index.js';
+import { createLogger, parseKafkaConnection, rocksDbMemoryUsage, splitBrokers, StreamsApp, type AppSnapshot } from '../src/index.js';
 import { formatTopologyProblems, loadTopology } from '../src/cli/load-topology.js';
-import type { JobResult, SaleOrdersJob } from './bench-jobs.js';
+import type { JobResult, MemoryAtPeak, SaleOrdersJob } from './bench-jobs.js';
+import { ownCpuMs } from './process-cpu.js';
 import { maxRssMb, RssSampler } from './rss-sampler.js';
 
 const TOPOLOGY = fileURLToPath(new URL('../topologies/sale-orders.ts', import.meta.url));
@@ -29,6 +30,12 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     { logger: createLogger({ level: 'warn' }) },
   );
   const rss = new RssSampler();
+  let memoryAtPeak = sampleMemory();
+  const memorySampler = setInterval(() => {
+    const sample = sampleMemory();
+    if (sample.rssMb >= memoryAtPeak.rssMb) memoryAtPeak = sample;
+  }, 1000);
+  const cpuAtStart = ownCpuMs();
   const started = process.hrtime.bigint();
   await app.start();
   onReady();
@@ -55,8 +62,10 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     }
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpuMs = ownCpuMs() - cpuAtStart;
   const peakRssMb = rss.peakMb();
   rss.stop();
+  clearInterval(memorySampler);
   await app.close();
   const closed = app.snapshot();
   return {
@@ -67,8 +76,25 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     recordsOutAtClose: closed.recordsOut[job.outputTopic] ?? 0,
     peakRssMb,
     maxRssMb: maxRssMb(),
+    cpuMs,
+    memoryAtPeak,
     metrics: sumProcessorMetrics(closed),
     ...(problem === undefined ? {} : { problem }),
+  };
+}
+
+function sampleMemory(): MemoryAtPeak {
+  const mb = (bytes: number): number => Math.round(bytes / 1048576);
+  const memory = process.memoryUsage();
+  const rocksDb = rocksDbMemoryUsage();
+  return {
+    rssMb: mb(memory.rss),
+    heapUsedMb: mb(memory.heapUsed),
+    arrayBuffersMb: mb(memory.arrayBuffers),
+    rocksDbDatabases: rocksDb.databases,
+    rocksDbMemtablesMb: mb(rocksDb.memtableBytes),
+    rocksDbBlockCacheMb: mb(rocksDb.blockCacheBytes),
+    rocksDbTableReadersMb: mb(rocksDb.tableReaderBytes),
   };
 }
 

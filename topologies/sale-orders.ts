@@ -21,8 +21,9 @@ export default defineTopology({
     const params = parseSaleOrdersParams(env.params);
     builder
       .addStateStore({ name: ORDERS_STORE, keySerde: stringSerde, valueSerde: orderStateSerde })
-      // Timer keys are due-time bytes, so the store stays in bytes; TimerService encodes them.
-      .addStateStore({ name: PAYMENT_DEADLINES_STORE, keySerde: bytesSerde, valueSerde: bytesSerde });
+      // Timer keys are due-time bytes, so the store stays in bytes; TimerService encodes them. No
+      // changelog: the lifecycle registers the open timers again from `orders` when a task starts.
+      .addStateStore({ name: PAYMENT_DEADLINES_STORE, keySerde: bytesSerde, valueSerde: bytesSerde, changelog: false });
     const projection = params.projectColumns ? { columns: SALE_COLUMNS } : {};
     const changes =
       params.format === 'dts'

@@ -31,9 +31,19 @@ const FIELDS = 18;
 
 type Encoded = null | number | string | boolean | Encoded[] | { [key: string]: Encoded };
 
+/**
+ * The bytes each event was read from. A change event read from the repartition topic is written again
+ * unchanged into the resequencer's held store: handing back the bytes it came from saves encoding it
+ * a second time. Events are immutable (every field readonly), so the bytes still describe them; a
+ * WeakMap keeps them only as long as the event lives.
+ */
+const readFrom = new WeakMap<ChangeEvent, Buffer>();
+
 export const changeEventSerde: Serde<ChangeEvent> = {
   name: 'change-event',
   serialize(event: ChangeEvent): Buffer {
+    const bytes = readFrom.get(event);
+    if (bytes !== undefined) return bytes;
     const s = event.source;
     const attachments: Buffer[] = [];
     const row = event.row === event.after ? 'a' : event.row === event.before ? 'b' : encodeRow(event.row, attachments);
@@ -94,7 +104,9 @@ export const changeEventSerde: Serde<ChangeEvent> = {
       throw new ChangeEventSerdeError(`change event at ${where()}: body is not JSON`, error);
     }
     try {
-      return decodeFields(f, attachments);
+      const event = decodeFields(f, attachments);
+      readFrom.set(event, data);
+      return event;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new ChangeEventSerdeError(`change event at ${where()}: ${reason}`, error);

@@ -12,6 +12,8 @@ export interface Timer<P> {
 export type TimerCallback<P> = (timer: Timer<P>) => void | Promise<void>;
 
 interface FiringState {
+  /** No timer is due before this (a lower bound; -Infinity: unknown): where a scan from the start begins. */
+  floor: number;
   /** The stored key of the last timer fired in this call. */
   cursor: Buffer | undefined;
   /** A callback changed the timers: the slice in hand is stale and must be read again. */
@@ -56,6 +58,7 @@ export class TimerService<P> {
     const stored = encodeTimerKey(dueTime, key);
     this.store.put(stored, this.payloadSerde.serialize(payload, this.context));
     if (this.earliestScanned !== undefined) this.registeredSinceScan.set(stored.toString('latin1'), dueTime);
+    if (this.firing !== undefined && dueTime < this.firing.floor) this.firing.floor = dueTime;
     // A timer registered at or before the position `fireDue` has reached would be missed by a scan
     // that only moves forward, so that one sends it back to the start.
     this.timersChanged(this.cursorPassed(stored) ? 'from-start' : 'after-cursor');
@@ -67,7 +70,9 @@ export class TimerService<P> {
     this.store.delete(stored);
     // Cancelling a timer that was stored at the last scan leaves earliestScanned a lower bound: fine.
     this.registeredSinceScan.delete(stored.toString('latin1'));
-    this.timersChanged('after-cursor');
+    // A timer at or before the position `fireDue` has reached (e.g. the one firing now, which its own
+    // callback cancels) is behind the scan already: the slice in hand is still right.
+    if (!this.cursorPassed(stored)) this.timersChanged('after-cursor');
   }
 
   /**
@@ -82,17 +87,21 @@ export class TimerService<P> {
     if (Number.isNaN(upTo)) throw new TimerError('fireDue(upTo): upTo is NaN');
     if (this.firing !== undefined) throw new TimerError(`fireDue on store '${this.store.name}' is already running (called from a timer callback?)`);
     if (upTo < 0) return 0;
-    if (upTo < this.earliestKnownDue()) return 0;
+    const earliest = this.earliestKnownDue();
+    if (upTo < earliest) return 0;
     this.earliestScanned = undefined;
     this.registeredSinceScan.clear();
     // No upper bound once every storable due time qualifies.
     const to = upTo >= Number.MAX_SAFE_INTEGER ? undefined : dueBound(Math.floor(upTo) + 1);
-    const firing: FiringState = { cursor: undefined, rescan: 'no' };
+    // The scan starts at the earliest timer known to be left, not at the start of the store: timers fired
+    // since the last commit are deletes still in the write buffer, and a scan from the start would read
+    // each of them from RocksDB again, only to skip it, at every call until the commit.
+    const firing: FiringState = { floor: earliest, cursor: undefined, rescan: 'no' };
     this.firing = firing;
     let fired = 0;
     try {
       for (;;) {
-        const from = firing.cursor === undefined ? undefined : successor(firing.cursor);
+        const from = firing.cursor !== undefined ? successor(firing.cursor) : firing.floor > 0 ? dueBound(firing.floor) : undefined;
         const { slice, next } = await collectSlice(this.store, from, to);
         if (slice.length === 0) {
           // The last scan ran after every callback: the first timer beyond `upTo` is the earliest left.

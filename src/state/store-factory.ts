@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../common/errors.js';
 import type { Serde } from '../serde/serde.js';
 import type { BytesStore } from './bytes-store.js';
@@ -11,7 +11,11 @@ export type StoreKind = 'rocksdb' | 'in-memory';
 export interface OpenStoreOptions<K, V> {
   readonly name: string;
   readonly kind: StoreKind;
-  /** The store's own directory, `storeDirectory(stateDir, taskId, name)`; required for `rocksdb`. */
+  /**
+   * `storeDirectory(stateDir, taskId, name)`; required for `rocksdb`. The stores of one directory
+   * (a task's) share one RocksDB database in `<that directory>/_rocksdb`, each under a keyspace named
+   * after the last component.
+   */
   readonly dir?: string;
   readonly keySerde: Serde<K>;
   readonly valueSerde: Serde<V>;
@@ -24,7 +28,12 @@ export interface OpenStoreOptions<K, V> {
 // Store names become directory names and changelog topic names: keep them to a portable alphabet.
 const STORE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** `<stateDir>/<taskId>/<storeName>`: one RocksDB database per store of each task. */
+/**
+ * `<stateDir>/<taskId>/<storeName>`: where a store of a task lives. RocksDB stores do not get that
+ * directory: a task's stores share the database `<stateDir>/<taskId>/_rocksdb` (taskDatabasePath),
+ * each in its own keyspace, so a process holds one set of memtables and block cache per task, not per
+ * store (docs/state.md, "Memory").
+ */
 export function storeDirectory(stateDir: string, taskId: string, storeName: string): string {
   assertName('task id', taskId);
   assertName('store name', storeName);
@@ -52,8 +61,17 @@ function createBytesStore<K, V>(options: OpenStoreOptions<K, V>): BytesStore {
       if (options.dir === undefined || options.dir === '') {
         throw new ConfigError(`store '${options.name}': a rocksdb store needs a directory`);
       }
-      return new RocksDbBytesStore(options.name, options.dir, options.rocksDb);
+      return new RocksDbBytesStore(options.name, options.dir, {
+        ...options.rocksDb,
+        database: { path: taskDatabasePath(options.dir), keyspace: basename(options.dir) },
+      });
   }
+}
+
+/** The RocksDB database the stores in `storeDir`'s parent (a task's directory) share. */
+export function taskDatabasePath(storeDir: string): string {
+  // Store names start with a letter or digit, so no store's directory can be called this.
+  return join(dirname(storeDir), '_rocksdb');
 }
 
 function assertName(what: string, name: string): void {

@@ -27,6 +27,7 @@ function run(subject: EngineSubject, guarantee: Guarantee, rep: number, spanMs: 
     startupMs: 1_000,
     wallMs: spanMs + 2_000,
     peakRssMb,
+    cpuMs: 2 * spanMs,
     loadBefore: 1,
     loadAfter: 1,
   };
@@ -76,6 +77,8 @@ describe('engine report', () => {
     expect(rows).toHaveLength(10);
     const cdcAlo = rows.find((r) => r.startsWith('| cdc-streams') && r.includes('| at_least_once |'));
     expect(cdcAlo).toContain('| 2,500 (1 run) | 0.25 (1 run) |');
+    // CPU: 0.8 s over 1,000 records against Kafka Streams' 0.2 s.
+    expect(cdcAlo).toContain('| 0.8 (1 run) | 800.0 (1 run) | 4.00 (1 run) |');
     expect(rows.find((r) => r.startsWith('| Kafka Streams') && r.includes('exactly_once'))).toContain('rep 1: 1000 of 1000 records, 2 duplicates');
     expect(rows.filter((r) => r.includes('all 1 exact'))).toHaveLength(4);
   });

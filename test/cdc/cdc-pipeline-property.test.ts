@@ -17,7 +17,7 @@ describe('CDC pipeline (reassembly → transactions → watermarks → resequenc
       }
     }
     // The seeds must actually go through every misbehaviour, or the property proves little.
-    for (const what of ['deadLetters', 'orphanPieces', 'duplicatePieces', 'anomalies', 'rollbacks', 'duplicatesDropped', 'restarts']) {
+    for (const what of ['deadLetters', 'orphanPieces', 'duplicatePieces', 'anomalies', 'rollbacks', 'duplicatesDropped', 'restarts', 'heldStoresLost', 'heldStoresBehind', 'reread']) {
       expect(exercised[what] ?? 0, what).toBeGreaterThan(0);
     }
   });

@@ -60,6 +60,15 @@ describe('changeEventSerde', () => {
     expect(back.row).toBe(back.after);
   });
 
+  it('writes an event it read as the very bytes it was read from, without encoding it again', () => {
+    const bytes = changeEventSerde.serialize(event, ctx);
+    const read = changeEventSerde.deserialize(bytes, ctx);
+    expect(changeEventSerde.serialize(read, ctx)).toBe(bytes);
+    // A new event built from it (the fields of a read one, changed) is encoded from its fields.
+    const changed: ChangeEvent = { ...read, table: 'payments' };
+    expect(changeEventSerde.deserialize(changeEventSerde.serialize(changed, ctx), ctx).table).toBe('payments');
+  });
+
   it('keeps row as the before image for a delete, and an absent transaction id absent', () => {
     const before: Row = { order_id: 1n };
     const deleted: ChangeEvent = { ...event, op: 'delete', before, after: undefined, row: before, source: { ...event.source, transactionId: undefined } };

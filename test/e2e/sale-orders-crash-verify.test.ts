@@ -14,8 +14,12 @@ import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js'
  * docs/design.md 3.1-3.5 and 2.1 end to end: a simulated flash sale (3 shards, 6 partitions, every DTS
  * message cut to at most 400 bytes so most transactions arrive as chunk pieces, redelivered stretches,
  * heartbeats) into sale-orders running as `cdc-streams run --guarantee exactly_once`, killed with
- * SIGKILL once mid-run and restarted: the read_committed output matches the simulator's ground truth,
- * every order's events once and in order.
+ * SIGKILL once mid-run and restarted on an empty state dir (as on another machine): changelogged stores
+ * are restored, the held events (no changelog) are read again from the repartition topic from the
+ * resequencer's held offset, and the payment timers (no changelog) are registered again from the
+ * orders. The read_committed output matches the simulator's ground truth, every order's events once
+ * and in order. (A restart on the same state dir is what the SIGKILLs of partition-growth-keeps-every-row
+ * and big-rows-pass do.)
  */
 const brokers = inject('kafkaBrokers');
 const connection = parseKafkaConnection({ brokers: splitBrokers(brokers) });
@@ -34,7 +38,7 @@ async function readEvents(topic: string) {
   return events;
 }
 
-describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL (%i stream threads)', (threads) => {
+describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, one SIGKILL, restarted on an empty state dir (%i stream threads)', (threads) => {
   it('produces exactly the ground truth for every order', { timeout: 420_000 }, async () => {
     const seed = testSeed('sale-orders-crash-verify');
     const applicationId = `e2e-sale-${randomUUID().slice(0, 8)}`;
@@ -52,9 +56,10 @@ describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, 
     expect(sim.stats.pieces).toBeGreaterThan(1000);
     expect(sim.stats.redeliveredMessages).toBeGreaterThan(0);
 
-    const stateDir = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
-    dirs.push(stateDir);
-    const run = () =>
+    const firstDisk = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
+    const secondDisk = await mkdtemp(join(tmpdir(), 'e2e-sale-'));
+    dirs.push(firstDisk, secondDisk);
+    const run = (stateDir: string) =>
       StreamsChild.run({
         topology: 'topologies/sale-orders.ts',
         brokers,
@@ -65,7 +70,7 @@ describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, 
         extraArgs: ['--http-port', '0', '--commit-interval-ms', '300', '--threads', String(threads)],
       });
 
-    const first = run();
+    const first = run(firstDisk);
     // The tasks really run where --threads says.
     await waitFor('the tasks to start', async () => ((await first.taskThreads().catch(() => [])).length > 0 ? true : undefined), {
       timeoutMs: 60_000,
@@ -87,7 +92,7 @@ describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, 
     first.kill('SIGKILL');
     expect((await first.waitForExit(10_000)).signal).toBe('SIGKILL');
 
-    const second = run();
+    const second = run(secondDisk);
     // The restarted instance has its tasks again (after the dead one's group session ended), so the
     // SIGTERM below stops a running application, not one still joining the group.
     await waitFor('the restarted tasks to run', async () => ((await second.taskThreads().catch(() => [])).length > 0 ? true : undefined), {

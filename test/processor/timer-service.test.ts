@@ -57,6 +57,41 @@ describe('TimerService', () => {
     expect(range).not.toHaveBeenCalled();
   });
 
+  it('a later call starts its scan at the earliest timer left, not at the timers fired since the last commit', async () => {
+    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: bytesSerde, valueSerde: bytesSerde });
+    const timers = new TimerService(store, deadlineSerde);
+    for (let i = 1; i <= 100; i++) timers.register(i * 1_000, `o-${i}`, { orderId: String(i) });
+    // Flushed, as a commit would: the fired timers' deletes stay buffered and would shadow stored entries.
+    await store.flush();
+    const fired: Array<Timer<Deadline>> = [];
+    expect(await timers.fireDue(50_000, (t) => void fired.push(t))).toBe(50);
+    const range = vi.spyOn(store, 'range');
+    expect(await timers.fireDue(52_000, (t) => void fired.push(t))).toBe(2);
+    const starts = range.mock.calls.map(([options]) => options?.from);
+    expect(starts[0]).toEqual(encodeTimerKey(51_000, ''));
+    for (const from of starts) expect(Buffer.compare(from ?? Buffer.alloc(0), encodeTimerKey(51_000, ''))).toBeGreaterThanOrEqual(0);
+    timers.register(10_500, 'late', { orderId: 'late' });
+    expect(await timers.fireDue(53_000, (t) => void fired.push(t))).toBe(2);
+    expect(describeFired(fired).slice(50)).toEqual(['51000:o-51:51', '52000:o-52:52', '10500:late:late', '53000:o-53:53']);
+  });
+
+  it('a callback that cancels its own timer does not make the call read the due timers again', async () => {
+    const store = await openStore({ name: 'payment-deadlines', kind: 'in-memory', keySerde: bytesSerde, valueSerde: bytesSerde });
+    const timers = new TimerService(store, deadlineSerde);
+    for (let i = 1; i <= 100; i++) timers.register(i * 1_000, `o-${i}`, { orderId: String(i) });
+    await store.flush();
+    const range = vi.spyOn(store, 'range');
+    const fired: Array<Timer<Deadline>> = [];
+    const count = await timers.fireDue(100_000, (t) => {
+      fired.push(t);
+      timers.cancel(t.dueTime, t.key);
+    });
+    expect(count).toBe(100);
+    expect(fired.map((t) => t.key)).toEqual(Array.from({ length: 100 }, (_, i) => `o-${i + 1}`));
+    // One slice and the empty scan that ends the call; not a scan per fired timer.
+    expect(range).toHaveBeenCalledTimes(2);
+  });
+
   it('a timer registered before the known earliest deadline, even in the past, fires at the next call that reaches it', async () => {
     const timers = await inMemoryTimers();
     timers.register(5_000, 'o-5', { orderId: '5' });

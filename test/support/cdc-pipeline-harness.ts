@@ -1,11 +1,11 @@
 import type { ChangeEvent } from '../../src/cdc/change-event.js';
 import { DtsSourceProcessor } from '../../src/cdc/processors/dts-source-processor.js';
 import { ResequencerProcessor } from '../../src/cdc/processors/resequencer-processor.js';
-import type { ResequencerEntry } from '../../src/cdc/resequencer/resequencer-types.js';
+import type { ResequencerEntry, ShardState } from '../../src/cdc/resequencer/resequencer-types.js';
 import { isLateRecord } from '../../src/cdc/resequencer/late-flag.js';
 import { withKey, type StreamRecord } from '../../src/processor/stream-record.js';
 import { generateStream, Random } from './cdc-stream-generator.js';
-import { bufferKeyStore } from './fake-key-value-store.js';
+import { bufferKeyStore, stringKeyStore } from './fake-key-value-store.js';
 import { FakeProcessorContext } from './fake-processor-context.js';
 
 type Output = { kind: 'data'; record: StreamRecord<null, ChangeEvent> } | { kind: 'control'; record: StreamRecord<unknown, unknown> };
@@ -16,7 +16,10 @@ export interface PipelineRun {
   /** Identities released flagged late (emit-and-flag only). */
   readonly late: ReadonlySet<string>;
   readonly expected: Map<string, string[]>;
-  readonly exercised: Record<'deadLetters' | 'orphanPieces' | 'duplicatePieces' | 'anomalies' | 'rollbacks' | 'duplicatesDropped' | 'restarts', number>;
+  readonly exercised: Record<
+    'deadLetters' | 'orphanPieces' | 'duplicatePieces' | 'anomalies' | 'rollbacks' | 'duplicatesDropped' | 'restarts' | 'heldStoresLost' | 'heldStoresBehind' | 'reread',
+    number
+  >;
 }
 
 interface Upstream {
@@ -31,9 +34,12 @@ const identity = (event: ChangeEvent): string =>
 
 /**
  * Runs one seed through DTS source processors (one per input partition, as one task each) and one
- * resequencer downstream (as after a repartition), interleaving partitions at random, crashing and
- * restarting upstream tasks (re-reading from their held offset) and the resequencer (from its store).
- * Returns, per key, the identities the resequencer emitted.
+ * resequencer downstream (as after a repartition: what reaches it is appended to its input log),
+ * interleaving partitions at random, crashing and restarting upstream tasks (re-reading from their
+ * held offset) and the resequencer. Every step counts as committed: changelogged stores (shards,
+ * released identities) keep their state. The held store has no changelog: a downstream crash finds it
+ * as it is, lost (a new disk), or as an earlier commit flushed it, and the resequencer reads its input
+ * log again from its held offset. Returns, per key, the identities the resequencer emitted.
  */
 export async function runPipeline(
   seed: number,
@@ -49,7 +55,18 @@ export async function runPipeline(
     processor.init(context);
     return { context, processor, next, queue };
   };
-  const exercised = { deadLetters: 0, orphanPieces: 0, duplicatePieces: 0, anomalies: 0, rollbacks: 0, duplicatesDropped: 0, restarts: 0 };
+  const exercised = {
+    deadLetters: 0,
+    orphanPieces: 0,
+    duplicatePieces: 0,
+    anomalies: 0,
+    rollbacks: 0,
+    duplicatesDropped: 0,
+    restarts: 0,
+    heldStoresLost: 0,
+    heldStoresBehind: 0,
+    reread: 0,
+  };
   const account = (upstream: Upstream) => {
     const { reassembler, grouper, metrics } = upstream.processor;
     exercised.deadLetters += metrics.deadLetters;
@@ -60,16 +77,24 @@ export async function runPipeline(
   };
   const upstreams = partitions.map((_, p) => startUpstream(p, 0, []));
 
-  const held = bufferKeyStore<ResequencerEntry<string, ChangeEvent>>('held');
+  let held = bufferKeyStore<ResequencerEntry<string, ChangeEvent>>('held');
+  // The held store as an earlier commit flushed it: what the disk may hold after a crash.
+  let heldFlushedEarlier = held.copy();
+  const shards = stringKeyStore<ShardState>('shards');
   const releasedIdentities = bufferKeyStore<number>('released');
   const resequencerOptions =
-    policy === 'wait' ? { storeName: 'held' } : { storeName: 'held', policy, maxHoldMs: 1000, releasedStoreName: 'released' };
+    policy === 'wait'
+      ? { storeName: 'held', shardsStoreName: 'shards' }
+      : { storeName: 'held', shardsStoreName: 'shards', policy, maxHoldMs: 1000, releasedStoreName: 'released' };
   let clock = 0;
   const downstreamContext = (): FakeProcessorContext<string, ChangeEvent> => {
-    const context = new FakeProcessorContext<string, ChangeEvent>(0, 'resequence').addStore(held).addStore(releasedIdentities);
+    const context = new FakeProcessorContext<string, ChangeEvent>(0, 'resequence').addStore(held).addStore(shards).addStore(releasedIdentities);
     context.systemTime = clock;
     return context;
   };
+  // The repartition partition the resequencer reads: offset = index.
+  const downstreamLog: Output[] = [];
+  let downstreamNext = 0;
   let downstream = downstreamContext();
   let resequencer = new ResequencerProcessor<string, ChangeEvent>(resequencerOptions);
   await resequencer.init(downstream);
@@ -79,6 +104,19 @@ export async function runPipeline(
     for (const { record } of downstream.forwarded.splice(0)) {
       released.push(record.value);
       if (isLateRecord(record)) late.add(identity(record.value));
+    }
+  };
+  const deliver = async () => {
+    while (downstreamNext < downstreamLog.length) {
+      const output = downstreamLog[downstreamNext] as Output;
+      downstream.metadata = { topic: 'resequence-repartition', partition: 0, offset: String(downstreamNext) };
+      if (output.kind === 'data') {
+        await resequencer.process(withKey(output.record, String(output.record.value.row['k'])));
+      } else {
+        await resequencer.processControl(output.record);
+      }
+      downstreamNext++;
+      collect();
     }
   };
 
@@ -119,15 +157,31 @@ export async function runPipeline(
       account(old);
       exercised.restarts++;
       upstreams[p] = startUpstream(p, resume, old.queue);
+    } else if (roll < 0.0125) {
+      // A commit flushes the held store: a later crash may find it like this.
+      heldFlushedEarlier = held.copy();
     } else if (roll < 0.015) {
-      // Downstream crash: the store survives, the in-memory watermarks do not.
+      // Downstream crash: the in-memory watermarks are gone, the changelogged stores are as committed,
+      // the held store is as it was, lost, or behind; the input is read again from the committed offset.
       collect();
-      trace('downstream restarts');
+      const committed = downstream.heldOffset === undefined ? downstreamNext : Math.min(Number(downstream.heldOffset), downstreamNext);
+      const disk = rnd.next();
+      if (disk < 1 / 3) {
+        held = bufferKeyStore<ResequencerEntry<string, ChangeEvent>>('held');
+        exercised.heldStoresLost++;
+      } else if (disk < 2 / 3) {
+        held = heldFlushedEarlier.copy();
+        exercised.heldStoresBehind++;
+      }
+      trace(`downstream restarts at ${committed} (was at ${downstreamNext}), held store ${disk < 1 / 3 ? 'lost' : disk < 2 / 3 ? 'behind' : 'kept'}`);
       exercised.duplicatesDropped += resequencer.metrics?.duplicatesDropped ?? 0;
       exercised.restarts++;
+      exercised.reread += downstreamNext - committed;
+      downstreamNext = committed;
       downstream = downstreamContext();
       resequencer = new ResequencerProcessor<string, ChangeEvent>(resequencerOptions);
       await resequencer.init(downstream);
+      await deliver();
     } else if (readable.length > 0 && (queued.length === 0 || roll < 0.6)) {
       const upstream = readable[rnd.int(0, readable.length - 1)] as Upstream;
       const partition = upstream.context.partition;
@@ -141,12 +195,8 @@ export async function runPipeline(
       const upstream = queued[rnd.int(0, queued.length - 1)] as Upstream;
       const output = upstream.queue.shift() as Output;
       trace(`${upstream.context.partition} -> ${output.kind} ${output.kind === 'data' ? identity(output.record.value) : String(output.record.value)}`);
-      if (output.kind === 'data') {
-        await resequencer.process(withKey(output.record, String(output.record.value.row['k'])));
-      } else {
-        await resequencer.processControl(output.record);
-      }
-      collect();
+      downstreamLog.push(output);
+      await deliver();
     }
   }
   collect();

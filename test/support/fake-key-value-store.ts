@@ -62,6 +62,13 @@ export class FakeKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.entries.size;
   }
 
+  /** A copy with the same entries now: what a store flushed at this moment would hold on disk later. */
+  copy(): FakeKeyValueStore<K, V> {
+    const copy = new FakeKeyValueStore<K, V>(this.name, this.serialize);
+    for (const [id, entry] of this.entries) copy.entries.set(id, entry);
+    return copy;
+  }
+
   private async *iterate(ids: readonly string[]): AsyncIterableIterator<KeyValue<K, V>> {
     for (const id of ids) {
       const entry = this.entries.get(id);

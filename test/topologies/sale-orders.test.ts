@@ -134,6 +134,37 @@ describe('sale-orders: the payment timeout', () => {
     ]);
   });
 
+  it('timers come back from the orders store after a restart that lost the timer store: the unpaid order expires, the paid one does not', async () => {
+    const { driver, feeder } = await start();
+    const o1 = orderRow(O1, T0);
+    const o2 = { ...orderRow(O2, T0), user_id: 10000009n };
+    const at = T0 + 10 * MIN;
+    await feeder.feed(
+      txn(1, T0, [insertOrders(o1, o2)]),
+      txn(2, at, [updateOrders([o2, moved(o2, at, { status: 'PAID' })]), insertPayments(paymentRow(P2, o2, at))]),
+      heartbeat(at + 1, 2),
+    );
+    expect(readEvents(driver).map((e) => `${e.orderId}:${e.type}`)).toEqual([`${O1}:OrderCreated`, `${O2}:OrderCreated`, `${O2}:OrderPaid`]);
+    // In-memory stores: a restart loses every store; `orders` comes back from its changelog, the timers do not.
+    await driver.restart();
+    expect(await timersLeft(driver)).toBe(1);
+    await feeder.feed(heartbeat(T0 + 31 * MIN, 2));
+    expect(readEvents(driver)).toEqual([expired]);
+    expect(await timersLeft(driver)).toBe(0);
+  });
+
+  it('a pairing timer comes back from the orders store after a restart: the OrderPaid waiting for its payment still goes out', async () => {
+    const { driver, feeder } = await start();
+    const o = orderRow(O1, T0);
+    const at = T0 + 7 * MIN;
+    await feeder.feed(txn(1, T0, [insertOrders(o)]), txn(2, at, [updateOrders([o, moved(o, at, { status: 'PAID' })])]), heartbeat(at, 2));
+    expect(readEvents(driver)).toEqual([created]);
+    await driver.restart();
+    await feeder.feed(heartbeat(at + 1, 2));
+    expect(readEvents(driver)).toEqual([event({ seq: 2, type: 'OrderPaid', status: 'PAID', occurredAt: at * MS, source: source(2) })]);
+    expect(await timersLeft(driver)).toBe(0);
+  });
+
   it('a payment or a cancel at exactly the deadline is in time: no expiry', async () => {
     const { driver, feeder } = await start();
     const o1 = orderRow(O1, T0);

@@ -54,7 +54,8 @@ export interface OrderLifecycleMetrics {
  * order, redeliveries already dropped. `orders` INSERT → OrderCreated; an UPDATE that changes status →
  * the new status's event; a remark edit → nothing; `seq` counts per order in the `orders` store.
  *
- * Payment timeout: the INSERT registers a timer at its event time + timeout in `payment-deadlines`.
+ * Payment timeout: the INSERT registers a timer at its event time + timeout in `payment-deadlines`, a
+ * RocksDB store without a changelog whose timers are registered again from `orders` at every start.
  * Before any row of an order is applied, the order's own deadline fires if it lies strictly before the
  * row's event time (a payment or cancel at exactly the deadline is in time); the event-time watermark
  * fires every deadline at or before it. A PAID or CANCELLED in time cancels the timer.
@@ -88,12 +89,29 @@ export class OrderLifecycleProcessor implements Processor<string, ChangeEvent, s
 
   constructor(private readonly options: OrderLifecycleOptions) {}
 
-  init(context: ProcessorContext<string, OrderEventRecord>): void {
+  async init(context: ProcessorContext<string, OrderEventRecord>): Promise<void> {
     this.bound = {
       context,
       orders: context.getStateStore<string, OrderState>(ORDERS_STORE),
       timers: new TimerService(context.getStateStore<Buffer, Buffer>(PAYMENT_DEADLINES_STORE), orderTimerSerde),
     };
+    await this.registerOpenTimers();
+  }
+
+  /**
+   * The timers follow from the orders: a deadline for every order with one open, a pairing timer for
+   * every OrderPaid waiting for its payment. `payment-deadlines` has no changelog; at every start its
+   * timers are registered again from the `orders` store (restored from its changelog), so a lost or
+   * stale local timer store can only hold extra timers — and a timer whose order moved on is ignored
+   * when it fires (`onTimer`). One read of the task's orders per start, instead of two changelog records
+   * per order.
+   */
+  private async registerOpenTimers(): Promise<void> {
+    for await (const { value: state } of this.orders.all()) {
+      const orderId = state.orderId;
+      if (state.deadline !== null) this.timers.register(state.deadline, timerKeyOf({ kind: 'payment-deadline', orderId }), { kind: 'payment-deadline', orderId });
+      if (state.pendingPaid !== null) this.timers.register(state.pendingPaid.event.occurredAt, timerKeyOf({ kind: 'pairing', orderId }), { kind: 'pairing', orderId });
+    }
   }
 
   async process(record: StreamRecord<string, ChangeEvent>): Promise<void> {

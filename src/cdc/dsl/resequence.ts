@@ -8,7 +8,7 @@ import type { ChangeEvent } from '../change-event.js';
 import { changeEventSerde } from '../change-event-serde.js';
 import { resequencerProcessor } from '../processors/resequencer-processor.js';
 import type { ResequencerOptions } from '../resequencer/resequencer-types.js';
-import { resequencerEntrySerde } from '../serde/cdc-serdes.js';
+import { resequencerEntrySerde, shardStateSerde } from '../serde/cdc-serdes.js';
 
 export interface ResequenceOptions<K> extends ResequencerOptions<ChangeEvent> {
   /** Base name of the nodes, the repartition topic and the stores (default `resequence`). */
@@ -31,21 +31,26 @@ export function resequence<K>(options: ResequenceOptions<K>): (stream: KStream<K
     const repartitioned = stream.repartition({ name: base, keySerde, valueSerde: changeEventSerde });
     const ctx = repartitioned.dslContext;
     const held = `${base}-held`;
+    const shards = `${base}-shards`;
     const released = options.policy === 'emit-and-flag' ? `${base}-released` : undefined;
     const counters = options.fastPath !== undefined ? `${base}-counters` : undefined;
     const name = ctx.nameFor('CDC-RESEQUENCE', `${base}-resequencer`);
     ctx.builder.addProcessor({
       name,
       parents: [repartitioned.nodeName],
-      stores: [held, ...(released === undefined ? [] : [released]), ...(counters === undefined ? [] : [counters])],
+      stores: [held, shards, ...(released === undefined ? [] : [released]), ...(counters === undefined ? [] : [counters])],
       supplier: resequencerProcessor<K, ChangeEvent>({
         ...options,
         storeName: held,
+        shardsStoreName: shards,
         ...(released === undefined ? {} : { releasedStoreName: released }),
         ...(counters === undefined ? {} : { countersStoreName: counters }),
       }),
     });
-    ctx.builder.addStore({ name: held, keySerde: bytesSerde, valueSerde: resequencerEntrySerde(keySerde, changeEventSerde) });
+    // No changelog for the held events: the resequencer holds the commit at the oldest of them, so a
+    // crash reads them again from the repartition topic. The shard state is changelogged.
+    ctx.builder.addStore({ name: held, keySerde: bytesSerde, valueSerde: resequencerEntrySerde(keySerde, changeEventSerde), changelog: false });
+    ctx.builder.addStore({ name: shards, keySerde: stringSerde, valueSerde: shardStateSerde });
     if (released !== undefined) ctx.builder.addStore({ name: released, keySerde: bytesSerde, valueSerde: jsonSerde<number>() });
     if (counters !== undefined) ctx.builder.addStore({ name: counters, keySerde, valueSerde: stringSerde });
     return new KStream<K, ChangeEvent>(ctx, name, { keySerde, valueSerde: changeEventSerde }, false);

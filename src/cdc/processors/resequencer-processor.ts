@@ -6,14 +6,16 @@ import { withHeaders, type StreamRecord } from '../../processor/stream-record.js
 import { ConfigError } from '../../common/errors.js';
 import { LATE_HEADER } from '../resequencer/late-flag.js';
 import { Resequencer } from '../resequencer/resequencer.js';
-import type { Resequenceable, ResequencerEntry, ResequencerOptions } from '../resequencer/resequencer-types.js';
+import type { Resequenceable, ResequencerEntry, ResequencerOptions, ShardState } from '../resequencer/resequencer-types.js';
 import { eventTimeWatermarkRecord } from '../watermarks/event-time-watermark.js';
 import { readWatermarkControl } from '../watermarks/watermark-control.js';
 import { ProcessorNotInitializedError } from '../cdc-errors.js';
 
 export interface ResequencerProcessorOptions<V> extends ResequencerOptions<V> {
-  /** Held events and per-shard state: keys are bytes (resequencer-keys.ts), values ResequencerEntry. */
+  /** Held events: keys are bytes (resequencer-keys.ts), values ResequencerEntry. Needs no changelog. */
   readonly storeName: string;
+  /** Per-shard state: serverId → ShardState (shardStateSerde). Must be changelogged. */
+  readonly shardsStoreName: string;
   /** Released identities (key bytes → event time); required for `emit-and-flag`. */
   readonly releasedStoreName?: string;
   /** Last released counter per record key; required with `fastPath`. */
@@ -30,11 +32,17 @@ export interface ResequencerProcessorOptions<V> extends ResequencerOptions<V> {
  *
  * It must run after a repartition (or on a single-partition input): its watermarks wait for control
  * records from EVERY input partition, which only a repartition topic brings to one task.
+ *
+ * The held store needs no changelog: the processor holds the task's committed input offset at the
+ * oldest held event (`holdCommittableOffset`), so after a crash whatever was still held is read again
+ * from the input, and what was released since is dropped by the shard state (changelogged).
  */
 export class ResequencerProcessor<K, V extends Resequenceable> implements Processor<K, V, K, V> {
   private context: ProcessorContext<K, V> | undefined;
   private resequencer: Resequencer<K, V> | undefined;
   private stallCheck: Cancellable | undefined;
+  /** The offset last handed to holdCommittableOffset. */
+  private heldFrom: number | undefined;
 
   constructor(private readonly options: ResequencerProcessorOptions<V>) {
     validateResequencerOptions(options);
@@ -83,6 +91,7 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
     const { options } = this;
     const stores = {
       held: context.getStateStore<Buffer, ResequencerEntry<K, V>>(options.storeName),
+      shards: context.getStateStore<string, ShardState>(options.shardsStoreName),
       released: options.releasedStoreName === undefined ? undefined : context.getStateStore<Buffer, number>(options.releasedStoreName),
       counters: options.countersStoreName === undefined ? undefined : context.getStateStore<K, string>(options.countersStoreName),
     };
@@ -93,9 +102,13 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
       () => context.currentSystemTime(),
     );
     await this.resequencer.init();
+    this.holdCommit();
     if (options.maxHoldMs !== undefined) {
       const interval = options.stallCheckIntervalMs ?? Math.max(100, Math.floor(options.maxHoldMs / 4));
-      this.stallCheck = context.schedule(interval, 'wall-clock', (now) => this.requireResequencer().checkStalls(now));
+      this.stallCheck = context.schedule(interval, 'wall-clock', async (now) => {
+        await this.requireResequencer().checkStalls(now);
+        this.holdCommit();
+      });
     }
   }
 
@@ -103,8 +116,10 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
     return this.requireResequencer().prefetch(records);
   }
 
-  process(record: StreamRecord<K, V>): Promise<void> {
-    return this.requireResequencer().accept(record);
+  async process(record: StreamRecord<K, V>): Promise<void> {
+    const offset = this.requireContext().recordMetadata()?.offset;
+    await this.requireResequencer().accept(record, offset === undefined ? undefined : Number(offset));
+    this.holdCommit();
   }
 
   async processControl(record: StreamRecord<unknown, unknown>): Promise<void> {
@@ -115,11 +130,20 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
       return;
     }
     const watermark = await this.requireResequencer().applyControl(control);
+    this.holdCommit();
     if (watermark !== undefined) context.forwardControl(eventTimeWatermarkRecord(watermark));
   }
 
   close(): void {
     this.stallCheck?.cancel();
+  }
+
+  /** Keeps the task's commit at or before the oldest held event, which a crash would otherwise lose. */
+  private holdCommit(): void {
+    const from = this.requireResequencer().heldFromOffset();
+    if (from === this.heldFrom) return;
+    this.heldFrom = from;
+    this.requireContext().holdCommittableOffset(from === undefined ? undefined : String(from));
   }
 
   private requireContext(): ProcessorContext<K, V> {

@@ -10,7 +10,8 @@ import type { SourcePosition } from '../source-position.js';
  * all big-endian, so the byte order of keys is the shard's source order and "everything of shard s
  * up to GTID sequence W" is one range scan from the shard prefix to `heldKeyAfter(s, W)`. The
  * length-prefixed shard id keeps one shard's keys from ever interleaving with another's. Shard
- * bookkeeping rows live in the same store under 0x02, outside every held-event range.
+ * bookkeeping rows lived in the same store under 0x02 (outside every held-event range) before they
+ * moved to a changelogged store of their own; `init` moves any it finds.
  */
 const HELD_TAG = 0x01;
 const SHARD_STATE_TAG = 0x02;
@@ -60,6 +61,10 @@ export function shardStateKey(serverId: string): Buffer {
 }
 
 export const SHARD_STATE_PREFIX: Buffer = Buffer.from([SHARD_STATE_TAG]);
+
+/** The range of every held event, of every shard: [HELD_PREFIX, HELD_PREFIX_END). */
+export const HELD_PREFIX: Buffer = Buffer.from([HELD_TAG]);
+export const HELD_PREFIX_END: Buffer = Buffer.from([HELD_TAG + 1]);
 
 function taggedShard(tag: number, serverId: string, extra: number): Buffer {
   const id = Buffer.from(serverId, 'utf8');

@@ -14,12 +14,19 @@ export interface HeldEvent<K, V> {
   readonly value: V;
   readonly timestamp: number;
   readonly headers: Headers;
+  /**
+   * Offset of the record in the resequencer's input partition, so the task's committed offset can
+   * stay at or before it (the held store has no changelog); undefined for events held by a version
+   * that did not keep it, or by a caller that gives none.
+   */
+  readonly offset?: number;
 }
 
 /**
- * Per-shard bookkeeping, durable in the held store so a restart keeps de-duplicating: `releasedThrough`
- * (decimal GTID sequence, '-1' for none) is the watermark everything was released through;
- * `earlyThrough` (hex held key) the last event released early under `emit-and-flag`.
+ * Per-shard bookkeeping, durable in the shards store (changelogged) so a restart keeps de-duplicating:
+ * `releasedThrough` (decimal GTID sequence, '-1' for none) is the watermark everything was released
+ * through; `earlyThrough` (hex held key) the last event released early under `emit-and-flag`. Versions
+ * before the shards store kept these rows in the held store, where `init` still finds them.
  */
 export interface ShardState {
   readonly kind: 'shard';
@@ -53,7 +60,10 @@ export interface StallReport {
 }
 
 export interface ResequencerStores<K, V> {
+  /** Held events; no changelog needed: what it held after a crash is read again from the input. */
   readonly held: KeyValueStore<Buffer, ResequencerEntry<K, V>>;
+  /** Per-shard state by serverId; must be changelogged. */
+  readonly shards: KeyValueStore<string, ShardState>;
   /** Identities released early (value: event time), for `emit-and-flag`. */
   readonly released?: KeyValueStore<Buffer, number>;
   /** Last released counter per key (decimal), for the fast path. */

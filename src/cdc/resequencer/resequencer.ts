@@ -8,7 +8,8 @@ import type { EventTimeWatermark } from '../watermarks/event-time-watermark.js';
 import type { ShardProgress } from '../watermarks/shard-progress.js';
 import { UpstreamWatermarks } from '../watermarks/upstream-watermarks.js';
 import type { WatermarkControl } from '../watermarks/watermark-control.js';
-import { heldKey, heldKeyAfter, SHARD_STATE_PREFIX, shardPrefix, shardStateKey, shardUpperBound } from './resequencer-keys.js';
+import { HELD_PREFIX, HELD_PREFIX_END, heldKey, heldKeyAfter, SHARD_STATE_PREFIX, shardPrefix, shardUpperBound } from './resequencer-keys.js';
+import { HeldOffsets } from './held-offsets.js';
 import type {
   HeldEvent,
   HoldPolicy,
@@ -83,6 +84,8 @@ export class Resequencer<K, V extends Resequenceable> {
   private readonly heldAge = new HeldAge();
   private readonly upstream = new UpstreamWatermarks();
   private readonly shards = new Map<string, Shard>();
+  /** Input offsets of the held events: the task's commit must not pass the first (the held store has no changelog). */
+  private readonly heldOffsets = new HeldOffsets();
   private readonly policy: HoldPolicy;
   private readonly stallMonitor: StallMonitor | undefined;
   private readonly retentionMs: number;
@@ -108,18 +111,48 @@ export class Resequencer<K, V extends Resequenceable> {
     this.retentionMs = options.dedupRetentionMs ?? DAY_MS;
   }
 
-  /** Loads the durable per-shard state; call once before anything else. */
+  /**
+   * Loads the durable per-shard state and takes stock of the held store; call once before anything
+   * else. The held store has no changelog, so after a crash it may be behind the shards store: events
+   * it holds at or below their shard's `releasedThrough` were released since, and are deleted here.
+   * Those still held are read again from the input (the commit stayed at or before them); the copy
+   * kept here then counts as the held one and the re-read one as a redelivery.
+   */
   async init(): Promise<void> {
-    for await (const { value } of this.stores.held.prefixScan(SHARD_STATE_PREFIX)) {
-      if (value.kind !== 'shard') continue;
-      const shard = this.newShard(value.serverId);
-      shard.releasedThrough = BigInt(value.releasedThrough);
-      shard.earlyThrough = value.earlyThrough === undefined ? undefined : Buffer.from(value.earlyThrough, 'hex');
-      for await (const last of this.stores.held.range({ from: shardPrefix(shard.serverId), to: shardUpperBound(shard.serverId), reverse: true, limit: 1 })) {
-        if (last.value.kind === 'held') shard.maxHeld = last.value.value.source.gtidSequence;
-      }
-      if (shard.maxHeld !== undefined) this.heldAge.heldNewer(shard.serverId, shard.maxHeld, this.clock());
+    for await (const { value } of this.stores.shards.all()) this.loadShard(value);
+    // Versions before the shards store kept these rows in the held store.
+    const legacy: Buffer[] = [];
+    for await (const { key, value } of this.stores.held.prefixScan(SHARD_STATE_PREFIX)) {
+      legacy.push(key);
+      if (value.kind === 'shard' && !this.shards.has(value.serverId)) this.persist(this.loadShard(value));
     }
+    for (const key of legacy) this.stores.held.delete(key);
+    const stale: Buffer[] = [];
+    const now = this.clock();
+    for await (const { key, value } of this.stores.held.range({ from: HELD_PREFIX, to: HELD_PREFIX_END })) {
+      if (value.kind !== 'held') continue;
+      const source = value.value.source;
+      const shard = this.shardOf(source.serverId);
+      if (source.gtidSequence <= shard.releasedThrough) {
+        stale.push(key);
+        continue;
+      }
+      shard.held++;
+      this.metrics.eventsHeld++;
+      if (value.offset !== undefined) this.heldOffsets.add(value.offset);
+      if (shard.maxHeld === undefined || source.gtidSequence > shard.maxHeld) shard.maxHeld = source.gtidSequence;
+    }
+    for (const key of stale) this.stores.held.delete(key);
+    for (const shard of this.shards.values()) if (shard.maxHeld !== undefined) this.heldAge.heldNewer(shard.serverId, shard.maxHeld, now);
+  }
+
+  /**
+   * The first input offset that must be read again after a crash for every held event to come back
+   * (at or before the oldest held one); undefined when nothing is held. The processor keeps the task's
+   * committed offset there.
+   */
+  heldFromOffset(): number | undefined {
+    return this.heldOffsets.first();
   }
 
   /**
@@ -149,7 +182,8 @@ export class Resequencer<K, V extends Resequenceable> {
     ]);
   }
 
-  async accept(record: StreamRecord<K, V>): Promise<void> {
+  /** `offset`: the record's offset in the input partition, kept with the held event (see heldFromOffset). */
+  async accept(record: StreamRecord<K, V>, offset?: number): Promise<void> {
     const source = record.value.source;
     const shard = this.shardOf(source.serverId);
     // applyControl keeps releasedThrough at or above the shard's watermark, so this is the one check.
@@ -176,7 +210,10 @@ export class Resequencer<K, V extends Resequenceable> {
       }
     }
     if (this.options.fastPath !== undefined && (await this.tryFastPath(record))) return;
-    const held: HeldEvent<K, V> = { kind: 'held', key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers };
+    const held: HeldEvent<K, V> =
+      offset === undefined
+        ? { kind: 'held', key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers }
+        : { kind: 'held', key: record.key, value: record.value, timestamp: record.timestamp, headers: record.headers, offset };
     // The held store is keyed by identity, so a repeated put could only overwrite the same event; the
     // read only tells a redelivery apart for the count. An event newer than everything held for its
     // shard — the usual case — cannot be one, and skips that RocksDB round trip.
@@ -191,6 +228,7 @@ export class Resequencer<K, V extends Resequenceable> {
     }
     this.metrics.eventsHeld++;
     shard.held++;
+    if (offset !== undefined) this.heldOffsets.add(offset);
     if (newer) {
       this.heldAge.heldNewer(shard.serverId, source.gtidSequence, this.clock());
       shard.maxHeld = source.gtidSequence;
@@ -328,7 +366,7 @@ export class Resequencer<K, V extends Resequenceable> {
     for await (const { key, value } of this.stores.held.range({ from: shardPrefix(shard.serverId), to })) {
       if (value.kind !== 'held') continue;
       done.push(key);
-      // Events held before a restart were not counted by this instance.
+      if (value.offset !== undefined) this.heldOffsets.remove(value.offset);
       if (this.metrics.eventsHeld > 0) this.metrics.eventsHeld--;
       if (shard.held > 0) shard.held--;
       const record: StreamRecord<K, V> = { key: value.key, value: value.value, timestamp: value.timestamp, headers: value.headers };
@@ -419,6 +457,13 @@ export class Resequencer<K, V extends Resequenceable> {
     return shard;
   }
 
+  private loadShard(state: ShardState): Shard {
+    const shard = this.newShard(state.serverId);
+    shard.releasedThrough = BigInt(state.releasedThrough);
+    shard.earlyThrough = state.earlyThrough === undefined ? undefined : Buffer.from(state.earlyThrough, 'hex');
+    return shard;
+  }
+
   private persist(shard: Shard): void {
     const state: ShardState = {
       kind: 'shard',
@@ -426,7 +471,7 @@ export class Resequencer<K, V extends Resequenceable> {
       releasedThrough: shard.releasedThrough.toString(),
       earlyThrough: shard.earlyThrough?.toString('hex'),
     };
-    this.stores.held.put(shardStateKey(shard.serverId), state);
+    this.stores.shards.put(shard.serverId, state);
   }
 }
 

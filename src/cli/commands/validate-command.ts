@@ -7,7 +7,7 @@ import { addTopologyOptions, topologySettingsFromFlags, type TopologyFlags } fro
 const EXAMPLES = `
 Examples:
   $ cdc-streams validate topologies/sale-orders.ts
-  valid: 2 sub-topologies, 4 stores
+  valid: 2 sub-topologies, 5 stores
 
 Exit codes: 0 valid, 1 invalid (each problem names its node, store or topic) or the file does not load, 2 usage error.`;
 

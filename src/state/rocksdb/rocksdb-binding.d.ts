@@ -53,6 +53,8 @@ declare module 'rocksdb' {
       batch(operations: RocksDbBatchOperation[], options: { sync?: boolean }, callback: ErrorCallback): void;
       iterator(options: RocksDbIteratorOptions): RocksDbIterator;
       getProperty(property: string): string;
+      clear(options: { gte?: Buffer; lt?: Buffer }, callback: ErrorCallback): void;
+      approximateSize(start: Buffer, end: Buffer, callback: (error: Error | null | undefined, size?: number) => void): void;
     }
   }
 

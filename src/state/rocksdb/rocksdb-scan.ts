@@ -7,7 +7,7 @@ import { StoreClosedError, StoreIoError } from '../store-errors.js';
  * when the store closes it first. A native iterator left open would pin memory and make the binding's
  * close wait on (or, in some versions, crash over) it.
  *
- * Keys arrive with the store's one-byte data prefix; `subarray` strips it without copying.
+ * Keys arrive with the store's data prefix (`prefixBytes` long); `subarray` strips it without copying.
  */
 export class RocksDbScan implements AsyncIterableIterator<[Buffer, Buffer]> {
   private native: RocksDB.RocksDbIterator | undefined;
@@ -17,6 +17,7 @@ export class RocksDbScan implements AsyncIterableIterator<[Buffer, Buffer]> {
   constructor(
     private readonly storeName: string,
     native: RocksDB.RocksDbIterator,
+    private readonly prefixBytes: number,
     private readonly onEnded: (scan: RocksDbScan) => void,
   ) {
     this.native = native;
@@ -30,9 +31,9 @@ export class RocksDbScan implements AsyncIterableIterator<[Buffer, Buffer]> {
     if (this.closedByStore) throw new StoreClosedError(this.storeName, 'continue a scan');
     const native = this.native;
     if (native === undefined) return { done: true, value: undefined };
-    const cached = takeCachedEntry(native);
+    const cached = takeCachedEntry(native, this.prefixBytes);
     if (cached !== undefined) return { done: false, value: cached };
-    const step = nextEntry(native);
+    const step = nextEntry(native, this.prefixBytes);
     this.inFlight = step;
     let entry: [Buffer, Buffer] | undefined;
     try {
@@ -83,12 +84,12 @@ export class RocksDbScan implements AsyncIterableIterator<[Buffer, Buffer]> {
   }
 }
 
-function nextEntry(native: RocksDB.RocksDbIterator): Promise<[Buffer, Buffer] | undefined> {
+function nextEntry(native: RocksDB.RocksDbIterator, prefixBytes: number): Promise<[Buffer, Buffer] | undefined> {
   return new Promise((resolve, reject) => {
     native.next((error, key, value) => {
       if (error) reject(error);
       else if (key === undefined || value === undefined) resolve(undefined);
-      else resolve([key.subarray(1), value]);
+      else resolve([key.subarray(prefixBytes), value]);
     });
   });
 }
@@ -100,12 +101,12 @@ function nextEntry(native: RocksDB.RocksDbIterator): Promise<[Buffer, Buffer] | 
  * profile showed that machinery as the biggest part of scanning). It relies on the pinned binding's
  * internals (rocksdb 5.2.1, iterator.js), so anything unexpected falls back to `next()`.
  */
-function takeCachedEntry(native: RocksDB.RocksDbIterator): [Buffer, Buffer] | undefined {
+function takeCachedEntry(native: RocksDB.RocksDbIterator, prefixBytes: number): [Buffer, Buffer] | undefined {
   const cache = (native as { cache?: unknown }).cache;
   if (!Array.isArray(cache) || cache.length < 2) return undefined;
   const key: unknown = cache[cache.length - 1];
   const value: unknown = cache[cache.length - 2];
   if (!Buffer.isBuffer(key) || !Buffer.isBuffer(value)) return undefined;
   cache.length -= 2;
-  return [key.subarray(1), value];
+  return [key.subarray(prefixBytes), value];
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isLateRecord } from '../../../src/cdc/resequencer/late-flag.js';
 import { ResequencerProcessor, resequencerProcessor } from '../../../src/cdc/processors/resequencer-processor.js';
-import type { ResequencerEntry } from '../../../src/cdc/resequencer/resequencer-types.js';
+import type { ResequencerEntry, ShardState } from '../../../src/cdc/resequencer/resequencer-types.js';
 import { readEventTimeWatermark } from '../../../src/cdc/watermarks/event-time-watermark.js';
 import { encodeWatermarkControl, watermarkControlRecord, type WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
 import { CONTROL_HEADER } from '../../../src/common/constants.js';
 import { ConfigError } from '../../../src/common/errors.js';
 import { streamRecord, type StreamRecord } from '../../../src/processor/stream-record.js';
-import { bufferKeyStore } from '../../support/fake-key-value-store.js';
+import { bufferKeyStore, stringKeyStore } from '../../support/fake-key-value-store.js';
 import { FakeProcessorContext } from '../../support/fake-processor-context.js';
 
 interface Value {
@@ -28,8 +28,9 @@ const control = (seq: number): WatermarkControl => ({
 async function setup(options: Partial<ConstructorParameters<typeof ResequencerProcessor<string, Value>>[0]> = {}) {
   const context = new FakeProcessorContext<string, Value>(0, 'resequence')
     .addStore(bufferKeyStore<ResequencerEntry<string, Value>>('held'))
+    .addStore(stringKeyStore<ShardState>('shards'))
     .addStore(bufferKeyStore<number>('released'));
-  const processor = new ResequencerProcessor<string, Value>({ storeName: 'held', ...options });
+  const processor = new ResequencerProcessor<string, Value>({ storeName: 'held', shardsStoreName: 'shards', ...options });
   await processor.init(context);
   return { context, processor };
 }
@@ -43,6 +44,19 @@ describe('ResequencerProcessor', () => {
     await processor.processControl(watermarkControlRecord(control(2), 0));
     await processor.processControl(streamRecord(null, encodeWatermarkControl(control(3)), 0, { [CONTROL_HEADER]: 'watermark' }));
     expect(context.forwarded.map((f) => f.record.value.source.gtidSequence)).toEqual([2n, 3n]);
+  });
+
+  it("holds the task's committed offset at the oldest held event (the held store has no changelog) until it is released", async () => {
+    const { context, processor } = await setup();
+    context.metadata = { topic: 'app-resequence-repartition', partition: 0, offset: '2050' };
+    await processor.process(event(3));
+    context.metadata = { topic: 'app-resequence-repartition', partition: 0, offset: '5000' };
+    await processor.process(event(4));
+    expect(context.heldOffset).toBe('2048');
+    await processor.processControl(watermarkControlRecord(control(3), 0));
+    expect(context.heldOffset).toBe('4096');
+    await processor.processControl(watermarkControlRecord(control(4), 0));
+    expect(context.heldOffset).toBeUndefined();
   });
 
   it('forwards the event-time watermark after the events it covers', async () => {
@@ -73,8 +87,8 @@ describe('ResequencerProcessor', () => {
   });
 
   it('rejects options that cannot work when the topology is built', () => {
-    expect(() => resequencerProcessor({ storeName: 'held', policy: 'emit-and-flag' })).toThrow(ConfigError);
-    expect(() => resequencerProcessor<string, Value>({ storeName: 'held', fastPath: { counter: () => 1n } })).toThrow('countersStoreName');
-    expect(() => resequencerProcessor({ storeName: 'held', maxHoldMs: 0 })).toThrow('maxHoldMs must be positive');
+    expect(() => resequencerProcessor({ storeName: 'held', shardsStoreName: 'shards', policy: 'emit-and-flag' })).toThrow(ConfigError);
+    expect(() => resequencerProcessor<string, Value>({ storeName: 'held', shardsStoreName: 'shards', fastPath: { counter: () => 1n } })).toThrow('countersStoreName');
+    expect(() => resequencerProcessor({ storeName: 'held', shardsStoreName: 'shards', maxHoldMs: 0 })).toThrow('maxHoldMs must be positive');
   });
 });

@@ -3,7 +3,7 @@ import type { ChangeEvent } from '../../../src/cdc/change-event.js';
 import { awkwardChangeEvent } from '../../support/change-event-fixture.js';
 import { ChangeEventSerdeError, changeEventSerde } from '../../../src/cdc/change-event-serde.js';
 import type { ResequencerEntry } from '../../../src/cdc/resequencer/resequencer-types.js';
-import { resequencerEntrySerde } from '../../../src/cdc/serde/cdc-serdes.js';
+import { resequencerEntrySerde, shardStateSerde } from '../../../src/cdc/serde/cdc-serdes.js';
 import { taggedJsonSerde } from '../../../src/cdc/serde/tagged-json.js';
 import { stringSerde } from '../../../src/serde/string-serde.js';
 
@@ -14,10 +14,35 @@ const event: ChangeEvent = awkwardChangeEvent();
 
 const serde = resequencerEntrySerde(stringSerde, changeEventSerde);
 
+describe('shardStateSerde', () => {
+  it('round-trips a shard row and rejects bytes that are not one, naming the store', () => {
+    const row = { kind: 'shard' as const, serverId: '102', releasedThrough: '9007199254740993', earlyThrough: '01000331303200' };
+    expect(shardStateSerde.deserialize(shardStateSerde.serialize(row, context), context)).toEqual(row);
+    expect(() => shardStateSerde.deserialize(Buffer.from('{"kind":"held"}'), { topic: 'app-resequence-shards' })).toThrow(/app-resequence-shards/);
+  });
+});
+
 describe('resequencerEntrySerde', () => {
   it('round-trips a held event with its key, timestamp and string and byte headers', () => {
     const held: ResequencerEntry<string, ChangeEvent> = { kind: 'held', key: 'order-1', value: event, timestamp: 1_700_000_000_123, headers: { a: Buffer.from('x'), b: 'y' } };
     expect(serde.deserialize(serde.serialize(held, context), context)).toEqual(held);
+  });
+
+  it('round-trips a held event with the input offset it was read at', () => {
+    const held: ResequencerEntry<string, ChangeEvent> = { kind: 'held', key: 'order-1', value: event, timestamp: 7, headers: {}, offset: 123_456_789 };
+    const bytes = serde.serialize(held, context);
+    expect(bytes[0]).toBe(0x03);
+    expect(serde.deserialize(bytes, context)).toEqual(held);
+    expect(() => serde.deserialize(bytes.subarray(0, 12), context)).toThrow(/sale-orders-resequence-held/);
+  });
+
+  it('reads a held event written without an offset (format 0x01) as one without', () => {
+    const held: ResequencerEntry<string, ChangeEvent> = { kind: 'held', key: 'order-1', value: event, timestamp: 7, headers: {} };
+    const bytes = serde.serialize(held, context);
+    expect(bytes[0]).toBe(0x01);
+    const read = serde.deserialize(bytes, context);
+    expect(read).toEqual(held);
+    expect(read.kind === 'held' && 'offset' in read).toBe(false);
   });
 
   it('round-trips a held event without headers and with a null key', () => {

@@ -35,7 +35,7 @@ describe('cdc-streams validate', () => {
 
   it('accepts the --set keys the topology reads', async () => {
     const result = await validate('topologies/sale-orders.ts', '--set', 'paymentTimeoutMinutes=15', '--set', 'holdPolicy=wait');
-    expect(result).toMatchObject({ code: EXIT_OK, out: 'valid: 2 sub-topologies, 4 stores\n' });
+    expect(result).toMatchObject({ code: EXIT_OK, out: 'valid: 2 sub-topologies, 5 stores\n' });
   });
 
   it('exits 2 for a --schema-registry that is not an http(s) URL, before building anything', async () => {
