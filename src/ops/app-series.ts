@@ -78,6 +78,13 @@ export const APP_SERIES: readonly SeriesDefinition[] = [
     read: (s) => single(s.deadLetters),
   },
   {
+    name: 'repartition_records_purged_total',
+    help: 'Offsets deleted from each repartition topic after the application consumed and committed them (records, transaction markers and control records alike).',
+    type: 'counter',
+    labelNames: ['topic'],
+    read: (s) => perTopic(s.recordsPurged ?? {}),
+  },
+  {
     name: 'commits_total',
     help: 'Commits completed.',
     type: 'counter',

@@ -24,6 +24,11 @@ export const appConfigSchema = z.object({
    * read after it was observed, so this bounds the delay partition-growth safety adds to watermarks.
    */
   metadataRefreshMs: z.number().int().positive().default(200),
+  /**
+   * How often, at most, repartition records the application has consumed and committed are deleted
+   * (after a commit; Kafka Streams' repartition.purge.interval.ms, same default).
+   */
+  repartitionPurgeIntervalMs: z.number().int().positive().default(30_000),
   /** Port of /health, /metrics and /stores; none when absent, 0 picks a free one. */
   httpPort: z.number().int().min(0).max(65535).optional(),
   /** `host:port` other instances use to reach this one's /stores (interactive queries). */

@@ -87,6 +87,8 @@ export interface AppSnapshot {
   readonly recordsIn: Readonly<Record<string, number>>;
   readonly recordsOut: Readonly<Record<string, number>>;
   readonly deadLetters: number;
+  /** Offsets deleted from each repartition topic by purging, since this instance started. */
+  readonly recordsPurged?: Readonly<Record<string, number>>;
   readonly commits: { readonly count: number; readonly totalMs: number; readonly lastMs: number; readonly maxMs: number };
   readonly lag: readonly PartitionLag[];
   readonly restore: readonly RestoreProgress[];

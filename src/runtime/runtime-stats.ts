@@ -13,6 +13,8 @@ export class RuntimeStats implements TaskObserver {
   readonly history = new RebalanceHistory();
   readonly recentDeadLetters = new RecentDeadLetters();
   readonly recordsIn = new Map<string, number>();
+  /** Offsets deleted from each repartition topic by purging (records, markers and control records). */
+  readonly recordsPurged = new Map<string, number>();
   readonly lag = new Map<string, PartitionLag>();
   readonly restore = new Map<string, RestoreProgress>();
   deadLetters = 0;
@@ -23,6 +25,10 @@ export class RuntimeStats implements TaskObserver {
 
   countIn(topic: string, records: number): void {
     this.recordsIn.set(topic, (this.recordsIn.get(topic) ?? 0) + records);
+  }
+
+  countPurged(topic: string, records: number): void {
+    this.recordsPurged.set(topic, (this.recordsPurged.get(topic) ?? 0) + records);
   }
 
   setLag(topic: string, partition: number, lag: number): void {

@@ -10,6 +10,11 @@ export interface TopologyTopics {
   readonly internal: readonly string[];
   /** Every topic the application reads or writes, physical names. */
   readonly all: readonly string[];
+  /**
+   * Internal topics the application's own tasks read (repartition topics, Debezium's transaction
+   * topic): written and read by the application alone, so what it committed can be purged.
+   */
+  readonly repartition: readonly string[];
 }
 
 /** The physical topics of a topology run under `applicationId`. */
@@ -17,6 +22,7 @@ export function topologyTopics(topology: Topology, applicationId: string): Topol
   const inputs = new Set<string>();
   const internal = new Set<string>();
   const all = new Set<string>();
+  const repartition = new Set<string>();
   for (const node of topology.nodes.values()) {
     const refs = node.kind === 'source' ? node.topics : node.kind === 'sink' ? [node.topic] : [];
     for (const ref of refs) {
@@ -24,6 +30,7 @@ export function topologyTopics(topology: Topology, applicationId: string): Topol
       all.add(name);
       if (ref.internal) internal.add(name);
       else if (node.kind === 'source') inputs.add(name);
+      if (ref.internal && node.kind === 'source') repartition.add(name);
     }
   }
   for (const [store, definition] of topology.stores) {
@@ -34,5 +41,5 @@ export function topologyTopics(topology: Topology, applicationId: string): Topol
   const dlq = `${applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
   all.add(dlq);
   internal.add(dlq);
-  return { inputs: [...inputs], internal: [...internal], all: [...all] };
+  return { inputs: [...inputs], internal: [...internal], all: [...all], repartition: [...repartition] };
 }

@@ -18,4 +18,15 @@ describe('topologyTopics', () => {
     expect([...topics.internal].sort()).toEqual(['app-KSTREAM-REPARTITION-0000000002-repartition', 'app-counts-changelog', 'app-dlq'].sort());
     expect([...topics.all].sort()).toEqual([...topics.internal, 'orders', 'out'].sort());
   });
+
+  it('counts as repartition topics only internal topics a sub-topology reads: not the input, changelogs, dead letters or outputs', () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('orders', { keySerde: stringSerde, valueSerde: stringSerde })
+      .selectKey((v) => v)
+      .groupByKey({ keySerde: stringSerde, valueSerde: stringSerde })
+      .count({ storeName: 'counts' })
+      .toStream()
+      .to('out', { valueSerde: jsonSerde<number>() });
+    expect(topologyTopics(b.build(), 'app').repartition).toEqual(['app-KSTREAM-REPARTITION-0000000002-repartition']);
+  });
 });

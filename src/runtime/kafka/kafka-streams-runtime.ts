@@ -37,6 +37,7 @@ import type { ProcessingGuarantee } from './processing-guarantee.js';
 import { connectExplained } from './kafka-connect-errors.js';
 import type { RunningTask } from './running-task.js';
 import { taskAssignor } from './task-assignor.js';
+import { RepartitionPurger } from './repartition-purger.js';
 import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
 import { TopicMetadata } from './topic-metadata.js';
@@ -49,6 +50,7 @@ interface Started {
   readonly guarantee: ProcessingGuarantee;
   readonly taskManager: TaskManager;
   readonly committer: TaskCommitter;
+  readonly purger: RepartitionPurger;
 }
 
 
@@ -207,7 +209,14 @@ export class KafkaStreamsRuntime {
         onProgress: (p) => this.stats.restore.set(`${p.taskId}/${p.store}`, p),
       }),
     });
-    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer };
+    const purger = new RepartitionPurger({
+      admin,
+      repartitionTopics: topologyTopics(this.topology, this.config.applicationId).repartition,
+      intervalMs: this.config.repartitionPurgeIntervalMs,
+      logger: this.logger,
+      purged: (topic, records) => this.stats.countPurged(topic, records),
+    });
+    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer, purger };
     this.started = started;
 
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
@@ -352,6 +361,7 @@ export class KafkaStreamsRuntime {
       recordsIn: Object.fromEntries(this.stats.recordsIn),
       recordsOut,
       deadLetters: recordsOut[deadLetterTopic] ?? 0,
+      recordsPurged: Object.fromEntries(this.stats.recordsPurged),
       commits: { count: this.stats.commitCount, totalMs: this.stats.commitTotalMs, lastMs: this.stats.commitLastMs, maxMs: this.stats.commitMaxMs },
       lag: [...this.stats.lag.values()],
       restore: [...this.stats.restore.values()],
@@ -468,6 +478,8 @@ export class KafkaStreamsRuntime {
     this.lastCommitAt = Date.now();
     const fenced = await started.committer.commit(started.taskManager.values(), bestEffort);
     for (const running of fenced) await started.taskManager.closeTask(running);
+    // As Kafka Streams: after a commit, whether or not it had anything to commit (an idle app purges too).
+    if (!bestEffort) started.purger.maybePurge([...started.taskManager.values()].map((t) => ({ partition: t.port.partition, committed: t.committed })));
   }
 
   // ---- assignment ----
@@ -518,6 +530,7 @@ export class KafkaStreamsRuntime {
       await attempt('closing the global stores', async () => this.globalStores?.close());
       await attempt('closing the producers', () => started.guarantee.close());
       await this.metadataRefresh;
+      await started.purger.idle();
       await attempt('closing the admin client', () => started.admin.disconnect());
     }
     this.lifecycle.tryTransitionTo('NOT_RUNNING');

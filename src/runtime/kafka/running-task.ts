@@ -11,6 +11,11 @@ export interface RunningTask {
   readonly channel: TaskChannel;
   /** Next offset to process per input topic: records below it (a stale fetch) are skipped. */
   readonly expected: Map<string, bigint>;
+  /**
+   * Next offset per input topic as the group holds it: read when the task started, then each offset a
+   * commit of this instance made durable (never one of an aborted or failed commit). What purging uses.
+   */
+  readonly committed: Map<string, bigint>;
   recordsProcessed: number;
   /** The task processed or punctuated since its last commit (from its last step). */
   dirty: boolean;

@@ -128,6 +128,7 @@ export class TaskManager {
       port,
       channel,
       expected: new Map(),
+      committed: new Map(),
       recordsProcessed: 0,
       dirty: false,
       wantsCommit: false,
@@ -204,7 +205,9 @@ export class TaskManager {
       for (const t of running.sub.sourceTopics) {
         const topic = physicalTopicName(t, applicationId);
         const offset = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === running.port.partition)?.offset;
-        running.expected.set(topic, offset === undefined || BigInt(offset) < 0n ? 0n : BigInt(offset));
+        const next = offset === undefined || BigInt(offset) < 0n ? undefined : BigInt(offset);
+        running.expected.set(topic, next ?? 0n);
+        if (next !== undefined) running.committed.set(topic, next);
       }
     }
   }
