@@ -61,4 +61,12 @@ export interface ProcessorContext<KOut, VOut> {
 
   /** The same count with how fresh it is (see InputPartitionsReading). */
   inputPartitions(): InputPartitionsReading;
+
+  /**
+   * How many task assignments this instance has applied (group rebalances; 0 in the test driver). After
+   * one, the tasks reading this task's output may have started afresh on another instance and lost
+   * what they had learnt from it: a processor that announces its state downstream (CDC progress)
+   * announces it again when this number changes.
+   */
+  groupRebalances(): number;
 }

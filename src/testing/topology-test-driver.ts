@@ -93,6 +93,8 @@ export class TopologyTestDriver {
         countRead: Number.MAX_SAFE_INTEGER,
         readsStarted: 0,
       }),
+      // One instance that never rebalances.
+      groupRebalances: () => 0,
     };
     this.commitProtocol = new CommitProtocol({
       sendChangelog: (_port, records) => {

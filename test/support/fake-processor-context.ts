@@ -28,6 +28,8 @@ export class FakeProcessorContext<KOut, VOut> implements ProcessorContext<KOut, 
   /** See InputPartitionsReading; by default every reading is current (as in memory). */
   countRead = Number.MAX_SAFE_INTEGER;
   readsStarted = 0;
+  /** What groupRebalances() answers: raise it to act out a rebalance. */
+  rebalances = 0;
   private readonly scheduled: Scheduled[] = [];
   private readonly stores = new Map<string, KeyValueStore<unknown, unknown>>();
 
@@ -75,6 +77,13 @@ export class FakeProcessorContext<KOut, VOut> implements ProcessorContext<KOut, 
     }
   }
 
+  /** Fires only the live punctuations of `type` scheduled every `intervalMs`, once. */
+  async punctuateEvery(intervalMs: number, type: PunctuationType = 'wall-clock'): Promise<void> {
+    for (const entry of this.scheduled) {
+      if (!entry.cancelled && entry.type === type && entry.intervalMs === intervalMs) await entry.punctuator(this.systemTime);
+    }
+  }
+
   scheduledIntervals(type: PunctuationType): number[] {
     return this.scheduled.filter((s) => !s.cancelled && s.type === type).map((s) => s.intervalMs);
   }
@@ -101,5 +110,9 @@ export class FakeProcessorContext<KOut, VOut> implements ProcessorContext<KOut, 
 
   inputPartitions(): InputPartitionsReading {
     return { count: this.partitionCount, countRead: this.countRead, readsStarted: this.readsStarted };
+  }
+
+  groupRebalances(): number {
+    return this.rebalances;
   }
 }

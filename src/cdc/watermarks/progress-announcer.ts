@@ -14,7 +14,10 @@ export interface StoredProgress {
 export interface ProgressAnnouncerOptions {
   /** The topic whose partition this is: named in every control record. */
   readonly inputTopic: string | undefined;
-  /** Re-send the whole progress every this many ms of wall clock even when unchanged; 0: never. Default 5000. */
+  /**
+   * The slow heartbeat: re-send the whole progress when nothing was announced for this many ms of wall
+   * clock; 0: never. Default 60 000. (Progress is re-sent at once after every group rebalance anyway.)
+   */
   readonly resendIntervalMs?: number | undefined;
   /** A store for the progress, so a restarted task announces it before it reads anything. */
   readonly storeName?: string | undefined;
@@ -29,11 +32,16 @@ interface PendingProgress {
   readonly shards: readonly ShardProgress[];
 }
 
+/** Default of ProgressAnnouncerOptions.resendIntervalMs. */
+export const DEFAULT_PROGRESS_HEARTBEAT_MS = 60_000;
+
 /**
  * Announces what ONE input partition has passed, per shard (docs/design.md 3.3), for every CDC format:
  * folds progress in (monotonic), and at the end of each batch that moved it keeps it in the progress
- * store and forwards a watermark control record after the data it covers; re-sends it on a wall-clock
- * schedule so a restarted downstream catches up.
+ * store and forwards a watermark control record after the data it covers. Unchanged progress is
+ * re-sent only when a downstream task may have restarted and lost it — after every group rebalance —
+ * and on a slow heartbeat, so an idle application writes (almost) nothing (docs/cdc.md, "Idle control
+ * traffic").
  *
  * Partition growth (docs/cdc.md, "Partition growth"): progress is announced only with an input
  * partition count read by a metadata read that began after the progress was observed, and with that
@@ -48,6 +56,10 @@ export class ProgressAnnouncer {
   private resend: Cancellable | undefined;
   private confirmCheck: Cancellable | undefined;
   private topic: string | undefined;
+  /** The group rebalances seen: when the count moves, the progress is announced again. */
+  private rebalancesSeen = 0;
+  /** Something was announced since the last heartbeat tick (then the heartbeat has nothing to add). */
+  private sentSinceHeartbeat = false;
   /** Set when progress moved since it was last observed: the timestamp to announce it with. */
   private pendingTimestamp: number | undefined;
   /** Oldest first; at most one per metadata read, since snapshots waiting for the same read merge. */
@@ -68,10 +80,19 @@ export class ProgressAnnouncer {
   /** Binds the processor's context; restores the stored progress (await it before the first record). */
   init(context: ProcessorContext<unknown, unknown>): Promise<void> | undefined {
     this.context = context;
-    const interval = this.options.resendIntervalMs ?? 5000;
-    if (interval > 0) this.resend = context.schedule(interval, 'wall-clock', (now) => this.resendAnnounced(now));
+    this.rebalancesSeen = context.groupRebalances();
+    const interval = this.options.resendIntervalMs ?? DEFAULT_PROGRESS_HEARTBEAT_MS;
+    if (interval > 0) this.resend = context.schedule(interval, 'wall-clock', (now) => this.heartbeat(now));
     this.confirmCheck = context.schedule(this.options.confirmCheckIntervalMs ?? 100, 'wall-clock', (now) => {
-      this.announceConfirmed(now);
+      const rebalances = context.groupRebalances();
+      if (rebalances === this.rebalancesSeen) {
+        this.announceConfirmed(now);
+        return;
+      }
+      // A task reading this one's announcements may have started afresh (another instance, or this one
+      // restarted): it learns the progress again only from a new announcement.
+      this.rebalancesSeen = rebalances;
+      this.resendAnnounced(now);
     });
     if (this.options.storeName === undefined) return undefined;
     this.store = context.getStateStore<string, StoredProgress>(this.options.storeName);
@@ -150,7 +171,17 @@ export class ProgressAnnouncer {
     return true;
   }
 
-  /** The wall-clock resend: what was last announced, again, so a restarted downstream catches up. */
+  /** The slow heartbeat: only when nothing went out since the last one. */
+  private heartbeat(now: number): void {
+    if (this.sentSinceHeartbeat) {
+      this.sentSinceHeartbeat = false;
+      return;
+    }
+    this.resendAnnounced(now);
+    this.sentSinceHeartbeat = false;
+  }
+
+  /** What was last announced (or newer, if confirmed), again, so a restarted downstream catches up. */
   private resendAnnounced(now: number): void {
     if (!this.announceConfirmed(now)) this.send(now);
   }
@@ -160,6 +191,7 @@ export class ProgressAnnouncer {
     const announced = this.announced;
     if (context === undefined || this.topic === undefined || announced === undefined || announced.shards.length === 0) return;
     this.sent++;
+    this.sentSinceHeartbeat = true;
     context.forwardControl(
       watermarkControlRecord(
         {

@@ -488,6 +488,8 @@ export class KafkaStreamsRuntime {
     if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
     this.ready = false;
     await started.taskManager.applyAssignment(assignment);
+    // The tasks kept here hear of it: their readers may have restarted (CDC progress is announced again).
+    started.metadata.rebalanced();
     this.ready = true;
     this.stats.history.assignmentApplied(started.taskManager.keys());
     this.lifecycle.transitionTo('RUNNING');

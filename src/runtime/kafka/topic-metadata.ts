@@ -18,6 +18,7 @@ export class TopicMetadata implements ShareableTopicInfo {
   private readsStarted = 0;
   private readonly countRead = new Map<string, number>();
   private version_ = 0;
+  private rebalances = 0;
 
   constructor(private readonly admin: Admin) {}
 
@@ -44,7 +45,18 @@ export class TopicMetadata implements ShareableTopicInfo {
       limits: [...this.maxMessageBytes],
       countRead: [...this.countRead],
       readsStarted: this.readsStarted,
+      groupRebalances: this.rebalances,
     };
+  }
+
+  /** The instance applied a task assignment: tasks reading what its tasks write may have restarted. */
+  rebalanced(): void {
+    this.rebalances++;
+    this.version_++;
+  }
+
+  groupRebalances(): number {
+    return this.rebalances;
   }
 
   /**

@@ -34,7 +34,13 @@ export class LocalTaskPort implements TaskPort {
   static async open(options: LocalTaskOptions, spec: TaskSpec, topics: TopicInfo, thread = 'main'): Promise<LocalTaskPort> {
     const output = new OutputBuffer(topics);
     const inputTopics = spec.subTopology.sourceTopics.map((t) => physicalTopicName(t, options.applicationId));
-    const task = await createTask({ ...options, collector: output }, spec.subTopology, spec.partition, () => topics.inputPartitions(inputTopics));
+    const task = await createTask(
+      { ...options, collector: output },
+      spec.subTopology,
+      spec.partition,
+      () => topics.inputPartitions(inputTopics),
+      () => topics.groupRebalances(),
+    );
     task.transitionTo('RESTORING');
     return new LocalTaskPort(task, output, thread);
   }

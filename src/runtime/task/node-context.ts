@@ -19,6 +19,7 @@ export interface TaskServices {
   hold(nodeName: string, offset: string | undefined): void;
   requestCommit(): void;
   inputPartitions(): InputPartitionsReading;
+  groupRebalances(): number;
 }
 
 export class UnknownChildError extends CdcStreamsError {
@@ -94,6 +95,10 @@ export class NodeContext implements ProcessorContext<unknown, unknown> {
 
   inputPartitions(): InputPartitionsReading {
     return this.task.inputPartitions();
+  }
+
+  groupRebalances(): number {
+    return this.task.groupRebalances();
   }
 
   private resolveChild(childName: string | undefined): RuntimeNode | undefined {

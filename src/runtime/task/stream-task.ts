@@ -58,6 +58,8 @@ export interface StreamTaskOptions {
   readonly deadLetterTopic: string;
   /** Partition count of the task's input topic(s) now, with how fresh it is. */
   readonly inputPartitions: () => InputPartitionsReading;
+  /** Task assignments the instance has applied (ProcessorContext.groupRebalances); 0 when absent. */
+  readonly groupRebalances?: () => number;
   /** A group of record pieces with no new piece for this long is abandoned (default 5 minutes). */
   readonly maxChunkGroupOpenMs?: number;
   /** Told when a group of record pieces is abandoned (its writer was cut off; it writes the record again). */
@@ -258,6 +260,10 @@ export class StreamTask implements TaskServices {
 
   inputPartitions(): InputPartitionsReading {
     return this.options.inputPartitions();
+  }
+
+  groupRebalances(): number {
+    return this.options.groupRebalances?.() ?? 0;
   }
 
   // ---- processing ----

@@ -36,6 +36,7 @@ export async function createTask(
   subTopology: SubTopology,
   partition: number,
   inputPartitions: StreamTaskOptions['inputPartitions'],
+  groupRebalances?: StreamTaskOptions['groupRebalances'],
 ): Promise<StreamTask> {
   const taskId = taskIdOf(subTopology.id, partition);
   const stores = new Map<string, ManagedStore>();
@@ -64,6 +65,7 @@ export async function createTask(
       errorPolicies: options.errorPolicies,
       deadLetterTopic: options.deadLetterTopic,
       inputPartitions,
+      ...(groupRebalances === undefined ? {} : { groupRebalances }),
       ...(options.onChunkGroupAbandoned === undefined ? {} : { onChunkGroupAbandoned: options.onChunkGroupAbandoned }),
       ...(options.observer === undefined ? {} : { observer: options.observer }),
       ...(options.globalStores === undefined ? {} : { globalStores: options.globalStores }),

@@ -9,6 +9,7 @@ export interface TopicInfoSnapshot {
   readonly limits: ReadonlyArray<readonly [string, number]>;
   readonly countRead: ReadonlyArray<readonly [string, number]>;
   readonly readsStarted: number;
+  readonly groupRebalances: number;
 }
 
 /** Topic information that can be copied to another thread; `version` changes whenever it does. */
@@ -34,12 +35,18 @@ export class TopicInfoMirror implements TopicInfo {
   private limits = new Map<string, number>();
   private countRead = new Map<string, number>();
   private readsStarted = 0;
+  private rebalances = 0;
 
   apply(snapshot: TopicInfoSnapshot): void {
     this.counts = new Map(snapshot.counts);
     this.limits = new Map(snapshot.limits);
     this.countRead = new Map(snapshot.countRead);
     this.readsStarted = snapshot.readsStarted;
+    this.rebalances = snapshot.groupRebalances;
+  }
+
+  groupRebalances(): number {
+    return this.rebalances;
   }
 
   partitionCount(topic: string): number {

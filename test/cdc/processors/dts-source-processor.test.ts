@@ -196,12 +196,14 @@ describe('DtsSourceProcessor', () => {
     expect(context.heldOffset).toBeUndefined();
   });
 
-  it('turns heartbeats into progress and re-sends the whole progress on its wall-clock punctuation', async () => {
+  it('turns heartbeats into progress and re-sends the whole progress on its slow heartbeat once nothing else went out', async () => {
     const { context, send } = setup();
     send(message(entry('heartbeat', 9, 1_700_000_050)));
     expect(context.controls).toHaveLength(1);
-    expect(context.scheduledIntervals('wall-clock')).toEqual([5000, 100]);
-    await context.punctuate('wall-clock');
+    expect(context.scheduledIntervals('wall-clock')).toEqual([60_000, 100]);
+    await context.punctuateEvery(60_000);
+    expect(context.controls).toHaveLength(1);
+    await context.punctuateEvery(60_000);
     expect(context.controls).toHaveLength(2);
     expect(readWatermarkControl(context.controls[1] as StreamRecord<unknown, unknown>)?.shards).toEqual([{ serverId: '7', gtidSequence: 9n, timestamp: 1_700_000_050_000 }]);
   });
