@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { parseKafkaConnection, splitBrokers } from '../src/runtime/kafka-connection-config.js';
 import { ensureTopics, topicOffsets, writeMessages, type PartitionOffsets } from '../src/runtime/kafka/tools/index.js';
 import { simulateFlashSale } from '../src/sim/index.js';
@@ -73,8 +74,18 @@ const child = spawn(
 const total = (offsets: readonly PartitionOffsets[], pick: (o: PartitionOffsets) => bigint): bigint => offsets.reduce((s, o) => s + pick(o), 0n);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 try {
-  // Processed: the repartition topic exists and its end stops moving with the input's data (the
-  // input is all read once the app's lag metric would say so; a quiet end for 10 s is simpler).
+  // Processed: the group committed the input to its end, then the repartition topic's end stops
+  // moving by more than a round of control records for 10 s (the resequencer's side has caught up).
+  const inputEnds = await topicOffsets(connection, inputTopic);
+  const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  for (;;) {
+    await sleep(1000);
+    const [committed] = await admin.fetchOffsets({ groupId: applicationId, topics: [inputTopic] });
+    const at = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+    if (inputEnds.every((o) => at.get(o.partition) === o.high)) break;
+  }
+  await admin.disconnect();
   let last = -1n;
   let quietSince = Date.now();
   for (;;) {

@@ -48,7 +48,10 @@ export interface CdcStreamOptions {
    * topology never reads does not travel through internal topics and stores.
    */
   readonly columns?: ColumnProjection;
-  /** Re-send each partition's progress this often (wall clock) even when unchanged. Default 5000; 0: never. */
+  /**
+   * The slow heartbeat: re-send a partition's unchanged progress when nothing was announced for this
+   * long (wall clock). Default 60 000; 0: never. Progress is also re-sent after every group rebalance.
+   */
   readonly watermarkResendIntervalMs?: number;
   /** DTS: chunk reassembly bounds. */
   readonly reassembly?: ReassemblyOptions;
