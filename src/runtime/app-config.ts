@@ -27,7 +27,10 @@ export const appConfigSchema = z.object({
   /** Port of /health, /metrics and /stores; none when absent, 0 picks a free one. */
   httpPort: z.number().int().min(0).max(65535).optional(),
   /** `host:port` other instances use to reach this one's /stores (interactive queries). */
-  advertisedEndpoint: z.string().optional(),
+  advertisedEndpoint: z
+    .string()
+    .regex(/^(?:\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+):\d{1,5}$/, 'must be host:port (e.g. host-a.internal:8080, [::1]:8080), without a scheme')
+    .optional(),
   errorPolicies: z
     .object({ deserialization: errorPolicy.default('fail'), processing: errorPolicy.default('fail') })
     .default({ deserialization: 'fail', processing: 'fail' }),

@@ -89,8 +89,9 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(file, settings) },
       });
       try {
+        // Before the app joins its group: the endpoint the other instances learn is this server's.
+        if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
         await runUntilSignalled(app, logger, async () => {
-          if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
           if (ops !== undefined) io.err(`dashboard: ${ops.url}/\n`);
         });

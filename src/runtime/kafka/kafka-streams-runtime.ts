@@ -14,11 +14,11 @@ import { DeadLetterLog } from '../dead-letter-log.js';
 import { GlobalStores } from '../global-stores.js';
 import { InputIdleMonitor } from '../input-idle-monitor.js';
 import { RuntimeStats } from '../runtime-stats.js';
-import { storeKeyFromText } from '../store-query-key.js';
+import { storeKeyFromText, storeKeyPartition } from '../store-query-key.js';
+import { remoteOwner, storeOwnersReport, type StoreOwnersReport } from '../store-owners.js';
 import type { TaskObserver } from '../task/task-observer.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
-import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
 import { LocalTaskPorts } from '../task/local-task-port.js';
@@ -39,6 +39,7 @@ import type { RunningTask } from './running-task.js';
 import { taskAssignor } from './task-assignor.js';
 import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
+import { TaskOwnersReader } from './task-owners-reader.js';
 import { TopicMetadata } from './topic-metadata.js';
 
 /** Everything that exists once the application has started: made together, so nothing is half-wired. */
@@ -49,6 +50,8 @@ interface Started {
   readonly guarantee: ProcessingGuarantee;
   readonly taskManager: TaskManager;
   readonly committer: TaskCommitter;
+  /** Who owns which task, read after every join (interactive queries). */
+  readonly owners: TaskOwnersReader;
 }
 
 
@@ -207,11 +210,13 @@ export class KafkaStreamsRuntime {
         onProgress: (p) => this.stats.restore.set(`${p.taskId}/${p.store}`, p),
       }),
     });
-    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer };
+    const owners = new TaskOwnersReader(() => consumer.describeGroup(), this.logger);
+    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer, owners };
     this.started = started;
 
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       const assignment = event.payload.memberAssignment;
+      owners.joined(event.payload.memberId);
       this.scheduler.exclusive(() => this.onAssignment(started, assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
     });
     consumer.on(consumer.events.REBALANCING, () => {
@@ -386,11 +391,24 @@ export class KafkaStreamsRuntime {
     const definition = this.topology.stores.get(store);
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
     const typed = storeKeyFromText(store, definition.keySerde, key);
-    const partition = partitionForKey(typed.bytes, this.taskCounts.get(sub.id) ?? 1);
-    const running = this.started?.taskManager.get(taskKey(sub.id, partition));
-    if (running === undefined) return { kind: 'remote', partition, owner: undefined };
+    const partition = storeKeyPartition(this.topology, this.config.applicationId, sub, typed, this.taskCounts.get(sub.id) ?? 1);
+    const task = taskKey(sub.id, partition);
+    const running = this.started?.taskManager.get(task);
+    if (running === undefined) return { kind: 'remote', partition, ...remoteOwner(this.started?.owners.current, task, this.endpoint()) };
     const value = await this.scheduler.shared(() => running.port.query(store, typed.key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
+  }
+
+  /** Which instance holds which partition of each store, from the group's last assignment. */
+  storeOwners(): StoreOwnersReport {
+    return storeOwnersReport({
+      topology: this.topology,
+      applicationId: this.config.applicationId,
+      taskCounts: this.taskCounts,
+      ownership: this.started?.owners.current,
+      self: this.endpoint(),
+      localTasks: new Set(this.started?.taskManager.keys() ?? []),
+    });
   }
 
   /**
@@ -509,6 +527,7 @@ export class KafkaStreamsRuntime {
       // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.
       // Queued behind the batch in flight; batches fetched after close() began are not processed.
       if (graceful && this.failure === undefined) await attempt('the final commit', () => this.scheduler.exclusive(() => this.commitAll(started, false)));
+      started.owners.close();
       await attempt('stopping the consumer', () => started.consumer.stop());
       await this.scheduler.idle();
       await started.taskManager.closeAll(graceful, attempt);

@@ -13,7 +13,10 @@ interface MemberInfo {
 
 /** What each member learns from the assignment (JSON in assignment userData): who owns which task. */
 export interface AssignmentInfo {
+  /** `taskKey` → the owning member's endpoint; null when that member has none (no ops server). */
   readonly owners: Readonly<Record<string, string | null>>;
+  /** Every member's endpoint, those without tasks too (absent from an older leader's assignment). */
+  readonly endpoints?: readonly string[];
 }
 
 export interface TaskAssignorOptions {
@@ -67,7 +70,8 @@ export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {
       );
       const owners: Record<string, string | null> = {};
       for (const [key, member] of placement) owners[key] = infos.get(member)?.endpoint ?? null;
-      const userData = Buffer.from(JSON.stringify({ owners } satisfies AssignmentInfo), 'utf8');
+      const endpoints = [...new Set([...infos.values()].flatMap((info) => (info.endpoint === undefined ? [] : [info.endpoint])))].sort();
+      const userData = Buffer.from(JSON.stringify({ owners, endpoints } satisfies AssignmentInfo), 'utf8');
       return members.map((member) => {
         const assignment: Record<string, number[]> = {};
         for (const slot of slots) {
