@@ -63,8 +63,8 @@ export async function storeReply(app: OperableApp, path: string): Promise<OpsRep
  */
 function ownersReply(app: OperableApp, path: string): OpsReply | undefined {
   const name = ownersPathStore(path);
-  if (name === undefined) return undefined;
-  if (app.storeOwners === undefined) return jsonReply(404, { message: 'this application does not report which instance holds which store partition' });
+  // An application that does not report owners has no such endpoint.
+  if (name === undefined || app.storeOwners === undefined) return undefined;
   const report = app.storeOwners();
   if (name === '') return jsonReply(200, report);
   let store: string;

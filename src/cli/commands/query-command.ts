@@ -1,3 +1,5 @@
+import { get as httpRequest } from 'node:http';
+import { get as httpsRequest } from 'node:https';
 import type { Command } from 'commander';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
 
@@ -65,19 +67,36 @@ const MISDIRECTED = 421;
 
 /** One GET /stores/<store>/<key>: the status and JSON body, or why there is none. */
 async function ask(base: string, store: string, key: string): Promise<{ status: number; answer: StoreAnswer } | string> {
-  let response: Response;
+  let reply: { status: number; body: string };
   try {
-    response = await fetch(`${base}/stores/${encodeURIComponent(store)}/${encodeURIComponent(key)}`);
+    reply = await httpGet(`${base}/stores/${encodeURIComponent(store)}/${encodeURIComponent(key)}`);
   } catch (error) {
     return `cannot reach ${base}: ${error instanceof Error ? error.message : String(error)}`;
   }
-  const body = await response.text();
   try {
-    return { status: response.status, answer: JSON.parse(body) as StoreAnswer };
+    return { status: reply.status, answer: JSON.parse(reply.body) as StoreAnswer };
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
-    return `${base} answered ${response.status} with something that is not JSON: ${body.slice(0, 200)}`;
+    return `${base} answered ${reply.status} with something that is not JSON: ${reply.body.slice(0, 200)}`;
   }
+}
+
+/**
+ * node:http rather than fetch: fetch (undici) sends a request answered 421 a second time on a new
+ * connection by itself, so every misdirected query would be looked up twice.
+ */
+function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    // An instance behind a TLS proxy is asked over https; the owners it names, over http (docs/operations.md).
+    const get = url.startsWith('https:') ? httpsRequest : httpRequest;
+    const request = get(url, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }
 
 function explain(status: number, store: string, key: string, answer: StoreAnswer, asked: number): string {
