@@ -32,7 +32,7 @@ async function assign(members: GroupMember[]): Promise<Map<string, { partitions:
   );
 }
 
-describe('taskAssignor', () => {
+describe('taskAssignor: endpoints for interactive queries', () => {
   it("puts the member's endpoint and current tasks in its subscription userData", () => {
     const metadata = AssignerProtocol.MemberMetadata.decode(member('m1', 'host-a:8080', ['0_1']).memberMetadata);
     expect(JSON.parse(metadata!.userData.toString('utf8'))).toEqual({ tasks: ['0_1'], endpoint: 'host-a:8080' });
@@ -41,18 +41,18 @@ describe('taskAssignor', () => {
   it('tells every member, in its assignment userData, the endpoint that owns each task and every member endpoint', async () => {
     const assignments = await assign([member('m1', 'host-a:8080'), member('m2', 'host-b:8080'), member('m3', 'host-c:8080')]);
     const infos = [...assignments.values()].map((a) => a.info);
-    expect(infos[1]).toEqual(infos[0]);
-    expect(infos[2]).toEqual(infos[0]);
+    for (const info of infos.slice(1)) expect([info?.owners, info?.endpoints]).toEqual([infos[0]?.owners, infos[0]?.endpoints]);
     const endpointOf = new Map([['m1', 'host-a:8080'], ['m2', 'host-b:8080'], ['m3', 'host-c:8080']]);
     const owners: Record<string, string> = {};
     for (const [memberId, { partitions }] of assignments) for (const p of partitions) owners[`0_${p}`] = endpointOf.get(memberId)!;
-    expect(infos[0]).toEqual({ owners, endpoints: ['host-a:8080', 'host-b:8080', 'host-c:8080'] });
+    expect(infos[0]?.owners).toEqual(owners);
+    expect(infos[0]?.endpoints).toEqual(['host-a:8080', 'host-b:8080', 'host-c:8080']);
     expect(Object.keys(owners).sort()).toEqual(['0_0', '0_1', '0_2', '0_3']);
   });
 
   it('names no endpoint (null) for the tasks of a member without one, and lists only the endpoints there are', async () => {
     const assignments = await assign([member('m1', 'host-a:8080', ['0_0', '0_1']), member('m2', undefined, ['0_2', '0_3'])]);
-    expect(assignments.get('m1')!.info).toEqual({ owners: { '0_0': 'host-a:8080', '0_1': 'host-a:8080', '0_2': null, '0_3': null }, endpoints: ['host-a:8080'] });
+    expect(assignments.get('m1')!.info).toMatchObject({ owners: { '0_0': 'host-a:8080', '0_1': 'host-a:8080', '0_2': null, '0_3': null }, endpoints: ['host-a:8080'] });
   });
 
   it('reads no assignment info from userData that is empty or not its JSON', () => {
