@@ -1,7 +1,7 @@
 import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
 import type { Topology } from '../../topology/topology.js';
 import { physicalTopicName } from '../../topology/topic-ref.js';
-import { placeTasks, taskKey, type TaskSlot } from '../task-assignment.js';
+import { placeStandbys, placeTasks, taskKey, type TaskSlot } from '../task-assignment.js';
 
 export const TASK_ASSIGNOR_NAME = 'cdc-streams-tasks';
 
@@ -9,11 +9,15 @@ export const TASK_ASSIGNOR_NAME = 'cdc-streams-tasks';
 interface MemberInfo {
   readonly endpoint?: string;
   readonly tasks?: readonly string[];
+  /** Standby tasks this member keeps: `taskKey` → the sum of its stores' next changelog offsets. */
+  readonly standbyOffsets?: Readonly<Record<string, number>>;
 }
 
 /** What each member learns from the assignment (JSON in assignment userData): who owns which task. */
 export interface AssignmentInfo {
   readonly owners: Readonly<Record<string, string | null>>;
+  /** The standby tasks of the member this assignment is for (docs/runtime.md, "Standby replicas"). */
+  readonly standbys?: readonly string[];
 }
 
 export interface TaskAssignorOptions {
@@ -23,6 +27,10 @@ export interface TaskAssignorOptions {
   readonly endpoint: () => string | undefined;
   /** Tasks this instance runs now, for stickiness across rebalances. */
   readonly currentTasks: () => readonly string[];
+  /** Standbys per stateful task (numStandbyReplicas); 0: none. */
+  readonly numStandbyReplicas?: number;
+  /** The standbys this instance keeps now, with how far each has read its changelogs. */
+  readonly standbyOffsets?: () => Readonly<Record<string, number>>;
 }
 
 function parseJson<T>(data: Buffer | null | undefined): T | undefined {
@@ -60,15 +68,19 @@ export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {
           return [m.memberId, parseJson<MemberInfo>(metadata?.userData) ?? {}] as const;
         }),
       );
+      const freshness = new Map([...infos].map(([id, info]) => [id, new Map(Object.entries(info.standbyOffsets ?? {}))]));
       const placement = placeTasks(
         slots,
         members.map((m) => m.memberId),
         new Map([...infos].map(([id, info]) => [id, info.tasks ?? []])),
+        freshness,
       );
+      const stateful = slots.filter((slot) => hasChangelog(options.topology, slot.subTopology)).map((slot) => taskKey(slot.subTopology, slot.partition));
+      const standbys = placeStandbys(stateful, members.map((m) => m.memberId), placement, options.numStandbyReplicas ?? 0, freshness);
       const owners: Record<string, string | null> = {};
       for (const [key, member] of placement) owners[key] = infos.get(member)?.endpoint ?? null;
-      const userData = Buffer.from(JSON.stringify({ owners } satisfies AssignmentInfo), 'utf8');
       return members.map((member) => {
+        const userData = Buffer.from(JSON.stringify({ owners, standbys: standbys.get(member.memberId) ?? [] } satisfies AssignmentInfo), 'utf8');
         const assignment: Record<string, number[]> = {};
         for (const slot of slots) {
           if (placement.get(taskKey(slot.subTopology, slot.partition)) !== member.memberId) continue;
@@ -81,7 +93,12 @@ export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {
       });
     },
     protocol({ topics }) {
-      const info: MemberInfo = { tasks: options.currentTasks(), ...(options.endpoint() === undefined ? {} : { endpoint: options.endpoint() }) };
+      const standbyOffsets = options.standbyOffsets?.() ?? {};
+      const info: MemberInfo = {
+        tasks: options.currentTasks(),
+        ...(options.endpoint() === undefined ? {} : { endpoint: options.endpoint() }),
+        ...(Object.keys(standbyOffsets).length === 0 ? {} : { standbyOffsets }),
+      };
       return {
         name: TASK_ASSIGNOR_NAME,
         metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.from(JSON.stringify(info), 'utf8') }),
@@ -92,4 +109,10 @@ export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {
 
 export function decodeAssignmentInfo(userData: Buffer | null | undefined): AssignmentInfo | undefined {
   return parseJson<AssignmentInfo>(userData);
+}
+
+/** Whether a sub-topology has a changelogged store: only such tasks get standbys. */
+function hasChangelog(topology: Topology, subTopology: number): boolean {
+  const sub = topology.subTopologies.find((s) => s.id === subTopology);
+  return (sub?.stores ?? []).some((store) => topology.stores.get(store)?.changelog === true);
 }
