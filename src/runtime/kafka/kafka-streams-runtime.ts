@@ -503,7 +503,9 @@ export class KafkaStreamsRuntime {
     await started.standbys.assign(standbys);
     this.ready = true;
     this.stats.history.assignmentApplied(started.taskManager.keys());
-    this.lifecycle.transitionTo('RUNNING');
+    // close() may have begun while the assignment was applied (a SIGTERM during a rebalance): shutting
+    // down wins, and the state stays PENDING_SHUTDOWN.
+    if (this.stopping === undefined) this.lifecycle.transitionTo('RUNNING');
     this.logger.info('assignment applied', { tasks: [...started.taskManager.keys()].sort() });
   }
 

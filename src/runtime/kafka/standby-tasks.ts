@@ -62,6 +62,8 @@ export class StandbyTasks {
   private readonly standbys = new Map<string, Standby>();
   private consumer: Consumer | undefined;
   private groupId: string | undefined;
+  /** The reader joining its group: not awaited by `assign`, so a rebalance does not wait for it. */
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly options: StandbyTasksOptions) {}
 
@@ -108,7 +110,7 @@ export class StandbyTasks {
     this.options.logger.info('standby tasks assigned', {
       standbys: this.snapshot().map((s) => `${s.taskId}/${s.store}@${s.offset}`),
     });
-    await this.startConsumer();
+    this.starting = this.startConsumer().catch((error: unknown) => this.options.onError(new StandbyUpdateError('starting the standby changelog reader failed', error)));
   }
 
   async closeAll(): Promise<void> {
@@ -199,6 +201,8 @@ export class StandbyTasks {
   }
 
   private async stopConsumer(): Promise<void> {
+    await this.starting;
+    this.starting = undefined;
     const consumer = this.consumer;
     const groupId = this.groupId;
     if (consumer === undefined || groupId === undefined) return;
