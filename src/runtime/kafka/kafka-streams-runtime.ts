@@ -496,6 +496,7 @@ export class KafkaStreamsRuntime {
   private async onAssignment(started: Started, assignment: Record<string, number[]>, memberId: string): Promise<void> {
     if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
     this.ready = false;
+    const appliedFrom = Date.now();
     const standbys = this.config.numStandbyReplicas > 0 ? await this.standbySpecs(started, assignment, memberId) : [];
     // A standby promoted to active gives up its stores first; new standbys open once revoked tasks closed.
     await started.standbys.release(new Set(standbys.map((s) => taskKey(s.subTopology.id, s.partition))));
@@ -506,7 +507,12 @@ export class KafkaStreamsRuntime {
     // close() may have begun while the assignment was applied (a SIGTERM during a rebalance): shutting
     // down wins, and the state stays PENDING_SHUTDOWN.
     if (this.stopping === undefined) this.lifecycle.transitionTo('RUNNING');
-    this.logger.info('assignment applied', { tasks: [...started.taskManager.keys()].sort() });
+    this.logger.info('assignment applied', {
+      tasks: [...started.taskManager.keys()].sort(),
+      ...(standbys.length === 0 ? {} : { standbys: standbys.map((s) => taskKey(s.subTopology.id, s.partition)).sort() }),
+      // From the new assignment to its tasks running: closing, opening and restoring (failover time).
+      applyMs: Date.now() - appliedFrom,
+    });
   }
 
   /** This member's standby tasks from the assignment; never one it runs as active. */
