@@ -147,7 +147,14 @@ export class StandbyTasks {
     const targets = new Map<string, StandbyStore>();
     for (const standby of this.standbys.values()) for (const s of standby.stores) targets.set(`${s.topic}:${s.partition}`, s);
     const groupId = `${this.options.applicationId}-standby-${randomUUID()}`;
-    const consumer = this.options.kafka.consumer({ groupId, readUncommitted: !this.options.readCommitted, allowAutoTopicCreation: false, maxWaitTimeInMs: 1000 });
+    const consumer = this.options.kafka.consumer({
+      groupId,
+      readUncommitted: !this.options.readCommitted,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 1000,
+      // A changelog grown with its input (docs/cdc.md, "Partition growth") is followed within seconds, not kafkajs' 5 minutes.
+      metadataMaxAge: 10_000,
+    });
     this.consumer = consumer;
     this.groupId = groupId;
     const apply = (target: StandbyStore, records: readonly ChangelogRecordIn[], next: bigint): void => {
