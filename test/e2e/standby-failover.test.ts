@@ -15,7 +15,7 @@ import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js'
  */
 const brokers = inject('kafkaBrokers');
 const kit = new KafkaTestKit(brokers);
-const WAVE = 20_000;
+const WAVE = 10_000;
 const KEYS = 1_000;
 const TASK = '0_0';
 
@@ -45,8 +45,12 @@ interface Failover {
   readonly restoreTarget: number;
 }
 
-/** Two instances of the count topology (1 input partition: one task); the one running the task is SIGKILLed. */
-async function failover(standbyReplicas: number): Promise<Failover> {
+/**
+ * Two instances of the count topology (1 input partition: one task); the one running the task is
+ * SIGKILLed. `threads`: stream threads of both (a standby lives in the main thread; the task it
+ * becomes runs in a stream thread).
+ */
+async function failover(standbyReplicas: number, threads: number): Promise<Failover> {
   const applicationId = `e2e-standby-${standbyReplicas}-${randomUUID().slice(0, 8)}`;
   const topics = { input: `${applicationId}-in`, mapped: `${applicationId}-ids`, counts: `${applicationId}-counts` };
   const changelog = `${applicationId}-counts-changelog`;
@@ -66,7 +70,7 @@ async function failover(standbyReplicas: number): Promise<Failover> {
       stateDir: join(dir, name),
       guarantee: 'exactly_once',
       params: topics,
-      extraArgs: ['--http-port', '0', '--commit-interval-ms', '250', '--standby-replicas', String(standbyReplicas), '--config', config],
+      extraArgs: ['--http-port', '0', '--commit-interval-ms', '250', '--standby-replicas', String(standbyReplicas), '--threads', String(threads), '--config', config],
     });
 
   const active = run('a');
@@ -107,6 +111,7 @@ async function failover(standbyReplicas: number): Promise<Failover> {
     timeoutMs: 30_000,
     child: survivor,
   });
+  if (threads > 1) expect(await survivor.taskThreads()).toEqual(['stream-thread-1']);
   const restored = (await metric(survivor, 'cdc_streams_restore_restored_records', `task="${TASK}"`)) ?? -1;
   const restoreTarget = (await metric(survivor, 'cdc_streams_restore_target_records', `task="${TASK}"`)) ?? -1;
   survivor.kill('SIGTERM');
@@ -120,10 +125,11 @@ async function failover(standbyReplicas: number): Promise<Failover> {
   return { changelogEndAtKill, standbyOffsetAtKill, restored, restoreTarget };
 }
 
-describe('standby-failover: a count topology whose active instance is SIGKILLed (exactly_once, 2 instances)', () => {
+describe('standby-failover: a count topology whose active instance is SIGKILLed (exactly_once, 2 instances; with the standby: 2 stream threads)', () => {
   it('restores only the changelog tail after the standby checkpoint with a standby, the whole changelog without', { timeout: 180_000 }, async () => {
     // Side by side: most of each run is waiting for the killed member's session to expire.
-    const [withStandby, withoutStandby] = await Promise.all([failover(1), failover(0)]);
+    const [withStandby, withoutStandby] = await Promise.all([failover(1, 2), failover(0, 1)]);
+    console.info(`standby-failover: with a standby, ${withStandby.restored} records restored (changelog end ${withStandby.changelogEndAtKill} at the kill, standby at ${withStandby.standbyOffsetAtKill}); without, ${withoutStandby.restored} (changelog end ${withoutStandby.changelogEndAtKill})`);
     // The standby had read at least the first wave's changelog, one record or more per key.
     expect(withStandby.standbyOffsetAtKill).toBeGreaterThanOrEqual(KEYS);
     expect(withStandby.restored).toBe(withStandby.restoreTarget);
