@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
 import { DEAD_LETTER_TOPIC_SUFFIX } from '../../common/constants.js';
@@ -170,7 +170,7 @@ export class KafkaStreamsRuntime {
           endpoint: this.endpoint,
           currentTasks: () => [...(this.started?.taskManager.keys() ?? [])],
           numStandbyReplicas: this.config.numStandbyReplicas,
-          standbyOffsets: () => this.started?.standbys.offsets() ?? {},
+          taskOffsets: () => (this.started === undefined ? {} : this.started.standbys.offsets(new Set(this.started.taskManager.keys()))),
         }),
       ],
       sessionTimeout: this.config.sessionTimeoutMs,
@@ -223,6 +223,7 @@ export class KafkaStreamsRuntime {
       logger: this.logger,
       onError: (error) => this.fail('keeping a standby task up to date failed', error),
     });
+    await standbys.readStateLeftOnDisk(await this.tasksWithStateOnDisk());
     const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer, standbys };
     this.started = started;
 
@@ -501,6 +502,7 @@ export class KafkaStreamsRuntime {
     // A standby promoted to active gives up its stores first; new standbys open once revoked tasks closed.
     await started.standbys.release(new Set(standbys.map((s) => taskKey(s.subTopology.id, s.partition))));
     await started.taskManager.applyAssignment(assignment);
+    started.standbys.forgetStateLeftOnDisk(started.taskManager.keys());
     await started.standbys.assign(standbys);
     this.ready = true;
     this.stats.history.assignmentApplied(started.taskManager.keys());
@@ -513,6 +515,19 @@ export class KafkaStreamsRuntime {
       // From the new assignment to its tasks running: closing, opening and restoring (failover time).
       applyMs: Date.now() - appliedFrom,
     });
+  }
+
+  /** Stateful tasks with a directory in the state directory: an earlier run here held their state. */
+  private async tasksWithStateOnDisk(): Promise<TaskSpec[]> {
+    const present = new Set(await readdir(this.config.stateDir));
+    const specs: TaskSpec[] = [];
+    for (const subTopology of this.topology.subTopologies) {
+      if (!subTopology.stores.some((store) => this.topology.stores.get(store)?.changelog === true)) continue;
+      for (let partition = 0; partition < (this.taskCounts.get(subTopology.id) ?? 0); partition++) {
+        if (present.has(taskKey(subTopology.id, partition))) specs.push({ subTopology, partition });
+      }
+    }
+    return specs;
   }
 
   /** This member's standby tasks from the assignment; never one it runs as active. */

@@ -60,6 +60,8 @@ export interface StandbyTasksOptions {
  */
 export class StandbyTasks {
   private readonly standbys = new Map<string, Standby>();
+  /** Offset sums of task state found in the state directory at start (a restart): reported until the task runs here. */
+  private readonly leftOnDisk = new Map<string, number>();
   private consumer: Consumer | undefined;
   private groupId: string | undefined;
   /** The reader joining its group: not awaited by `assign`, so a rebalance does not wait for it. */
@@ -71,11 +73,37 @@ export class StandbyTasks {
     return [...this.standbys.keys()];
   }
 
-  /** Per standby task, the sum of its stores' next changelog offsets: what the assignor compares. */
-  offsets(): Record<string, number> {
+  /**
+   * Per task whose state this instance holds without running it (its standbys, and state left on disk
+   * by an earlier run), the sum of its stores' next changelog offsets: what the assignor compares.
+   */
+  offsets(running: ReadonlySet<string>): Record<string, number> {
     const offsets: Record<string, number> = {};
+    for (const [key, sum] of this.leftOnDisk) if (!running.has(key)) offsets[key] = sum;
     for (const [key, standby] of this.standbys) offsets[key] = Number(standby.stores.reduce((sum, s) => sum + s.next, 0n));
     return offsets;
+  }
+
+  /**
+   * Reads the checkpoints of the tasks in `specs` (those with a directory in the state directory), before
+   * the instance joins its group: a restarted instance then reports the state it still holds, and the
+   * assignor can give it those tasks back. The state it read stops being reported once the task ran here
+   * (an active task's checkpoint moves on; it is then reported as running).
+   */
+  async readStateLeftOnDisk(specs: readonly TaskSpec[]): Promise<void> {
+    for (const spec of specs) {
+      const standby = await this.open(spec);
+      try {
+        if (standby.stores.length > 0) this.leftOnDisk.set(standby.port.taskId, Number(standby.stores.reduce((sum, s) => sum + s.next, 0n)));
+      } finally {
+        await standby.port.close();
+      }
+    }
+  }
+
+  /** Tasks that now run here: their state on disk is the running task's from now on. */
+  forgetStateLeftOnDisk(running: Iterable<string>): void {
+    for (const key of running) this.leftOnDisk.delete(key);
   }
 
   snapshot(): StandbyProgress[] {

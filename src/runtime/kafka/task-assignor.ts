@@ -9,8 +9,11 @@ export const TASK_ASSIGNOR_NAME = 'cdc-streams-tasks';
 interface MemberInfo {
   readonly endpoint?: string;
   readonly tasks?: readonly string[];
-  /** Standby tasks this member keeps: `taskKey` → the sum of its stores' next changelog offsets. */
-  readonly standbyOffsets?: Readonly<Record<string, number>>;
+  /**
+   * Tasks whose state this member holds without running them (standbys, and state left in its state
+   * directory): `taskKey` → the sum of its stores' next changelog offsets (Kafka Streams' task offset sums).
+   */
+  readonly taskOffsets?: Readonly<Record<string, number>>;
 }
 
 /** What each member learns from the assignment (JSON in assignment userData): who owns which task. */
@@ -29,8 +32,8 @@ export interface TaskAssignorOptions {
   readonly currentTasks: () => readonly string[];
   /** Standbys per stateful task (numStandbyReplicas); 0: none. */
   readonly numStandbyReplicas?: number;
-  /** The standbys this instance keeps now, with how far each has read its changelogs. */
-  readonly standbyOffsets?: () => Readonly<Record<string, number>>;
+  /** The state of tasks this instance holds without running them, with how far each has read its changelogs. */
+  readonly taskOffsets?: () => Readonly<Record<string, number>>;
 }
 
 function parseJson<T>(data: Buffer | null | undefined): T | undefined {
@@ -68,7 +71,7 @@ export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {
           return [m.memberId, parseJson<MemberInfo>(metadata?.userData) ?? {}] as const;
         }),
       );
-      const freshness = new Map([...infos].map(([id, info]) => [id, new Map(Object.entries(info.standbyOffsets ?? {}))]));
+      const freshness = new Map([...infos].map(([id, info]) => [id, new Map(Object.entries(info.taskOffsets ?? {}))]));
       const placement = placeTasks(
         slots,
         members.map((m) => m.memberId),
@@ -93,11 +96,11 @@ export function taskAssignor(options: TaskAssignorOptions): PartitionAssigner {
       });
     },
     protocol({ topics }) {
-      const standbyOffsets = options.standbyOffsets?.() ?? {};
+      const taskOffsets = options.taskOffsets?.() ?? {};
       const info: MemberInfo = {
         tasks: options.currentTasks(),
         ...(options.endpoint() === undefined ? {} : { endpoint: options.endpoint() }),
-        ...(Object.keys(standbyOffsets).length === 0 ? {} : { standbyOffsets }),
+        ...(Object.keys(taskOffsets).length === 0 ? {} : { taskOffsets }),
       };
       return {
         name: TASK_ASSIGNOR_NAME,

@@ -45,7 +45,7 @@ describe('taskAssignor with standby replicas', () => {
 
   it('gives a task without an owner to the member reporting the freshest standby of it', async () => {
     // Round-robin alone would give 0_0 to a and 0_1 to b; a holds the fresher copy of 0_1.
-    const assigned = await assign([member('a', { standbyOffsets: { '0_1': 1234 } }), member('b', { standbyOffsets: { '0_1': 12 } })], 1);
+    const assigned = await assign([member('a', { taskOffsets: { '0_1': 1234 } }), member('b', { taskOffsets: { '0_1': 12 } })], 1);
     expect(assigned.get('a')!.tasks['counted']).toEqual([1]);
     expect(assigned.get('b')!.tasks['counted']).toEqual([0]);
     // b keeps its copy of 0_1 as the standby.
