@@ -532,7 +532,14 @@ export class KafkaStreamsRuntime {
 
   /** This member's standby tasks from the assignment; never one it runs as active. */
   private async standbySpecs(started: Started, assignment: Record<string, number[]>, memberId: string): Promise<TaskSpec[]> {
-    const info = await readOwnAssignmentInfo(started.consumer, memberId);
+    let info: Awaited<ReturnType<typeof readOwnAssignmentInfo>>;
+    try {
+      info = await readOwnAssignmentInfo(started.consumer, memberId);
+    } catch (error) {
+      // Standbys only speed a failover up: without them this generation runs as it would with none.
+      this.logger.warn('could not read this instance\'s standby tasks from its assignment; keeping none until the next rebalance', { err: error });
+      return [];
+    }
     const active = new Set<string>();
     for (const [topic, partitions] of Object.entries(assignment)) {
       const sub = this.subByTopic.get(topic);

@@ -69,10 +69,6 @@ export class StandbyTasks {
 
   constructor(private readonly options: StandbyTasksOptions) {}
 
-  keys(): string[] {
-    return [...this.standbys.keys()];
-  }
-
   /**
    * Per task whose state this instance holds without running it (its standbys, and state left on disk
    * by an earlier run), the sum of its stores' next changelog offsets: what the assignor compares.
@@ -80,7 +76,7 @@ export class StandbyTasks {
   offsets(running: ReadonlySet<string>): Record<string, number> {
     const offsets: Record<string, number> = {};
     for (const [key, sum] of this.leftOnDisk) if (!running.has(key)) offsets[key] = sum;
-    for (const [key, standby] of this.standbys) offsets[key] = Number(standby.stores.reduce((sum, s) => sum + s.next, 0n));
+    for (const [key, standby] of this.standbys) offsets[key] = offsetSum(standby.stores);
     return offsets;
   }
 
@@ -94,7 +90,7 @@ export class StandbyTasks {
     for (const spec of specs) {
       const standby = await this.open(spec);
       try {
-        if (standby.stores.length > 0) this.leftOnDisk.set(standby.port.taskId, Number(standby.stores.reduce((sum, s) => sum + s.next, 0n)));
+        if (standby.stores.length > 0) this.leftOnDisk.set(standby.port.taskId, offsetSum(standby.stores));
       } finally {
         await standby.port.close();
       }
@@ -122,6 +118,8 @@ export class StandbyTasks {
       const standby = this.standbys.get(key)!;
       this.standbys.delete(key);
       await Promise.all(standby.stores.map((s) => s.chain));
+      // Its stores stay in the state directory: still a copy worth reporting until the task runs here.
+      this.leftOnDisk.set(key, offsetSum(standby.stores));
       await standby.port.close();
     }
   }
@@ -256,4 +254,9 @@ export class StandbyTasks {
       await admin.disconnect();
     }
   }
+}
+
+/** A task's offset sum (Kafka Streams' task offset sums): the next changelog offsets of its stores, added. */
+function offsetSum(stores: readonly StandbyStore[]): number {
+  return Number(stores.reduce((sum, s) => sum + s.next, 0n));
 }
