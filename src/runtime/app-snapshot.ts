@@ -14,6 +14,13 @@ export interface RestoreProgress {
   readonly done: boolean;
 }
 
+/** One store of a standby task: the next changelog offset it has applied (docs/runtime.md, "Standby replicas"). */
+export interface StandbyProgress {
+  readonly taskId: string;
+  readonly store: string;
+  readonly offset: number;
+}
+
 export interface TaskSnapshot {
   readonly taskId: string;
   readonly subTopology: number;
@@ -100,6 +107,8 @@ export interface AppSnapshot {
   readonly rebalances?: readonly RebalanceEvent[];
   /** The last records sent to the dead-letter topic, oldest first. */
   readonly recentDeadLetters?: readonly DeadLetterNote[];
+  /** The stores of this instance's standby tasks and how far each has read its changelog. */
+  readonly standbys?: readonly StandbyProgress[];
 }
 
 /** The answer to an interactive query for one key of a store. */
