@@ -100,6 +100,7 @@ export type {
   TaskSnapshot,
   TaskTransition,
 } from './runtime/app-snapshot.js';
+export type { StoreOwners, StoreOwnersReport, StorePartitionOwner } from './runtime/store-owners.js';
 
 // simulator and verifier
 export * from './sim/index.js';
