@@ -32,6 +32,7 @@ export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly guarantee?: (typeof GUARANTEES)[number];
   readonly commitIntervalMs?: number;
   readonly metadataRefreshMs?: number;
+  readonly sessionTimeoutMs?: number;
   readonly threads?: number;
   readonly httpPort?: number;
   readonly httpHost?: string;
@@ -55,6 +56,11 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--threads <n>', 'stream threads: tasks run in this many worker threads with their stores (default 1: in the main thread)', integerOption(1, 64))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
+        .option(
+          '--session-timeout-ms <ms>',
+          "how long the group waits for a silent instance before moving its tasks (default 10000; docs/reliability.md)",
+          integerOption(1),
+        )
         .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port (no authentication)', integerOption(0, 65535))
         .option('--http-host <host>', 'address the ops server binds (default 127.0.0.1; 0.0.0.0 for every interface)', parseHost)
         .option('--advertised-endpoint <host:port>', 'how other instances and clients reach this one\'s --http-port (default: the bound address and port)')
@@ -122,6 +128,7 @@ export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicat
     ...(flags.guarantee === undefined ? {} : { processingGuarantee: flags.guarantee }),
     ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
     ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
+    ...(flags.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: flags.sessionTimeoutMs }),
     ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
     ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
     ...(flags.advertisedEndpoint === undefined ? {} : { advertisedEndpoint: flags.advertisedEndpoint }),

@@ -20,4 +20,5 @@ export {
 } from './detached-broker.js';
 export type { BrokerRecord } from './run-record.js';
 export { resolveCacheDir } from './cache-paths.js';
+export { startRestartableBroker, type BrokerRestart, type RestartableBrokerHandle, type RestartableBrokerOptions } from './restartable-broker.js';
 export { KAFKA_VERSION } from './kafka-version.js';

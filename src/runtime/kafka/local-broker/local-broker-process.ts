@@ -63,16 +63,21 @@ interface BrokerPorts {
   readonly secured: SecuredPorts;
 }
 
-/** The config, and for a secured broker its certificates (in `tls/`), in a fresh temporary folder. */
-async function writeBrokerFiles(ports: BrokerPorts, security: BrokerSecurityOptions | undefined): Promise<BrokerFiles & { secured?: SecuredListeners }> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cdc-streams-kafka-'));
-  const files: BrokerFiles = {
+/** Where a broker's config, logs and partitions live inside its folder. */
+function brokerFilesIn(dataDir: string): BrokerFiles {
+  return {
     dataDir,
     serverProperties: path.join(dataDir, 'server.properties'),
     log4jProperties: path.join(dataDir, 'log4j.properties'),
     logFile: path.join(dataDir, 'broker.log'),
     stdoutFile: path.join(dataDir, 'stdout.log'),
   };
+}
+
+/** The config, and for a secured broker its certificates (in `tls/`), in a fresh temporary folder. */
+async function writeBrokerFiles(ports: BrokerPorts, security: BrokerSecurityOptions | undefined): Promise<BrokerFiles & { secured?: SecuredListeners }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cdc-streams-kafka-'));
+  const files = brokerFilesIn(dataDir);
   const logDir = path.join(dataDir, 'data');
   await mkdir(logDir);
   const { port, controllerPort } = ports;
@@ -191,6 +196,38 @@ export async function launchLocalBroker(options: LaunchOptions): Promise<Launche
     );
   }
 
+  return spawnBroker({ libsDir, files, brokers, started, detached: options.detached, log: options.log });
+}
+
+/**
+ * Starts a broker again on the folder of one that was stopped (its config, ports, KRaft metadata and
+ * partitions), as an operator restarts a broker: no format, the same client port. Plain listener only.
+ */
+export async function relaunchLocalBroker(options: {
+  readonly cacheDir: string;
+  readonly dataDir: string;
+  readonly brokers: string;
+  readonly detached: boolean;
+  readonly log: BrokerLog;
+}): Promise<LaunchedBroker> {
+  const started = Date.now();
+  const files = brokerFilesIn(options.dataDir);
+  if (!existsSync(files.serverProperties)) throw new BrokerStartError(`no broker config in ${options.dataDir}: it was never started there`);
+  const libsDir = await ensureKafkaJars(options.cacheDir, options.log);
+  return spawnBroker({ libsDir, files, brokers: options.brokers, started, detached: options.detached, log: options.log });
+}
+
+/** Starts the JVM on prepared files and waits until it answers; on failure it is killed and the error carries its log. */
+async function spawnBroker(input: {
+  readonly libsDir: string;
+  readonly files: BrokerFiles & { secured?: SecuredListeners };
+  readonly brokers: string;
+  readonly started: number;
+  readonly detached: boolean;
+  readonly log: BrokerLog;
+}): Promise<LaunchedBroker> {
+  const { libsDir, files, brokers, started } = input;
+  const options = { detached: input.detached, log: input.log };
   const out = openSync(files.stdoutFile, 'a');
   let child: ChildProcess;
   try {
