@@ -51,27 +51,36 @@ export class SoakInstance {
   }
 
   /**
-   * Polls `/health` until this process runs at least one task; resolves with the milliseconds since
-   * `sinceMs`. Undefined when the process exits first or `timeoutMs` passes.
+   * Polls `/health` until this process runs at least one task. `joinedMs`: until its ops server answered,
+   * which the CLI starts once the application joined the group; `runningMs`: until a task ran (restored
+   * and processing). Both from `sinceMs`; undefined when the process exits first or `timeoutMs` passes.
    */
-  async waitUntilRunning(sinceMs: number, timeoutMs: number): Promise<number | undefined> {
+  async waitUntilRunning(sinceMs: number, timeoutMs: number): Promise<{ joinedMs: number | undefined; runningMs: number | undefined }> {
     const child = this.child;
     const deadline = Date.now() + timeoutMs;
+    let joinedMs: number | undefined;
     while (Date.now() < deadline && !child.hasExited) {
       const health = await child.health().catch(() => undefined);
-      if ((health?.tasks['RUNNING'] ?? 0) > 0) return Date.now() - sinceMs;
+      if (health !== undefined) joinedMs ??= Date.now() - sinceMs;
+      if ((health?.tasks['RUNNING'] ?? 0) > 0) return { joinedMs, runningMs: Date.now() - sinceMs };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return undefined;
+    return { joinedMs, runningMs: undefined };
   }
 
   private spawn(): StreamsChild {
     const child = StreamsChild.run(this.options);
     void child.exited.then((exit) => {
       if (this.planned || this.retired || child !== this.child) return;
-      this.onUnplannedExit({ ...exit, instance: this.name, log: child.recentLog(30) });
+      this.onUnplannedExit({ ...exit, instance: this.name, log: lastErrorLine(child.recentLog(10)) });
       this.child = this.spawn();
     });
     return child;
   }
+}
+
+/** The CLI's own last word (`cdc-streams: ...`), else the log's last non-empty line. */
+function lastErrorLine(log: string): string {
+  const lines = log.split('\n').filter((line) => line.trim() !== '');
+  return lines.filter((line) => line.startsWith('cdc-streams: ') && !line.includes('resources are still open')).at(-1) ?? lines.at(-1) ?? '(no log)';
 }

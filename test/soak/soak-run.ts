@@ -34,6 +34,8 @@ export interface Recovery {
   readonly cause: 'kill' | 'kill, empty state dir' | 'broker restart' | 'added';
   /** From the restart (or the broker answering again) until the instance ran a task; undefined: not within the wait. */
   readonly ms: number | undefined;
+  /** From the restart until the instance had joined the group (its ops server answered). */
+  readonly joinedMs: number | undefined;
 }
 
 export interface SoakReport {
@@ -133,7 +135,7 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
       },
       (exit) => {
         unplannedExits.push(exit);
-        log(`!! ${exit.instance} exited by itself (${exit.signal ?? `code ${String(exit.code)}`}); restarted. Its log ends with:\n${exit.log}`);
+        log(`${exit.instance} exited by itself (${exit.signal ?? `code ${String(exit.code)}`}); restarted. Its last line: ${exit.log}`);
       },
     );
     instances.push(instance);
@@ -149,6 +151,7 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
   const injected = { kills: 0, killsWithEmptyStateDir: 0, brokerRestarts: 0, instancesAdded: 0, instancesRemoved: 0, partitionIncreases: 0 };
   const recoveries: Recovery[] = [];
   const brokerDownMs: number[] = [];
+  let added: SoakInstance | undefined;
   const writeStart = Date.now();
   const writer = writeSale(connection, inputTopic, sim.messages, totalMessages, options, (grew) => {
     injected.partitionIncreases += 1;
@@ -173,9 +176,11 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
         const restartedAt = Date.now();
         injected.kills += 1;
         if (event.deleteState) injected.killsWithEmptyStateDir += 1;
-        const ms = await victim.waitUntilRunning(restartedAt, RECOVERY_WAIT_MS);
-        recoveries.push({ instance: victim.name, cause: event.deleteState ? 'kill, empty state dir' : 'kill', ms });
-        log(`kill ${injected.kills}: ${victim.name} SIGKILLed and restarted${event.deleteState ? ' on an empty state dir' : ''}; running again after ${seconds(ms)} (${elapsed(writeStart)})`);
+        const { joinedMs, runningMs: ms } = await victim.waitUntilRunning(restartedAt, RECOVERY_WAIT_MS);
+        recoveries.push({ instance: victim.name, cause: event.deleteState ? 'kill, empty state dir' : 'kill', ms, joinedMs });
+        log(
+          `kill ${injected.kills}: ${victim.name} SIGKILLed and restarted${event.deleteState ? ' on an empty state dir' : ''}; joined after ${seconds(joinedMs)}, running after ${seconds(ms)} (${elapsed(writeStart)})`,
+        );
         break;
       }
       case 'broker-restart': {
@@ -184,22 +189,24 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
         injected.brokerRestarts += 1;
         brokerDownMs.push(downMs);
         log(`broker restart ${injected.brokerRestarts}: down ${seconds(downMs)} (${elapsed(writeStart)})`);
-        await settle(live(), answeredAt, 'broker restart', recoveries);
+        const times = await settle(live(), answeredAt, 'broker restart', recoveries);
+        log(`after broker restart ${injected.brokerRestarts}: every instance runs tasks again ${times.map(seconds).join(', ')} after it answered (${elapsed(writeStart)})`);
         break;
       }
       case 'add-instance': {
         const addedAt = Date.now();
-        const added = await startInstance();
+        added = await startInstance();
         injected.instancesAdded += 1;
-        const ms = await added.waitUntilRunning(addedAt, RECOVERY_WAIT_MS);
-        recoveries.push({ instance: added.name, cause: 'added', ms });
+        const { joinedMs, runningMs: ms } = await added.waitUntilRunning(addedAt, RECOVERY_WAIT_MS);
+        recoveries.push({ instance: added.name, cause: 'added', ms, joinedMs });
         log(`${added.name} added; running after ${seconds(ms)} (${elapsed(writeStart)})`);
         break;
       }
       case 'remove-instance': {
-        const candidates = live();
+        // One of those that ran from the start leaves, not the one just added.
+        const candidates = live().filter((i) => i !== added);
         const leaving = candidates[Math.floor(event.pick * candidates.length)];
-        if (leaving === undefined || candidates.length < 2) throw new Error('no instance to remove');
+        if (leaving === undefined || live().length < 2) throw new Error('no instance to remove');
         const exit = await leaving.retire();
         injected.instancesRemoved += 1;
         log(`${leaving.name} removed (SIGTERM, exit ${exit.code ?? exit.signal}) (${elapsed(writeStart)})`);
@@ -235,13 +242,20 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
 }
 
 /** Waits until every instance runs a task again, recording each one's time as a recovery from `cause`. */
-async function settle(instances: readonly SoakInstance[], sinceMs: number, cause: 'start' | 'broker restart', recoveries: Recovery[]): Promise<void> {
-  const times = await Promise.all(instances.map((i) => i.waitUntilRunning(sinceMs, RECOVERY_WAIT_MS)));
+async function settle(
+  instances: readonly SoakInstance[],
+  sinceMs: number,
+  cause: 'start' | 'broker restart',
+  recoveries: Recovery[],
+): Promise<Array<number | undefined>> {
+  const waits = await Promise.all(instances.map((i) => i.waitUntilRunning(sinceMs, RECOVERY_WAIT_MS)));
+  const times = waits.map((w) => w.runningMs);
   if (cause === 'start') {
     if (times.some((t) => t === undefined)) throw new Error('the instances did not start running tasks');
-    return;
+    return times;
   }
-  instances.forEach((instance, i) => recoveries.push({ instance: instance.name, cause, ms: times[i] }));
+  instances.forEach((instance, i) => recoveries.push({ instance: instance.name, cause, ms: waits[i]?.runningMs, joinedMs: waits[i]?.joinedMs }));
+  return times;
 }
 
 /**

@@ -26,8 +26,8 @@ export function soakFailures(report: SoakReport, required: SoakRequirements): st
 }
 
 /** min / median / p90 / max of the recoveries of one cause, in seconds. */
-function spread(recoveries: readonly Recovery[]): string {
-  const ms = recoveries.map((r) => r.ms).filter((m) => m !== undefined).sort((a, b) => a - b);
+function spread(recoveries: readonly Recovery[], phase: 'ms' | 'joinedMs' = 'ms'): string {
+  const ms = recoveries.map((r) => r[phase]).filter((m) => m !== undefined).sort((a, b) => a - b);
   const never = recoveries.length - ms.length;
   if (ms.length === 0) return never === 0 ? '-' : `${never} never`;
   const at = (q: number): string => ((ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0) / 1000).toFixed(1);
@@ -40,10 +40,11 @@ export function formatSoakReport(report: SoakReport): string {
   return [
     `seed ${report.seed} (replay with --seed ${report.seed}); ${report.options.orders} orders, ${report.inputMessages} input messages written over ${report.options.writeSeconds} s; ${(report.durationMs / 1000).toFixed(0)} s in all`,
     `faults injected: ${i.kills} SIGKILLs (${i.killsWithEmptyStateDir} restarted on an empty state dir), ${i.brokerRestarts} broker restarts, ${i.instancesAdded} instance added, ${i.instancesRemoved} removed, ${i.partitionIncreases} partition increase (${report.options.partitions.from} -> ${report.options.partitions.to})`,
-    `unplanned exits: ${report.unplannedExits.length}${report.unplannedExits.map((x) => `\n  ${x.instance}: ${x.signal ?? `code ${String(x.code)}`}`).join('')}`,
+    `unplanned exits (restarted by the soak, as a supervisor would): ${report.unplannedExits.length}${report.unplannedExits.map((x) => `\n  ${x.instance}: ${x.signal ?? `code ${String(x.code)}`}: ${x.log}`).join('')}`,
     `writer retries after a lost connection: ${report.writeRetries}; broker down ${report.brokerDownMs.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ') || '-'}`,
     'restart -> tasks running:',
     `  after a SIGKILL, same state dir:   ${spread(byCause('kill'))}`,
+    `    (of which until joined:          ${spread(byCause('kill'), 'joinedMs')})`,
     `  after a SIGKILL, empty state dir:  ${spread(byCause('kill, empty state dir'))}`,
     `  after a broker restart (per instance): ${spread(byCause('broker restart'))}`,
     `  an added instance:                 ${spread(byCause('added'))}`,
