@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../../src/cli/order-event-avro.js';
@@ -56,6 +56,8 @@ export interface SoakReport {
   readonly writeRetries: number;
   readonly inputMessages: number;
   readonly verification: VerificationSummary;
+  /** A failed run's evidence: every problem order's output records (partition, offset, when written) and the run's log. */
+  readonly problemsFile?: string;
   readonly durationMs: number;
 }
 
@@ -87,7 +89,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
 }
 
 async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, instances: SoakInstance[], dirs: string[], started: number): Promise<SoakReport> {
-  const { log, ...settings } = options;
+  const { log: print, ...settings } = options;
+  // Every line is kept too: a failed run writes them beside its problem records.
+  const timeline: string[] = [];
+  const log = (line: string): void => {
+    timeline.push(`${new Date().toISOString()} ${line}`);
+    print(line);
+  };
   const { seed } = settings;
   const connection = parseKafkaConnection({ brokers: splitBrokers(broker.brokers) });
   const applicationId = `soak-${seed}`;
@@ -226,7 +234,9 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
   for (const instance of live()) await instance.retire();
   events = await readEvents(connection, outputTopic);
   const verifier = new OrderEventVerifier(truth);
-  for (const event of events) verifier.observe(event);
+  for (const read of events) verifier.observe(read.event);
+  const verification = verifier.result();
+  const problemsFile = verification.ok ? undefined : await writeProblems(seed, truth, events, timeline, writeStart);
   return {
     seed,
     options: settings,
@@ -236,7 +246,8 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
     brokerDownMs,
     writeRetries: written.retries,
     inputMessages: written.messages,
-    verification: verifier.result(),
+    verification,
+    ...(problemsFile === undefined ? {} : { problemsFile }),
     durationMs: Date.now() - started,
   };
 }
@@ -309,15 +320,52 @@ function* skip<T>(items: Iterable<T>, count: number): Iterable<T> {
   }
 }
 
-async function readEvents(connection: KafkaConnection, topic: string): Promise<OutputOrderEvent[]> {
+interface ReadEvent {
+  readonly event: OutputOrderEvent;
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: number;
+}
+
+async function readEvents(connection: KafkaConnection, topic: string): Promise<ReadEvent[]> {
   const decoder = await createOrderEventDecoder({ schemasDir: 'schemas' });
-  const events: OutputOrderEvent[] = [];
+  const events: ReadEvent[] = [];
   // The output topic exists once an instance produced to it; before that there is nothing to read.
   if (!(await topicPartitionCounts(connection, [topic])).has(topic)) return events;
   for await (const record of readTopic(connection, topic, { isolation: 'read_committed', idleMs: 2000 })) {
-    events.push(toOutputOrderEvent(await decoder.decode(record)));
+    events.push({ event: toOutputOrderEvent(await decoder.decode(record)), partition: record.partition, offset: record.offset, timestamp: record.timestamp });
   }
   return events;
+}
+
+/**
+ * Writes `<tmpdir>/soak-<seed>-problems.json`: every order with a problem, its verdict and its output
+ * records with when each was written (seconds after the sale began to be written, to set beside the
+ * faults' times), and the run's log.
+ */
+async function writeProblems(seed: number, truth: ReadonlyMap<string, ExpectedOrder>, events: readonly ReadEvent[], timeline: readonly string[], writeStart: number): Promise<string> {
+  const verifier = new OrderEventVerifier(truth, Number.MAX_SAFE_INTEGER);
+  for (const read of events) verifier.observe(read.event);
+  const verdicts = verifier.result().examples;
+  const wanted = new Set(verdicts.map((v) => v.orderId));
+  const records = new Map<string, object[]>();
+  for (const read of events) {
+    const orderId = String(read.event.orderId);
+    if (!wanted.has(orderId)) continue;
+    const list = records.get(orderId) ?? [];
+    list.push({
+      seq: read.event.seq,
+      type: read.event.type,
+      partition: read.partition,
+      offset: read.offset,
+      writtenAtSeconds: Math.round((read.timestamp - writeStart) / 100) / 10,
+    });
+    records.set(orderId, list);
+  }
+  const file = join(tmpdir(), `soak-${seed}-problems.json`);
+  const problemOrders = verdicts.map((v) => ({ orderId: v.orderId, problems: v.problems, records: records.get(v.orderId) ?? [] }));
+  await writeFile(file, JSON.stringify({ seed, writeStartedAt: new Date(writeStart).toISOString(), problemOrders, log: timeline }, null, 1));
+  return file;
 }
 
 function seconds(ms: number | undefined): string {

@@ -49,5 +49,6 @@ export function formatSoakReport(report: SoakReport): string {
     `  after a broker restart (per instance): ${spread(byCause('broker restart'))}`,
     `  an added instance:                 ${spread(byCause('added'))}`,
     formatVerification(report.verification),
+    ...(report.problemsFile === undefined ? [] : [`the problem orders' output records (when each was written) and the run's log: ${report.problemsFile}`]),
   ].join('\n');
 }
