@@ -53,14 +53,14 @@ export class SoakInstance {
   /**
    * Polls `/health` until this process runs at least one task. `joinedMs`: until its ops server answered,
    * which the CLI starts once the application joined the group; `runningMs`: until a task ran (restored
-   * and processing). Both from `sinceMs`; undefined when the process exits first or `timeoutMs` passes.
+   * and processing). Both from `sinceMs`, across unplanned restarts; undefined when `timeoutMs` passes.
    */
   async waitUntilRunning(sinceMs: number, timeoutMs: number): Promise<{ joinedMs: number | undefined; runningMs: number | undefined }> {
-    const child = this.child;
     const deadline = Date.now() + timeoutMs;
     let joinedMs: number | undefined;
-    while (Date.now() < deadline && !child.hasExited) {
-      const health = await child.health().catch(() => undefined);
+    // The current process each time: one that exits by itself meanwhile is replaced by the supervisor.
+    while (Date.now() < deadline && !this.retired) {
+      const health = await this.child.health().catch(() => undefined);
       if (health !== undefined) joinedMs ??= Date.now() - sinceMs;
       if ((health?.tasks['RUNNING'] ?? 0) > 0) return { joinedMs, runningMs: Date.now() - sinceMs };
       await new Promise((resolve) => setTimeout(resolve, 100));
