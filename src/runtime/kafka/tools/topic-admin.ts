@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import type { KafkaConnection } from '../../kafka-connection-config.js';
 import { createTopicsWithLeaders } from '../create-topics.js';
+import { whenKafkaReady } from '../kafka-not-ready.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { withAdmin, type ToolOptions } from './with-admin.js';
 
@@ -113,7 +114,8 @@ export async function partitionCountsWith(admin: Admin, topics: readonly string[
 /** @internal */
 export async function topicOffsetsWith(admin: Admin, topic: string): Promise<PartitionOffsets[]> {
   if (!(await admin.listTopics()).includes(topic)) throw new KafkaToolError(`topic '${topic}' does not exist`);
-  const offsets = await admin.fetchTopicOffsets(topic);
+  // A topic another process created a moment ago may not have its leader yet.
+  const offsets = await whenKafkaReady(`reading the offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
   return offsets
     .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
     .sort((a, b) => a.partition - b.partition);
