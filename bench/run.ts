@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseKafkaConnection, simulateFlashSale, splitBrokers } from '../src/index.js';
-import { ensureBroker, KAFKA_VERSION, type BrokerHandle } from '../src/runtime/kafka/local-broker/index.js';
+import { ensureBroker, KAFKA_VERSION, type BrokerHandle } from '../src/local-broker/index.js';
 import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
 import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
 import { fullReport, writeDocs, type BenchRun, type ProducedTopic, type TimedRun } from './bench-report.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { OrderEventVerifier, formatVerification, simulateFlashSale, StreamsApp, type AppSnapshot, type ExpectedOrder } from '../../index.js';
-import { ensureBroker } from '../../runtime/kafka/local-broker/index.js';
+import { ensureBroker } from '../../local-broker/index.js';
 import { parseKafkaConnection, splitBrokers } from '../../runtime/kafka-connection-config.js';
 import { readTopic, writeMessages } from '../../runtime/kafka/tools/index.js';
 import type { CliIo } from '../cli-io.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrokerStartError } from './broker-errors.js';
 import type { BrokerHandle, BrokerLog } from './broker-handle.js';
-import { oneLine, waitForBroker } from './broker-probe.js';
+import { oneLine, waitForBroker } from '../runtime/kafka/broker-probe.js';
 import { commandSucceeds, runCommand, tail } from './run-command.js';
 
 /** The address docker/docker-compose.yml publishes the broker on for the host. */
@@ -13,7 +13,7 @@ const ANSWER_DEADLINE_MS = 120_000;
 
 /** docker/docker-compose.yml of this checkout; the same relative path works from src/ and from dist/. */
 export function defaultComposeFile(): string {
-  return fileURLToPath(new URL('../../../../docker/docker-compose.yml', import.meta.url));
+  return fileURLToPath(new URL('../../docker/docker-compose.yml', import.meta.url));
 }
 
 /** True when a Docker engine answers and `docker compose` exists; `docker info` alone can hang on a dead socket. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderKafkaPom } from '../../../../src/runtime/kafka/local-broker/maven-pom.js';
+import { renderKafkaPom } from '../../src/local-broker/maven-pom.js';
 
 describe('renderKafkaPom', () => {
   it('depends on kafka_2.13 3.9.1 and the slf4j-reload4j binding the broker logs through', () => {

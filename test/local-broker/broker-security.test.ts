@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../../src/common/errors.js';
-import { scramFormatArgs, validateSecurity } from '../../../../src/runtime/kafka/local-broker/broker-security.js';
+import { ConfigError } from '../../src/common/errors.js';
+import { scramFormatArgs, validateSecurity } from '../../src/local-broker/broker-security.js';
 
 describe('validateSecurity', () => {
   it('accepts SCRAM users, mutual TLS, or both', () => {

@@ -2,8 +2,8 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../../src/common/errors.js';
-import { readBrokerRecord, removeBrokerRecord, writeBrokerRecord } from '../../../../src/runtime/kafka/local-broker/run-record.js';
+import { ConfigError } from '../../src/common/errors.js';
+import { readBrokerRecord, removeBrokerRecord, writeBrokerRecord } from '../../src/local-broker/run-record.js';
 
 let dir: string;
 beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { CdcStreamsError } from '../../../common/errors.js';
+import { CdcStreamsError } from '../common/errors.js';
 
 /** A broker address was given (KAFKA_BROKERS, a run record) but nothing there answers a metadata request. */
 export class BrokerUnreachableError extends CdcStreamsError {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { noBrokerMessage } from '../../../../src/runtime/kafka/local-broker/no-broker-message.js';
+import { noBrokerMessage } from '../../src/local-broker/no-broker-message.js';
 
 describe('noBrokerMessage', () => {
   const message = noBrokerMessage({ docker: 'no Docker engine answers', missingTools: ['java', 'mvn'] });

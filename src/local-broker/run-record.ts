@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../../../common/errors.js';
+import { ConfigError } from '../common/errors.js';
 
 const SecuredListenersSchema = z.object({
   caFile: z.string().min(1),

@@ -1,4 +1,4 @@
-import { ConfigError } from '../../../common/errors.js';
+import { ConfigError } from '../common/errors.js';
 
 /** A user the secured broker knows from its first start, with credentials for both SCRAM mechanisms. */
 export interface ScramUser {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PortTakenError } from '../../../../src/runtime/kafka/local-broker/broker-errors.js';
-import { assertPortFree, pickFreePorts } from '../../../../src/runtime/kafka/local-broker/ports.js';
+import { PortTakenError } from '../../src/local-broker/broker-errors.js';
+import { assertPortFree, pickFreePorts } from '../../src/local-broker/ports.js';
 
 const servers: net.Server[] = [];
 

@@ -3,7 +3,7 @@ import {
   generateClusterId,
   renderLog4jProperties,
   renderServerProperties,
-} from '../../../../src/runtime/kafka/local-broker/broker-config.js';
+} from '../../src/local-broker/broker-config.js';
 
 function parse(properties: string): Map<string, string> {
   return new Map(

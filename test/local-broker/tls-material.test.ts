@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTlsMaterial, type TlsMaterial } from '../../../../src/runtime/kafka/local-broker/tls-material.js';
+import { generateTlsMaterial, type TlsMaterial } from '../../src/local-broker/tls-material.js';
 
 // Runs openssl for real (a few milliseconds per key): what is checked is what Kafka and Node will accept.
 let dir: string;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { kafkaLibsDir, resolveCacheDir, runRecordPath } from '../../../../src/runtime/kafka/local-broker/cache-paths.js';
+import { kafkaLibsDir, resolveCacheDir, runRecordPath } from '../../src/local-broker/cache-paths.js';
 
 describe('resolveCacheDir', () => {
   it('prefers CDC_STREAMS_CACHE, made absolute', () => {
