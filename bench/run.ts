@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseKafkaConnection, simulateFlashSale, splitBrokers } from '../src/index.js';
 import { ensureBroker, KAFKA_VERSION, type BrokerHandle } from '../src/local-broker/index.js';
-import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
+import { ensureTopics, readTopic, writeMessages } from '../src/kafka-tools/index.js';
 import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
 import { fullReport, writeDocs, type BenchRun, type ProducedTopic, type TimedRun } from './bench-report.js';
 import { load1, machineInfo, summarize } from './bench-stats.js';

@@ -10,7 +10,7 @@ import { avroOrderEventOf, type AvroOrderEvent } from '../../src/cli/order-event
 import { EXIT_FAILURE, EXIT_OK } from '../../src/cli/program.js';
 import { createTopologyEnvironment, readGroundTruth, type ExpectedEvent } from '../../src/index.js';
 import { parseKafkaConnection } from '../../src/runtime/kafka-connection-config.js';
-import { deleteTopics, ensureTopics, topicOffsets, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { deleteTopics, ensureTopics, topicOffsets, writeMessages } from '../../src/kafka-tools/index.js';
 import { runCommands } from '../cli/run-commands.js';
 
 /**

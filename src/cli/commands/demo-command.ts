@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { OrderEventVerifier, formatVerification, simulateFlashSale, StreamsApp, type AppSnapshot, type ExpectedOrder } from '../../index.js';
 import { ensureBroker } from '../../local-broker/index.js';
 import { parseKafkaConnection, splitBrokers } from '../../runtime/kafka-connection-config.js';
-import { readTopic, writeMessages } from '../../runtime/kafka/tools/index.js';
+import { readTopic, writeMessages } from '../../kafka-tools/index.js';
 import type { CliIo } from '../cli-io.js';
 import { createCliLogger } from '../cli-logger.js';
 import { formatTopologyProblems, loadTopology } from '../load-topology.js';

@@ -7,7 +7,7 @@ import {
   type FlashSaleSimulation,
   type KafkaConnection,
 } from '../../index.js';
-import { deleteTopics, ensureTopics, KafkaToolError, topicOffsets, topicPartitionCounts, writeMessages } from '../../runtime/kafka/tools/index.js';
+import { deleteTopics, ensureTopics, KafkaToolError, topicOffsets, topicPartitionCounts, writeMessages } from '../../kafka-tools/index.js';
 import { CliUsageError } from '../cli-errors.js';
 import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';

@@ -2,7 +2,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { GlobalRecord, GlobalStores } from '../global-stores.js';
-import { topicOffsetsWith } from './tools/topic-admin.js';
+import { topicOffsetsWith } from '../../kafka-tools/topic-admin.js';
 
 export class GlobalStoreReadError extends CdcStreamsError {
   constructor(message: string, cause?: unknown) {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, IHeaders, KafkaMessage } from 'kafkajs';
-import type { Headers } from '../../../common/headers.js';
-import { silentLogger, type Logger } from '../../../common/logger.js';
-import type { KafkaConnection } from '../../kafka-connection-config.js';
-import { createKafkaClient } from '../kafka-client.js';
-import { connectExplained } from '../kafka-connect-errors.js';
+import type { Headers } from '../common/headers.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
+import { createKafkaClient } from '../runtime/kafka/kafka-client.js';
+import { connectExplained } from '../runtime/kafka/kafka-connect-errors.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { topicOffsetsWith } from './topic-admin.js';
 import type { ToolOptions } from './with-admin.js';

@@ -1,4 +1,4 @@
-import type { KafkaConnection } from '../../kafka-connection-config.js';
+import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { withAdmin, type ToolOptions } from './with-admin.js';
 

@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
-import type { KafkaConnection } from '../../kafka-connection-config.js';
-import { createTopicsWithLeaders } from '../create-topics.js';
+import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
+import { createTopicsWithLeaders } from '../runtime/kafka/create-topics.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { withAdmin, type ToolOptions } from './with-admin.js';
 

@@ -1,4 +1,4 @@
-import { CdcStreamsError } from '../../../common/errors.js';
+import { CdcStreamsError } from '../common/errors.js';
 
 /** A topic, group or write that a command-line tool needed and Kafka refused or did not have. */
 export class KafkaToolError extends CdcStreamsError {

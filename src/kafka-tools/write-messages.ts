@@ -1,8 +1,8 @@
 import type { Message, Producer, RecordMetadata } from 'kafkajs';
-import { silentLogger } from '../../../common/logger.js';
-import type { KafkaConnection } from '../../kafka-connection-config.js';
-import { createKafkaClient } from '../kafka-client.js';
-import { connectExplained } from '../kafka-connect-errors.js';
+import { silentLogger } from '../common/logger.js';
+import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
+import { createKafkaClient } from '../runtime/kafka/kafka-client.js';
+import { connectExplained } from '../runtime/kafka/kafka-connect-errors.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { growTopicWith, partitionCountsWith } from './topic-admin.js';
 import type { ToolOptions } from './with-admin.js';

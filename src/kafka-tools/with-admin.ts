@@ -1,8 +1,8 @@
 import type { Admin } from 'kafkajs';
-import { silentLogger, type Logger } from '../../../common/logger.js';
-import type { KafkaConnection } from '../../kafka-connection-config.js';
-import { createKafkaClient } from '../kafka-client.js';
-import { connectExplained } from '../kafka-connect-errors.js';
+import { silentLogger, type Logger } from '../common/logger.js';
+import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
+import { createKafkaClient } from '../runtime/kafka/kafka-client.js';
+import { connectExplained } from '../runtime/kafka/kafka-connect-errors.js';
 
 export interface ToolOptions {
   readonly logger?: Logger;
