@@ -15,7 +15,7 @@ export async function resetConsumerGroupOffsets(
 ): Promise<void> {
   await withAdmin(connection, options, async (admin) => {
     try {
-      await admin.resetOffsets({ groupId, topic, earliest: to === 'earliest' });
+      if (to === 'earliest') await admin.resetOffsetsToEarliest(groupId, topic);
     } catch (error) {
       throw new KafkaToolError(
         `cannot reset the offsets of group '${groupId}' on '${topic}' (is an instance still running?): ${error instanceof Error ? error.message : String(error)}`,
@@ -28,8 +28,7 @@ export async function resetConsumerGroupOffsets(
 /** Deletes a consumer group; returns false when there was no such group. Fails if it still has members. */
 export async function deleteConsumerGroup(connection: KafkaConnection, groupId: string, options: ToolOptions = {}): Promise<boolean> {
   return withAdmin(connection, options, async (admin) => {
-    const { groups } = await admin.listGroups();
-    if (!groups.some((g) => g.groupId === groupId)) return false;
+    if (!(await admin.listGroups()).includes(groupId)) return false;
     try {
       await admin.deleteGroups([groupId]);
     } catch (error) {

@@ -1,5 +1,6 @@
-// Kafka operations for the command-line tools (simulate, verify, inspect, reset, demo). kafkajs stays
-// behind these functions: callers pass a KafkaConnection and get plain values back.
+// Kafka operations for the command-line tools (simulate, verify, inspect, reset, demo): callers pass a
+// KafkaConnection and get plain values back. The clients come from src/runtime/kafka/client-facade.ts,
+// so this folder never imports kafkajs.
 export { KafkaToolError } from './kafka-tool-errors.js';
 export type { ToolOptions } from './with-admin.js';
 export { ensureTopics, topicPartitionCounts, topicOffsets, deleteTopics } from './topic-admin.js';

@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { Admin, Consumer, IHeaders, KafkaMessage } from 'kafkajs';
 import type { Headers } from '../common/headers.js';
-import { silentLogger, type Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
 import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
-import { createKafkaClient } from '../runtime/kafka/kafka-client.js';
-import { connectExplained } from '../runtime/kafka/kafka-connect-errors.js';
+import { connectAdmin, startThrowawayReadOf, type FetchedHeaders, type FetchedRecord, type ThrowawayRead } from '../runtime/kafka/client-facade.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { topicOffsetsWith } from './topic-admin.js';
 import type { ToolOptions } from './with-admin.js';
@@ -50,20 +47,17 @@ export interface ReadTopicOptions extends ToolOptions {
 }
 
 /**
- * Reads a topic until it stops growing: a consumer in a throwaway group (a unique id, deleted
- * afterwards, never committing) seeks each partition to its start; the end offsets fetched first tell
- * when it has caught up, after which `idleMs` without a new record ends the iteration.
+ * Reads a topic until it stops growing: a consumer in a throwaway group (startThrowawayRead: a unique
+ * id, deleted afterwards, never committing) seeks each partition to its start; the end offsets fetched
+ * first tell when it has caught up, after which `idleMs` without a new record ends the iteration.
  */
 export async function* readTopic(connection: KafkaConnection, topic: string, options: ReadTopicOptions = {}): AsyncGenerator<RawRecord> {
   const logger = options.logger ?? silentLogger;
   const idleMs = options.idleMs ?? 5000;
   const stallMs = options.stallMs ?? Math.max(60_000, 4 * idleMs);
   const maxBuffered = options.maxBuffered ?? 10_000;
-  const kafka = createKafkaClient(connection, logger, '-reader');
-  const admin = kafka.admin();
-  await connectExplained(admin, connection);
-  const groupId = `cdc-streams-read-${randomUUID()}`;
-  let consumer: Consumer | undefined;
+  const admin = await connectAdmin(connection, logger, '-reader');
+  let read: ThrowawayRead | undefined;
   try {
     const offsets = await topicOffsetsWith(admin, topic);
     const wanted = options.partitions === undefined ? undefined : new Set(options.partitions);
@@ -93,37 +87,21 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
       if (next > (position.get(partition) ?? next)) position.set(partition, next);
     };
 
-    consumer = kafka.consumer({ groupId, readUncommitted: options.isolation === 'read_uncommitted', allowAutoTopicCreation: false });
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) {
-        failure = new KafkaToolError(`reading '${topic}' failed: ${event.payload.error.message}`, event.payload.error);
+    read = await startThrowawayReadOf(connection, {
+      groupPrefix: 'cdc-streams-read',
+      readCommitted: options.isolation !== 'read_uncommitted',
+      starts: [...start].map(([partition, offset]) => ({ topic, partition, offset })),
+      logger,
+      onFailure: (error) => {
+        failure = new KafkaToolError(`reading '${topic}' failed: ${error.message}`, error);
         signal();
-      }
-    });
-    // Also fired for fetches that held only transaction markers or aborted records, which never reach
-    // eachBatch: without it a partition ending in a commit marker would never look caught up.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-      const { topic: batchTopic, partition, lastOffset } = event.payload;
-      if (batchTopic === topic && position.has(partition)) advance(partition, BigInt(lastOffset) + 1n);
-      signal();
-    });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: options.fromBeginning !== false });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      // Seeking is only allowed once the group is joined (right after run() it races and throws);
-      // until then eachBatch drops records below each partition's start.
-      for (const [partition, offset] of start) consumer?.seek({ topic, partition, offset: offset.toString() });
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat, isRunning }) => {
-        // Partitions not asked for are fetched and dropped: kafkajs cannot pause them before the group is joined.
-        const first = start.get(batch.partition);
-        if (first === undefined) return;
-        for (const message of batch.messages) {
-          if (BigInt(message.offset) < first) continue;
-          queue.push(toRawRecord(topic, batch.partition, message));
-        }
+      },
+      onPassed: (_topic, partition, next) => {
+        advance(partition, next);
+        signal();
+      },
+      onBatch: async (batch, { heartbeat, isRunning }) => {
+        for (const record of batch.records) queue.push(toRawRecord(topic, batch.partition, record));
         signal();
         while (queue.length >= maxBuffered && isRunning()) {
           await new Promise<void>((resolve) => {
@@ -183,28 +161,18 @@ export async function* readTopic(connection: KafkaConnection, topic: string, opt
       });
     }
   } finally {
-    await consumer?.disconnect();
-    await deleteThrowawayGroup(admin, groupId, logger);
+    await read?.stop();
     await admin.disconnect();
   }
 }
 
-async function deleteThrowawayGroup(admin: Admin, groupId: string, logger: Logger): Promise<void> {
-  try {
-    await admin.deleteGroups([groupId]);
-  } catch (error) {
-    // It never committed, so a leftover group holds nothing; the broker expires it. Say so and go on.
-    logger.warn(`could not delete the throwaway consumer group ${groupId}`, { err: error });
-  }
+function toRawRecord(topic: string, partition: number, m: FetchedRecord): RawRecord {
+  return { topic, partition, offset: m.offset.toString(), key: m.key, value: m.value, headers: toHeaders(m.headers), timestamp: m.timestamp };
 }
 
-function toRawRecord(topic: string, partition: number, m: KafkaMessage): RawRecord {
-  return { topic, partition, offset: m.offset, key: m.key, value: m.value, headers: toHeaders(m.headers), timestamp: Number(m.timestamp) };
-}
-
-function toHeaders(headers: IHeaders | undefined): Headers {
+function toHeaders(headers: FetchedHeaders): Headers {
   const out: Headers = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
+  for (const [name, value] of Object.entries(headers)) {
     // Kafka allows a header name more than once; like Java's lastHeader, the last one wins.
     out[name] = Array.isArray(value) ? value[value.length - 1] : value;
   }

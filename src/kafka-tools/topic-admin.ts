@@ -1,6 +1,5 @@
-import type { Admin } from 'kafkajs';
 import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
-import { createTopicsWithLeaders } from '../runtime/kafka/create-topics.js';
+import type { KafkaAdminClient, PartitionOffsets } from '../runtime/kafka/client-facade.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { withAdmin, type ToolOptions } from './with-admin.js';
 
@@ -25,12 +24,7 @@ export interface EnsureTopicsOptions extends ToolOptions {
   readonly grow?: boolean;
 }
 
-/** Per-partition offsets: `low` is the first offset kept, `high` the next one to be written (read_committed end). */
-export interface PartitionOffsets {
-  readonly partition: number;
-  readonly low: bigint;
-  readonly high: bigint;
-}
+export type { PartitionOffsets } from '../runtime/kafka/client-facade.js';
 
 /**
  * Creates the missing topics (replication factor: the broker's default), grows existing ones when
@@ -45,14 +39,7 @@ export async function ensureTopics(
     const existing = await partitionCountsWith(admin, specs.map((s) => s.topic));
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length > 0) {
-      await createTopicsWithLeaders(
-        admin,
-        missing.map((s) => ({
-          topic: s.topic,
-          numPartitions: s.partitions,
-          configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
-        })),
-      );
+      await admin.createTopics(missing.map((s) => ({ topic: s.topic, partitions: s.partitions, ...(s.config === undefined ? {} : { config: s.config }) })));
     }
     const results: EnsuredTopic[] = [];
     for (const spec of specs) {
@@ -90,7 +77,7 @@ export async function deleteTopics(connection: KafkaConnection, topics: readonly
     const all = new Set(await admin.listTopics());
     const present = topics.filter((t) => all.has(t));
     if (present.length === 0) return present;
-    await admin.deleteTopics({ topics: present });
+    await admin.deleteTopics(present);
     // A topic is recreated right after deletion by `simulate --recreate`: wait until it is gone from the metadata.
     for (let attempt = 0; ; attempt++) {
       const left = new Set(await admin.listTopics());
@@ -102,36 +89,33 @@ export async function deleteTopics(connection: KafkaConnection, topics: readonly
 }
 
 /** @internal shared with the writer and the reader, which already hold an admin client. */
-export async function partitionCountsWith(admin: Admin, topics: readonly string[]): Promise<Map<string, number>> {
+export async function partitionCountsWith(admin: KafkaAdminClient, topics: readonly string[]): Promise<Map<string, number>> {
   const all = new Set(await admin.listTopics());
   const present = topics.filter((t) => all.has(t));
   if (present.length === 0) return new Map();
-  const metadata = await admin.fetchTopicMetadata({ topics: present });
-  return new Map(metadata.topics.map((t) => [t.name, t.partitions.length]));
+  const metadata = await admin.topicMetadata(present);
+  return new Map(metadata.map((t) => [t.name, t.partitions.length]));
 }
 
 /** @internal */
-export async function topicOffsetsWith(admin: Admin, topic: string): Promise<PartitionOffsets[]> {
+export async function topicOffsetsWith(admin: KafkaAdminClient, topic: string): Promise<PartitionOffsets[]> {
   if (!(await admin.listTopics()).includes(topic)) throw new KafkaToolError(`topic '${topic}' does not exist`);
-  const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets
-    .map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) }))
-    .sort((a, b) => a.partition - b.partition);
+  return admin.partitionOffsets(topic);
 }
 
 /**
  * Adds partitions, then waits until the metadata shows them all with a leader: a producer that looks
  * before then would not know where to send records for the new partitions.
  */
-export async function growTopicWith(admin: Admin, topic: string, count: number): Promise<void> {
+export async function growTopicWith(admin: KafkaAdminClient, topic: string, count: number): Promise<void> {
   try {
-    await admin.createPartitions({ topicPartitions: [{ topic, count }] });
+    await admin.createPartitions(topic, count);
   } catch (error) {
     throw new KafkaToolError(`cannot grow topic '${topic}' to ${count} partitions: ${error instanceof Error ? error.message : String(error)}`, error);
   }
   for (let attempt = 0; ; attempt++) {
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    const partitions = metadata.topics[0]?.partitions ?? [];
+    const metadata = await admin.topicMetadata([topic]);
+    const partitions = metadata[0]?.partitions ?? [];
     if (partitions.length >= count && partitions.every((p) => p.leader >= 0)) return;
     if (attempt >= 50) throw new KafkaToolError(`topic '${topic}' still shows ${partitions.length} partitions with leaders after growing it to ${count}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

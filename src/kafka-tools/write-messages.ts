@@ -1,8 +1,6 @@
-import type { Message, Producer, RecordMetadata } from 'kafkajs';
 import { silentLogger } from '../common/logger.js';
 import type { KafkaConnection } from '../runtime/kafka-connection-config.js';
-import { createKafkaClient } from '../runtime/kafka/kafka-client.js';
-import { connectExplained } from '../runtime/kafka/kafka-connect-errors.js';
+import { connectAdmin, connectBatchProducer, type BatchProducer, type PartitionAck, type ProducedRecord } from '../runtime/kafka/client-facade.js';
 import { KafkaToolError } from './kafka-tool-errors.js';
 import { growTopicWith, partitionCountsWith } from './topic-admin.js';
 import type { ToolOptions } from './with-admin.js';
@@ -60,32 +58,26 @@ export async function writeMessages(
   const startedAt = Date.now();
   const maxBatchBytes = options.maxBatchBytes ?? 768 * 1024;
   const logger = options.logger ?? silentLogger;
-  const kafka = createKafkaClient(connection, logger, '-writer');
-  const admin = kafka.admin();
-  await connectExplained(admin, connection);
-  let producer: Producer | undefined;
+  const admin = await connectAdmin(connection, logger, '-writer');
+  let producer: BatchProducer | undefined;
   try {
     const initialPartitions = (await partitionCountsWith(admin, [topic])).get(topic);
     if (initialPartitions === undefined) throw new KafkaToolError(`topic '${topic}' does not exist; create it before writing`);
     let partitions = initialPartitions;
-    const newProducer = async (): Promise<Producer> => {
-      // A fresh producer loads fresh metadata: kafkajs drops, without an error, records for a partition
-      // its cached metadata does not know, so after growing the topic the old one must not be used.
-      const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-      await p.connect();
-      return p;
-    };
+    // A fresh producer loads fresh metadata: the client drops, without an error, records for a partition
+    // its cached metadata does not know, so after growing the topic the old one must not be used.
+    const newProducer = (): Promise<BatchProducer> => connectBatchProducer(connection, logger);
     producer = await newProducer();
-    let pending: Message[] = [];
+    let pending: ProducedRecord[] = [];
     let pendingBytes = 0;
     const progress = { messages: 0, bytes: 0 };
-    const flush = async (active: Producer): Promise<void> => {
+    const flush = async (active: BatchProducer): Promise<void> => {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
       const bytes = pendingBytes;
       pendingBytes = 0;
-      const acks = await active.sendBatch({ acks: -1, topicMessages: [{ topic, messages: batch }] });
+      const acks = await active.sendBatch(topic, batch);
       assertEveryPartitionAcknowledged(topic, batch, acks);
       progress.messages += batch.length;
       progress.bytes += bytes;
@@ -107,7 +99,7 @@ export async function writeMessages(
       }
       const size = message.value?.length ?? 0;
       if (pending.length > 0 && (pending.length >= batchSize || pendingBytes + size > maxBatchBytes)) await flush(producer);
-      pending.push(toKafkajsMessage(message));
+      pending.push({ ...message, key: message.key ?? null });
       pendingBytes += size;
     }
     await flush(producer);
@@ -118,21 +110,11 @@ export async function writeMessages(
   }
 }
 
-function toKafkajsMessage(m: OutgoingMessage): Message {
-  return {
-    partition: m.partition,
-    key: m.key ?? null,
-    value: m.value,
-    ...(m.timestamp === undefined ? {} : { timestamp: String(m.timestamp) }),
-    ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
-  };
-}
-
-/** The guard against kafkajs's silent drop of records for partitions missing from its metadata. */
-function assertEveryPartitionAcknowledged(topic: string, batch: readonly Message[], acks: readonly RecordMetadata[]): void {
-  const acknowledged = new Set(acks.filter((a) => a.topicName === topic && a.errorCode === 0).map((a) => a.partition));
+/** The guard against the client's silent drop of records for partitions missing from its metadata. */
+function assertEveryPartitionAcknowledged(topic: string, batch: readonly ProducedRecord[], acks: readonly PartitionAck[]): void {
+  const acknowledged = new Set(acks.filter((a) => a.topic === topic && a.errorCode === 0).map((a) => a.partition));
   for (const m of batch) {
-    if (m.partition !== undefined && !acknowledged.has(m.partition)) {
+    if (!acknowledged.has(m.partition)) {
       throw new KafkaToolError(`the broker did not acknowledge the records written to ${topic}/${m.partition}`);
     }
   }

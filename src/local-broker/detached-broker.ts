@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { NoBrokerAvailableError } from './broker-errors.js';
 import type { BrokerLog } from './broker-handle.js';
 import { validateSecurity, type BrokerSecurityOptions } from './broker-security.js';
-import { oneLine, probeBroker } from '../runtime/kafka/broker-probe.js';
+import { oneLine, probeBroker } from '../runtime/kafka/client-facade.js';
 import { resolveCacheDir, runRecordPath } from './cache-paths.js';
 import { launchLocalBroker, removeDataDir } from './local-broker-process.js';
 import { missingLocalBrokerTools } from './missing-tools.js';

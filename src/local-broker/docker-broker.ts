@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BrokerStartError } from './broker-errors.js';
 import type { BrokerHandle, BrokerLog } from './broker-handle.js';
-import { oneLine, waitForBroker } from '../runtime/kafka/broker-probe.js';
+import { oneLine, waitForBroker } from '../runtime/kafka/client-facade.js';
 import { commandSucceeds, runCommand, tail } from './run-command.js';
 
 /** The address docker/docker-compose.yml publishes the broker on for the host. */

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { startAttachedLocalBroker } from './attached-broker.js';
 import { BrokerUnreachableError, NoBrokerAvailableError } from './broker-errors.js';
 import type { BrokerHandle, BrokerLog } from './broker-handle.js';
-import { oneLine, probeBroker } from '../runtime/kafka/broker-probe.js';
+import { oneLine, probeBroker } from '../runtime/kafka/client-facade.js';
 import { resolveCacheDir } from './cache-paths.js';
 import { defaultComposeFile, dockerComposeUsable, startDockerBroker } from './docker-broker.js';
 import { missingLocalBrokerTools } from './missing-tools.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { BrokerStartError } from './broker-errors.js';
 import { generateClusterId, renderLog4jProperties, renderServerProperties } from './broker-config.js';
 import type { BrokerLog } from './broker-handle.js';
-import { oneLine, probeBroker, waitForBroker } from '../runtime/kafka/broker-probe.js';
+import { oneLine, probeBroker, waitForBroker } from '../runtime/kafka/client-facade.js';
 import {
   scramFormatArgs,
   validateSecurity,
