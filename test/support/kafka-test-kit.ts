@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import { createTopicsWithLeaders } from '../../src/runtime/kafka/create-topics.js';
+import { whenKafkaReady } from '../../src/runtime/kafka/kafka-not-ready.js';
 
 /** Small helpers for integration tests talking to the real test broker (tests may use kafkajs directly). */
 export class KafkaTestKit {
@@ -84,7 +85,7 @@ export class KafkaTestKit {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await whenKafkaReady(`reading the offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
       return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
     } finally {
       await admin.disconnect();
@@ -96,7 +97,7 @@ export class KafkaTestKit {
     const admin = this.kafka.admin();
     await admin.connect();
     try {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const [offsets] = await whenKafkaReady(`reading the offsets of group ${groupId}`, () => admin.fetchOffsets({ groupId, topics: [topic] }));
       return new Map((offsets?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
     } finally {
       await admin.disconnect();

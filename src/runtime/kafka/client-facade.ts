@@ -8,6 +8,7 @@ import type { KafkaConnection } from '../kafka-connection-config.js';
 import { createTopicsWithLeaders } from './create-topics.js';
 import { createKafkaClient } from './kafka-client.js';
 import { connectExplained } from './kafka-connect-errors.js';
+import { whenKafkaReady } from './kafka-not-ready.js';
 import { startThrowawayRead, type ThrowawayRead, type ThrowawayReadOptions } from './throwaway-reader.js';
 
 export { oneLine, probeBroker, waitForBroker, type ProbeOptions, type WaitOptions } from './broker-probe.js';
@@ -57,7 +58,8 @@ export async function connectAdmin(connection: KafkaConnection, logger: Logger, 
 
 /** Partition offsets through an existing kafkajs admin (the runtime's own use); sorted by partition. */
 export async function fetchPartitionOffsets(admin: Pick<Admin, 'fetchTopicOffsets'>, topic: string): Promise<PartitionOffsets[]> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  // A topic another process created a moment ago may not have its leader yet.
+  const offsets = await whenKafkaReady(`reading the offsets of ${topic}`, () => admin.fetchTopicOffsets(topic));
   return offsets.map((o) => ({ partition: o.partition, low: BigInt(o.low), high: BigInt(o.high) })).sort((a, b) => a.partition - b.partition);
 }
 

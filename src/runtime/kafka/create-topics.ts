@@ -1,21 +1,8 @@
 import type { Admin, ITopicConfig } from 'kafkajs';
 import { CdcStreamsError } from '../../common/errors.js';
+import { isNotReadyYet, kafkaErrorType } from './kafka-not-ready.js';
 
 const READY_DEADLINE_MS = 30_000;
-
-// What a KRaft broker answers for a topic it has not finished setting up.
-// (kafkajs names Kafka's NOT_LEADER_OR_FOLLOWER, code 6, by its old name.)
-const NOT_READY_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
-
-/** The Kafka error type of an error or of what it wraps (kafkajs' retrier wraps the broker's error). */
-function kafkaErrorType(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    if ('type' in current && typeof current.type === 'string') return current.type;
-    current = current.cause;
-  }
-  return undefined;
-}
 
 /**
  * Creates topics (one that already exists, e.g. made by another instance at the same moment, is
@@ -48,9 +35,8 @@ export async function createTopicsWithLeaders(
       }
       lastProblem = `no leader yet for ${leaderless.join(', ')}`;
     } catch (error) {
-      const type = kafkaErrorType(error);
-      if (type === undefined || !NOT_READY_YET.has(type)) throw error;
-      lastProblem = type;
+      if (!isNotReadyYet(error)) throw error;
+      lastProblem = kafkaErrorType(error) ?? 'not ready';
     }
     if (Date.now() >= deadline) {
       throw new CdcStreamsError(`topics ${names.join(', ')} were created but are not ready after ${deadlineMs / 1000} s (${lastProblem})`, {

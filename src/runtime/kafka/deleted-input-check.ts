@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
 import type { Logger } from '../../common/logger.js';
+import { whenKafkaReady } from './kafka-not-ready.js';
 
 /**
  * Warns, per partition of the application's input topics, when records it has not read were deleted
@@ -14,10 +15,11 @@ import type { Logger } from '../../common/logger.js';
  */
 export async function warnAboutDeletedInput(admin: Admin, logger: Logger, groupId: string, topics: readonly string[]): Promise<void> {
   if (topics.length === 0) return;
-  const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
+  // The first start on a fresh broker meets its group coordinator still loading.
+  const committed = await whenKafkaReady(`reading the committed offsets of group ${groupId}`, () => admin.fetchOffsets({ groupId, topics: [...topics] }));
   for (const topic of topics) {
     const byPartition = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
-    for (const offsets of await admin.fetchTopicOffsets(topic)) {
+    for (const offsets of await whenKafkaReady(`reading the offsets of ${topic}`, () => admin.fetchTopicOffsets(topic))) {
       const low = BigInt(offsets.low);
       const offset = byPartition.get(offsets.partition);
       const isCommitted = offset !== undefined && offset >= 0n;
