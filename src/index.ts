@@ -107,6 +107,7 @@ export type {
   TaskSnapshot,
   TaskTransition,
 } from './runtime/app-snapshot.js';
+export type { StoreOwners, StoreOwnersReport, StorePartitionOwner } from './runtime/store-owners.js';
 
 
 // CDC DSL helpers

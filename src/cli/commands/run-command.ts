@@ -33,6 +33,7 @@ export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly commitIntervalMs?: number;
   readonly metadataRefreshMs?: number;
   readonly threads?: number;
+  readonly standbyReplicas?: number;
   readonly httpPort?: number;
   readonly httpHost?: string;
   readonly advertisedEndpoint?: string;
@@ -54,6 +55,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         .addOption(new Option('--guarantee <guarantee>', 'processing guarantee (default: at_least_once)').choices(GUARANTEES))
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--threads <n>', 'stream threads: tasks run in this many worker threads with their stores (default 1: in the main thread)', integerOption(1, 64))
+        .option('--standby-replicas <n>', 'standby copies of each stateful task on other instances, kept from its changelog for a fast failover (default 0)', integerOption(0, 16))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
         .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port (no authentication)', integerOption(0, 65535))
         .option('--http-host <host>', 'address the ops server binds (default 127.0.0.1; 0.0.0.0 for every interface)', parseHost)
@@ -89,8 +91,9 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(file, settings) },
       });
       try {
+        // Before the app joins its group: the endpoint the other instances learn is this server's.
+        if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
         await runUntilSignalled(app, logger, async () => {
-          if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
           if (ops !== undefined) io.err(`dashboard: ${ops.url}/\n`);
         });
@@ -123,6 +126,7 @@ export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicat
     ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
     ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
     ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
+    ...(flags.standbyReplicas === undefined ? {} : { numStandbyReplicas: flags.standbyReplicas }),
     ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
     ...(flags.advertisedEndpoint === undefined ? {} : { advertisedEndpoint: flags.advertisedEndpoint }),
     ...(flags.replicationFactor === undefined ? {} : { replicationFactor: flags.replicationFactor }),
