@@ -50,6 +50,7 @@ export const cliConfigSchema = z.strictObject({
   defaultStoreKind: app.defaultStoreKind.unwrap().optional(),
   maxBufferedEntriesPerStore: app.maxBufferedEntriesPerStore.unwrap().optional(),
   taskConcurrency: app.taskConcurrency.unwrap().optional(),
+  numStandbyReplicas: app.numStandbyReplicas.unwrap().optional(),
   producerBatchRecords: app.producerBatchRecords.unwrap().optional(),
   replicationFactor: app.replicationFactor.unwrap().optional(),
   fetchMaxBytes: app.fetchMaxBytes.unwrap().optional(),

@@ -134,6 +134,13 @@ export const APP_SERIES: readonly SeriesDefinition[] = [
     read: (s) => s.restore.map((r) => ({ labels: { task: r.taskId, store: r.store }, value: r.done ? 1 : 0 })),
   },
   {
+    name: 'standby_changelog_offset',
+    help: 'Next changelog offset each store of each standby task has applied (numStandbyReplicas).',
+    type: 'gauge',
+    labelNames: ['task', 'store'],
+    read: (s) => (s.standbys ?? []).map((r) => ({ labels: { task: r.taskId, store: r.store }, value: r.offset })),
+  },
+  {
     name: 'processor_metric',
     help: 'Each number a processor reports (CDC: pieces pending, groups abandoned, open transactions, events held, duplicates dropped, watermark lag, stalls, ...), by task, node and metric name.',
     type: 'gauge',

@@ -35,7 +35,7 @@ export interface OpsServer {
 
 export const DEFAULT_OPS_HOST = '127.0.0.1';
 const DEFAULT_CLOSE_GRACE_MS = 2000;
-const ENDPOINTS = ['/health', '/metrics', '/stores/<store>/<key>'];
+const ENDPOINTS = ['/health', '/metrics', '/stores', '/stores/<store>', '/stores/<store>/<key>'];
 
 /** The HTTP server for operations: `/health`, `/metrics` and interactive queries (docs/operations.md). */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {

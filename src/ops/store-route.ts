@@ -19,6 +19,8 @@ const MISDIRECTED = 421;
  * undefined when the path is not a store query.
  */
 export async function storeReply(app: OperableApp, path: string): Promise<OpsReply | undefined> {
+  const owners = ownersReply(app, path);
+  if (owners !== undefined) return owners;
   const parts = parseStorePath(path);
   if (parts === undefined) return undefined;
   if (parts === 'malformed') return jsonReply(400, { message: `malformed percent-encoding in ${path}` });
@@ -34,7 +36,11 @@ export async function storeReply(app: OperableApp, path: string): Promise<OpsRep
         // Answered, not forwarded or redirected: the client asks the owner itself (as Kafka Streams'
         // metadata lookup does), which cannot loop while a rebalance moves the partition.
         return result.owner === undefined
-          ? jsonReply(503, { store, key, partition: result.partition, owner: null, message: 'no instance owns this partition right now (rebalancing); retry shortly' }, { 'retry-after': '1' })
+          ? jsonReply(
+              503,
+              { store, key, partition: result.partition, owner: null, message: result.reason ?? 'no instance owns this partition right now (rebalancing); retry shortly' },
+              { 'retry-after': '1' },
+            )
           : jsonReply(MISDIRECTED, { store, key, partition: result.partition, owner: result.owner, message: `key is held by instance ${result.owner}` });
     }
   } catch (error) {
@@ -49,6 +55,37 @@ export async function storeReply(app: OperableApp, path: string): Promise<OpsRep
     }
     throw error;
   }
+}
+
+/**
+ * `GET /stores`: which instance holds which partition of every store; `GET /stores/<store>`: of one.
+ * From the group's last assignment as this instance read it (docs/operations.md).
+ */
+function ownersReply(app: OperableApp, path: string): OpsReply | undefined {
+  const name = ownersPathStore(path);
+  // An application that does not report owners has no such endpoint.
+  if (name === undefined || app.storeOwners === undefined) return undefined;
+  const report = app.storeOwners();
+  if (name === '') return jsonReply(200, report);
+  let store: string;
+  try {
+    store = decodeURIComponent(name);
+  } catch (error) {
+    if (error instanceof URIError) return jsonReply(400, { message: `malformed percent-encoding in ${path}` });
+    throw error;
+  }
+  const owners = report.stores.find((s) => s.store === store);
+  if (owners === undefined) return jsonReply(404, { store, message: `no queryable store named '${store}'`, stores: report.stores.map((s) => s.store) });
+  const { stores: _stores, ...group } = report;
+  return jsonReply(200, { ...group, ...owners });
+}
+
+/** '' for `/stores`, the (encoded) store name for `/stores/<store>`, undefined for any other path. */
+function ownersPathStore(path: string): string | undefined {
+  if (path === STORE_PATH_PREFIX.slice(0, -1) || path === STORE_PATH_PREFIX) return '';
+  if (!path.startsWith(STORE_PATH_PREFIX)) return undefined;
+  const rest = path.slice(STORE_PATH_PREFIX.length).replace(/\/$/, '');
+  return rest.includes('/') ? undefined : rest;
 }
 
 function parseStorePath(path: string): { store: string; key: string } | 'malformed' | undefined {

@@ -27,7 +27,10 @@ export const appConfigSchema = z.object({
   /** Port of /health, /metrics and /stores; none when absent, 0 picks a free one. */
   httpPort: z.number().int().min(0).max(65535).optional(),
   /** `host:port` other instances use to reach this one's /stores (interactive queries). */
-  advertisedEndpoint: z.string().optional(),
+  advertisedEndpoint: z
+    .string()
+    .regex(/^(?:\[[0-9a-fA-F:.]+\]|[^\s/:[\]]+):\d{1,5}$/, 'must be host:port (e.g. host-a.internal:8080, [::1]:8080), without a scheme')
+    .optional(),
   errorPolicies: z
     .object({ deserialization: errorPolicy.default('fail'), processing: errorPolicy.default('fail') })
     .default({ deserialization: 'fail', processing: 'fail' }),
@@ -39,6 +42,12 @@ export const appConfigSchema = z.object({
    * (StreamsAppOptions.workerTopology; the CLI passes its topology file).
    */
   numStreamThreads: z.number().int().min(1).max(64).default(1),
+  /**
+   * Standby replicas (Kafka Streams' num.standby.replicas): each stateful task gets up to this many
+   * standbys on other instances, which keep its stores from its changelog, so a failover restores only
+   * the tail (docs/runtime.md, "Standby replicas").
+   */
+  numStandbyReplicas: z.number().int().min(0).max(16).default(0),
   /** Batches of different tasks processed at the same time (kafkajs partitionsConsumedConcurrently). */
   taskConcurrency: z.number().int().min(1).max(64).default(6),
   /** Records buffered before the producer is handed a batch (kafkajs copies its message list per message, so very large batches cost quadratic time). */

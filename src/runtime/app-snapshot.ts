@@ -1,5 +1,6 @@
 import type { ProcessorNote } from '../processor/processor-notes.js';
 import type { TopologyGraph } from '../topology/topology-graph.js';
+import type { StoreOwnersReport } from './store-owners.js';
 import type { TaskState } from './task/task-state.js';
 
 /** The application's lifecycle; allowed transitions live in `app-state.ts`. */
@@ -11,6 +12,13 @@ export interface RestoreProgress {
   readonly restored: number;
   readonly total: number;
   readonly done: boolean;
+}
+
+/** One store of a standby task: the next changelog offset it has applied (docs/runtime.md, "Standby replicas"). */
+export interface StandbyProgress {
+  readonly taskId: string;
+  readonly store: string;
+  readonly offset: number;
 }
 
 export interface TaskSnapshot {
@@ -99,13 +107,22 @@ export interface AppSnapshot {
   readonly rebalances?: readonly RebalanceEvent[];
   /** The last records sent to the dead-letter topic, oldest first. */
   readonly recentDeadLetters?: readonly DeadLetterNote[];
+  /** The stores of this instance's standby tasks and how far each has read its changelog. */
+  readonly standbys?: readonly StandbyProgress[];
 }
 
 /** The answer to an interactive query for one key of a store. */
 export type StoreQueryResult =
   | { readonly kind: 'found'; readonly value: unknown; readonly partition: number }
   | { readonly kind: 'not-found'; readonly partition: number }
-  | { readonly kind: 'remote'; readonly partition: number; readonly owner: string | undefined };
+  | {
+      readonly kind: 'remote';
+      readonly partition: number;
+      /** `host:port` of the instance holding the partition, to ask instead; undefined when none can be asked now. */
+      readonly owner: string | undefined;
+      /** Why no owner is named, for the answer's message. */
+      readonly reason?: string;
+    };
 
 /** What `ops/` needs from a running application. */
 export interface OperableApp {
@@ -115,4 +132,6 @@ export interface OperableApp {
   topologyGraph?(): TopologyGraph;
   /** Sizes of this instance's stores, read from the stores when asked (asynchronous: RocksDB). */
   storeSizes?(): Promise<readonly StoreSize[]>;
+  /** Which instance holds which partition of each store, from the group's last assignment (`GET /stores`). */
+  storeOwners?(): StoreOwnersReport;
 }

@@ -1,5 +1,9 @@
 import { CdcStreamsError } from '../common/errors.js';
 import type { Serde } from '../serde/serde.js';
+import type { SubTopology } from '../topology/sub-topology.js';
+import { physicalTopicName } from '../topology/topic-ref.js';
+import type { Topology } from '../topology/topology.js';
+import { partitionForKey } from './task/murmur2-partitioner.js';
 
 /** The error code of a query key that cannot be a key of the store asked; the ops server answers 400. */
 export const BAD_STORE_KEY_CODE = 'BAD_STORE_KEY';
@@ -72,5 +76,45 @@ function scalarPart(store: string, serde: Serde<unknown>, text: string, part: st
     }
     default:
       return value;
+  }
+}
+
+/**
+ * The partition (and so the task) that holds `key` of a store of sub-topology `sub`, found the way the
+ * sub-topology's input is partitioned, as Kafka Streams' `queryMetadataForKey` does: when a sink of this
+ * topology writes that input with a partitioner of its own, that partitioner decides (given the key and
+ * a null value, as Kafka Streams calls a `StreamPartitioner`); otherwise Kafka's default, murmur2 of the
+ * key's bytes as the input's key serde writes them — not the store's: a store may keep the same key
+ * in another encoding (e.g. `string-key`, ordered for range scans, over an input keyed by `string`).
+ */
+export function storeKeyPartition(
+  topology: Topology,
+  applicationId: string,
+  sub: SubTopology,
+  key: { readonly key: unknown; readonly bytes: Buffer },
+  partitions: number,
+): number {
+  for (const source of sub.sources) {
+    for (const node of topology.nodes.values()) {
+      if (node.kind !== 'sink' || node.partitioner === undefined) continue;
+      if (!source.topics.some((t) => t.name === node.topic.name && t.internal === node.topic.internal)) continue;
+      const chosen = node.partitioner(key.key, null, partitions);
+      if (chosen !== undefined) return chosen;
+    }
+  }
+  return partitionForKey(inputKeyBytes(applicationId, sub, key), partitions);
+}
+
+function inputKeyBytes(applicationId: string, sub: SubTopology, key: { readonly key: unknown; readonly bytes: Buffer }): Buffer {
+  const source = sub.sources.find((s) => s.keySerde !== undefined);
+  const topic = source?.topics[0];
+  if (source?.keySerde === undefined || topic === undefined) return key.bytes;
+  try {
+    return source.keySerde.serialize(key.key, { topic: physicalTopicName(topic, applicationId) });
+  } catch (error) {
+    // Not a key of the input at all (a store keyed otherwise, e.g. timers by due time): such a store is
+    // not partitioned by its own key, and its bytes are as good a guess as any (docs/operations.md).
+    void error;
+    return key.bytes;
   }
 }

@@ -6,6 +6,7 @@ import { parseAppConfig, type AppConfig, type AppConfigInput } from './app-confi
 import type { AppSnapshot, AppState, OperableApp, StoreQueryResult, StoreSize } from './app-snapshot.js';
 import { topologyGraph, type TopologyGraph } from '../topology/topology-graph.js';
 import { KafkaStreamsRuntime } from './kafka/kafka-streams-runtime.js';
+import type { StoreOwnersReport } from './store-owners.js';
 
 export interface StreamsAppOptions {
   readonly logger?: Logger;
@@ -71,6 +72,10 @@ export class StreamsApp implements OperableApp {
 
   queryStore(store: string, key: string): Promise<StoreQueryResult> {
     return this.runtime.queryStore(store, key);
+  }
+
+  storeOwners(): StoreOwnersReport {
+    return this.runtime.storeOwners();
   }
 
   topologyGraph(): TopologyGraph {

@@ -6,6 +6,9 @@ import { deadLetterHeaders } from '../../src/common/dead-letter-headers.js';
 import { healthReply } from '../../src/ops/health-route.js';
 import { createLogger } from '../../src/ops/pino-logger.js';
 import { DeadLetterLog } from '../../src/runtime/dead-letter-log.js';
+import { storeOwnersReport } from '../../src/runtime/store-owners.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import { stringSerde } from '../../src/serde/string-serde.js';
 import { snapshotOf } from '../ops/fake-operable-app.js';
 
 /** The JSON examples of docs/operations.md against what the code writes: the same fields, of the same kinds. */
@@ -30,6 +33,20 @@ describe('docs/operations.md', () => {
     const snapshot = snapshotOf({ instanceId: '5b0e7f1c-3f0a-4d55-9a57-2d1c0c7e2a31', restore: [] });
     const body = JSON.parse(healthReply({ ...snapshot, tasks: snapshot.tasks.map((t) => ({ ...t, state: 'RUNNING' })) }).body.toString()) as unknown;
     expect(shape(example('health'))).toEqual(shape(body));
+  });
+
+  it('shows the /stores body storeOwnersReport writes', () => {
+    const b = new StreamsBuilder();
+    b.stream<string, string>('in', { keySerde: stringSerde, valueSerde: stringSerde }).groupByKey().count({ storeName: 'orders' });
+    const report = storeOwnersReport({
+      topology: b.build(),
+      applicationId: 'sale-orders',
+      taskCounts: new Map([[0, 2]]),
+      ownership: { owners: { '0_0': 'host-a:8080', '0_1': 'host-b:8080' }, endpoints: ['host-a:8080', 'host-b:8080'] },
+      self: 'host-a:8080',
+      localTasks: new Set(['0_0']),
+    });
+    expect(shape(example('stores'))).toEqual(shape(JSON.parse(JSON.stringify(report))));
   });
 
   it('shows a log line as createLogger writes it, a dead letter\'s', () => {

@@ -1,4 +1,5 @@
 import type { AppSnapshot, OperableApp, StoreQueryResult } from '../../src/runtime/app-snapshot.js';
+import type { StoreOwnersReport } from '../../src/runtime/store-owners.js';
 
 /** A snapshot with hand-written numbers; tests override what they look at. */
 export function snapshotOf(overrides: Partial<AppSnapshot> = {}): AppSnapshot {
@@ -35,6 +36,8 @@ export class FakeOperableApp implements OperableApp {
   snapshotCalls = 0;
   readonly queries: Array<{ store: string; key: string }> = [];
   answer: (store: string, key: string) => Promise<StoreQueryResult> = () => Promise.resolve({ kind: 'not-found', partition: 0 });
+  /** Set by tests of `GET /stores`; left out, the app reports no owners (as an OperableApp may). */
+  storeOwners?: () => StoreOwnersReport;
 
   snapshot(): AppSnapshot {
     this.snapshotCalls += 1;

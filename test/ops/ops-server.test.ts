@@ -4,6 +4,7 @@ import type { Logger } from '../../src/common/logger.js';
 import { createMetricsRegistry } from '../../src/ops/metrics.js';
 import { OpsServerListenError } from '../../src/ops/ops-errors.js';
 import { StoreKeyError } from '../../src/runtime/store-query-key.js';
+import type { StoreOwnersReport } from '../../src/runtime/store-owners.js';
 import { bytesSerde } from '../../src/serde/bytes-serde.js';
 import type { Serde } from '../../src/serde/serde.js';
 import { startOpsServer, type OpsServer } from '../../src/ops/ops-server.js';
@@ -151,7 +152,52 @@ describe('startOpsServer', () => {
     });
   });
 
-  it.each(['/nope', '/api/nope', '/stores', '/stores/orders', '/stores/orders/', '/health/extra'])('answers 404 for %s', async (path) => {
+  describe('GET /stores and /stores/<store>', () => {
+    const report: StoreOwnersReport = {
+      applicationId: 'sale-orders',
+      self: 'host-a:8080',
+      known: true,
+      instances: ['host-a:8080', 'host-b:8080'],
+      stores: [
+        {
+          store: 'orders',
+          global: false,
+          partitions: [
+            { partition: 0, taskId: '1_0', owner: 'host-a:8080', local: true },
+            { partition: 1, taskId: '1_1', owner: 'host-b:8080', local: false },
+          ],
+        },
+        { store: 'rates', global: true, partitions: [] },
+      ],
+    };
+
+    it('lists every store with the owner of each partition', async () => {
+      app.storeOwners = () => report;
+      expect(await get('/stores')).toMatchObject({ status: 200, body: report });
+      expect(await get('/stores/')).toMatchObject({ status: 200, body: report });
+    });
+
+    it("answers one store's owners with the group's instances, percent-decoding its name", async () => {
+      app.storeOwners = () => ({ ...report, stores: [{ ...report.stores[0]!, store: 'order totals' }] });
+      const { status, body } = await get('/stores/order%20totals');
+      expect(status).toBe(200);
+      expect(body).toEqual({ applicationId: 'sale-orders', self: 'host-a:8080', known: true, instances: ['host-a:8080', 'host-b:8080'], ...report.stores[0], store: 'order totals' });
+    });
+
+    it('answers 404 naming the stores there are for a store it does not have', async () => {
+      app.storeOwners = () => report;
+      expect(await get('/stores/nope')).toMatchObject({ status: 404, body: { store: 'nope', stores: ['orders', 'rates'] } });
+    });
+  });
+
+  it('answers 503 with the reason when no instance can be asked for the partition', async () => {
+    app.answer = () => Promise.resolve({ kind: 'remote', partition: 2, owner: undefined, reason: 'the instance that holds this partition has no ops server' });
+    const { status, body } = await get('/stores/orders/7');
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ partition: 2, owner: null, message: 'the instance that holds this partition has no ops server' });
+  });
+
+  it.each(['/nope', '/api/nope', '/stores', '/stores/orders', '/stores/orders/', '/health/extra'])('answers 404 for %s (/stores without an app that reports owners)', async (path) => {
     const { status, body } = await get(path);
     expect(status).toBe(404);
     expect(body['message']).toContain('no such endpoint');

@@ -4,7 +4,10 @@ import { jsonSerde } from '../../src/serde/json-serde.js';
 import { int32KeySerde, int64KeySerde, stringKeySerde, tupleSerde } from '../../src/serde/keys/index.js';
 import type { Serde } from '../../src/serde/serde.js';
 import { stringSerde } from '../../src/serde/string-serde.js';
-import { storeKeyFromText, StoreKeyError } from '../../src/runtime/store-query-key.js';
+import { storeKeyFromText, storeKeyPartition, StoreKeyError } from '../../src/runtime/store-query-key.js';
+import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
+import type { Topology } from '../../src/topology/topology.js';
+import { Partitioners } from 'kafkajs';
 
 const keyOf = (serde: Serde<unknown>, text: string): unknown => storeKeyFromText('s', serde, text).key;
 
@@ -41,5 +44,49 @@ describe('storeKeyFromText', () => {
   it('reports a key its serde refuses as a bad key, not a failure', () => {
     const refusing: Serde<unknown> = { name: 'picky', serialize: () => { throw new Error('too long'); }, deserialize: (b) => b };
     expect(() => keyOf(refusing, 'k')).toThrow(/'k' is not a key of store 's' \(picky keys\): too long/);
+  });
+});
+
+describe('storeKeyPartition', () => {
+  const PARTITIONS = 8;
+  /** The partition kafkajs' default producer partitioner (Java's murmur2) picks for these key bytes. */
+  const producerPartition = (key: Buffer): number =>
+    Partitioners.DefaultPartitioner()({
+      topic: 't',
+      partitionMetadata: Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] })),
+      message: { key, value: null },
+    });
+  const partitionOf = (topology: Topology, store: string, text: string): number => {
+    const sub = topology.subTopologies.find((s) => s.stores.includes(store))!;
+    return storeKeyPartition(topology, 'app', sub, storeKeyFromText(store, topology.stores.get(store)!.keySerde, text), PARTITIONS);
+  };
+  const keys = Array.from({ length: 40 }, (_, i) => `order-${i}`);
+
+  it("hashes the key as the input's key serde writes it, where a producer put it, not as the store encodes it", () => {
+    const b = new StreamsBuilder();
+    b.addStateStore({ name: 'by-order', keySerde: stringKeySerde, valueSerde: stringSerde });
+    b.stream<string, string>('orders', { keySerde: stringSerde, valueSerde: stringSerde }).process(() => ({ process: () => undefined }), { stores: ['by-order'] });
+    const topology = b.build();
+    for (const key of keys) expect(partitionOf(topology, 'by-order', key), key).toBe(producerPartition(Buffer.from(key, 'utf8')));
+    const storeBytesDiffer = keys.filter((key) => producerPartition(stringKeySerde.serialize(key, { topic: 'orders' })) !== producerPartition(Buffer.from(key, 'utf8')));
+    expect(storeBytesDiffer.length, 'keys whose store encoding would have led elsewhere').toBeGreaterThan(0);
+  });
+
+  it('asks the partitioner of the sink that writes the input, with a null value, and hashes when it has no answer', () => {
+    const b = new StreamsBuilder();
+    const seen: unknown[] = [];
+    b.stream<string, string>('raw', { keySerde: stringSerde, valueSerde: stringSerde }).to('routed', {
+      keySerde: stringSerde,
+      valueSerde: stringSerde,
+      partitioner: (key, value, count) => {
+        seen.push(value);
+        return key.startsWith('order-1') ? (key.length * 3) % count : undefined;
+      },
+    });
+    b.table<string, string>('routed', { keySerde: stringSerde, valueSerde: stringSerde, storeName: 'routed-table' });
+    const topology = b.build();
+    expect(partitionOf(topology, 'routed-table', 'order-17')).toBe((8 * 3) % PARTITIONS);
+    expect(partitionOf(topology, 'routed-table', 'order-23')).toBe(producerPartition(Buffer.from('order-23', 'utf8')));
+    expect(seen).toEqual([null, null]);
   });
 });

@@ -34,6 +34,7 @@ export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly metadataRefreshMs?: number;
   readonly sessionTimeoutMs?: number;
   readonly threads?: number;
+  readonly standbyReplicas?: number;
   readonly httpPort?: number;
   readonly httpHost?: string;
   readonly advertisedEndpoint?: string;
@@ -55,6 +56,7 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         .addOption(new Option('--guarantee <guarantee>', 'processing guarantee (default: at_least_once)').choices(GUARANTEES))
         .option('--commit-interval-ms <ms>', 'commit interval (default 1000)', integerOption(1))
         .option('--threads <n>', 'stream threads: tasks run in this many worker threads with their stores (default 1: in the main thread)', integerOption(1, 64))
+        .option('--standby-replicas <n>', 'standby copies of each stateful task on other instances, kept from its changelog for a fast failover (default 0)', integerOption(0, 16))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
         .option(
           '--session-timeout-ms <ms>',
@@ -95,8 +97,9 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         workerTopology: { module: TOPOLOGY_FOR_WORKER_MODULE, args: topologyForWorkerArgs(file, settings) },
       });
       try {
+        // Before the app joins its group: the endpoint the other instances learn is this server's.
+        if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
         await runUntilSignalled(app, logger, async () => {
-          if (config.httpPort !== undefined) ops = await startOpsFor(app, config.httpPort, logger, flags.httpHost);
           io.err(`running ${app.config.applicationId} (${app.config.processingGuarantee}); stop with Ctrl-C or SIGTERM\n`);
           if (ops !== undefined) io.err(`dashboard: ${ops.url}/\n`);
         });
@@ -130,6 +133,7 @@ export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicat
     ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
     ...(flags.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: flags.sessionTimeoutMs }),
     ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
+    ...(flags.standbyReplicas === undefined ? {} : { numStandbyReplicas: flags.standbyReplicas }),
     ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),
     ...(flags.advertisedEndpoint === undefined ? {} : { advertisedEndpoint: flags.advertisedEndpoint }),
     ...(flags.replicationFactor === undefined ? {} : { replicationFactor: flags.replicationFactor }),

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Admin, Batch, Consumer, Kafka } from 'kafkajs';
 import { DEAD_LETTER_TOPIC_SUFFIX } from '../../common/constants.js';
@@ -14,14 +14,15 @@ import { DeadLetterLog } from '../dead-letter-log.js';
 import { GlobalStores } from '../global-stores.js';
 import { InputIdleMonitor } from '../input-idle-monitor.js';
 import { RuntimeStats } from '../runtime-stats.js';
-import { storeKeyFromText } from '../store-query-key.js';
+import { storeKeyFromText, storeKeyPartition } from '../store-query-key.js';
+import { remoteOwner, storeOwnersReport, type StoreOwnersReport } from '../store-owners.js';
 import type { TaskObserver } from '../task/task-observer.js';
 import { TaskScheduler } from '../task-scheduler.js';
 import { taskKey } from '../task-assignment.js';
-import { partitionForKey } from '../task/murmur2-partitioner.js';
 import { planTopics } from '../topic-plan.js';
 import { topologyTopics } from '../topology-topics.js';
-import { LocalTaskPorts } from '../task/local-task-port.js';
+import { LocalTaskPorts, type LocalTaskOptions } from '../task/local-task-port.js';
+import type { TaskSpec } from '../task/task-host.js';
 import type { TaskPortFactory, TaskStep } from '../task/task-port.js';
 import { WorkerPool } from '../threads/worker-pool.js';
 import type { WorkerTopologySource } from '../threads/worker-protocol.js';
@@ -37,9 +38,12 @@ import { isFencing, toInputRecords } from './kafka-records.js';
 import type { ProcessingGuarantee } from './processing-guarantee.js';
 import { connectExplained } from './kafka-connect-errors.js';
 import type { RunningTask } from './running-task.js';
+import { readOwnAssignmentInfo } from './own-assignment.js';
+import { StandbyTasks } from './standby-tasks.js';
 import { taskAssignor } from './task-assignor.js';
 import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
+import { TaskOwnersReader } from './task-owners-reader.js';
 import { TopicMetadata } from './topic-metadata.js';
 
 /** Everything that exists once the application has started: made together, so nothing is half-wired. */
@@ -50,6 +54,9 @@ interface Started {
   readonly guarantee: ProcessingGuarantee;
   readonly taskManager: TaskManager;
   readonly committer: TaskCommitter;
+  /** Who owns which task, read after every join (interactive queries). */
+  readonly owners: TaskOwnersReader;
+  readonly standbys: StandbyTasks;
 }
 
 
@@ -166,6 +173,8 @@ export class KafkaStreamsRuntime {
           applicationId: this.config.applicationId,
           endpoint: this.endpoint,
           currentTasks: () => [...(this.started?.taskManager.keys() ?? [])],
+          numStandbyReplicas: this.config.numStandbyReplicas,
+          taskOffsets: () => (this.started === undefined ? {} : this.started.standbys.offsets(new Set(this.started.taskManager.keys()))),
         }),
       ],
       sessionTimeout: this.config.sessionTimeoutMs,
@@ -211,12 +220,25 @@ export class KafkaStreamsRuntime {
         onProgress: (p) => this.stats.restore.set(`${p.taskId}/${p.store}`, p),
       }),
     });
-    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer };
+    const owners = new TaskOwnersReader(() => consumer.describeGroup(), this.logger);
+    // Standbys live in the main thread whatever numStreamThreads is (docs/runtime.md, "Standby replicas").
+    const standbys = new StandbyTasks({
+      kafka: this.kafka,
+      topology: this.topology,
+      applicationId: this.config.applicationId,
+      readCommitted: guarantee.name === 'exactly_once',
+      ports: new LocalTaskPorts(this.localTaskOptions(), metadata),
+      logger: this.logger,
+      onError: (error) => this.fail('keeping a standby task up to date failed', error),
+    });
+    await standbys.readStateLeftOnDisk(await this.tasksWithStateOnDisk());
+    const started: Started = { admin, metadata, consumer, guarantee, taskManager, committer, owners, standbys };
     this.started = started;
 
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      const assignment = event.payload.memberAssignment;
-      this.scheduler.exclusive(() => this.onAssignment(started, assignment)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
+      const { memberAssignment: assignment, memberId } = event.payload;
+      owners.joined(memberId);
+      this.scheduler.exclusive(() => this.onAssignment(started, assignment, memberId)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
     });
     consumer.on(consumer.events.REBALANCING, () => {
       this.stats.history.rebalanceStarted();
@@ -276,32 +298,36 @@ export class KafkaStreamsRuntime {
     });
   }
 
+  private readonly onChunkGroupAbandoned = (event: object): void =>
+    this.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event });
+
+  /** How tasks open in the main thread: all tasks with one stream thread, and standbys always. */
+  private localTaskOptions(observer?: TaskObserver): LocalTaskOptions {
+    return {
+      applicationId: this.config.applicationId,
+      topology: this.topology,
+      stateDir: this.config.stateDir,
+      defaultStoreKind: this.config.defaultStoreKind,
+      clock: Date.now,
+      errorPolicies: this.config.errorPolicies,
+      deadLetterTopic: `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`,
+      maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
+      onChunkGroupAbandoned: this.onChunkGroupAbandoned,
+      ...(observer === undefined ? {} : { observer }),
+      ...(this.globalStores === undefined ? {} : { globalStores: this.globalStores.views() }),
+    };
+  }
+
   /** Where tasks run: in this thread, or in `numStreamThreads` worker threads (docs/runtime.md, "Stream threads"). */
   private async taskPorts(metadata: TopicMetadata): Promise<TaskPortFactory> {
     const deadLetterTopic = `${this.config.applicationId}${DEAD_LETTER_TOPIC_SUFFIX}`;
-    const onChunkGroupAbandoned = (event: object): void =>
-      this.logger.warn('abandoned the pieces of a record whose writer was cut off; it writes the record again', { ...event });
+    const onChunkGroupAbandoned = this.onChunkGroupAbandoned;
     if (this.globalStores !== undefined && this.config.numStreamThreads > 1) {
       // A global table lives on the main thread; tasks in stream threads cannot read it (not yet).
       throw new ConfigError(`a topology with global tables (${[...this.topology.globalStores.keys()].join(', ')}) runs with one stream thread only`);
     }
     if (this.config.numStreamThreads === 1 || this.workerTopology === undefined) {
-      return new LocalTaskPorts(
-        {
-          applicationId: this.config.applicationId,
-          topology: this.topology,
-          stateDir: this.config.stateDir,
-          defaultStoreKind: this.config.defaultStoreKind,
-          clock: Date.now,
-          errorPolicies: this.config.errorPolicies,
-          deadLetterTopic,
-          maxBufferedEntriesPerStore: this.config.maxBufferedEntriesPerStore,
-          onChunkGroupAbandoned,
-          observer: this.observer,
-          ...(this.globalStores === undefined ? {} : { globalStores: this.globalStores.views() }),
-        },
-        metadata,
-      );
+      return new LocalTaskPorts(this.localTaskOptions(this.observer), metadata);
     }
     const pool = new WorkerPool({
       threads: this.config.numStreamThreads,
@@ -363,6 +389,7 @@ export class KafkaStreamsRuntime {
       restore: [...this.stats.restore.values()],
       startedAt: this.startedAt,
       endpoint: this.endpoint(),
+      standbys: this.started?.standbys.snapshot() ?? [],
       ...this.stats.activity(),
     };
   }
@@ -392,11 +419,24 @@ export class KafkaStreamsRuntime {
     const definition = this.topology.stores.get(store);
     if (sub === undefined || definition === undefined) throw new CdcStreamsError(`no store named '${store}'`, { code: 'UNKNOWN_STORE' });
     const typed = storeKeyFromText(store, definition.keySerde, key);
-    const partition = partitionForKey(typed.bytes, this.taskCounts.get(sub.id) ?? 1);
-    const running = this.started?.taskManager.get(taskKey(sub.id, partition));
-    if (running === undefined) return { kind: 'remote', partition, owner: undefined };
+    const partition = storeKeyPartition(this.topology, this.config.applicationId, sub, typed, this.taskCounts.get(sub.id) ?? 1);
+    const task = taskKey(sub.id, partition);
+    const running = this.started?.taskManager.get(task);
+    if (running === undefined) return { kind: 'remote', partition, ...remoteOwner(this.started?.owners.current, task, this.endpoint()) };
     const value = await this.scheduler.shared(() => running.port.query(store, typed.key));
     return value === undefined ? { kind: 'not-found', partition } : { kind: 'found', value, partition };
+  }
+
+  /** Which instance holds which partition of each store, from the group's last assignment. */
+  storeOwners(): StoreOwnersReport {
+    return storeOwnersReport({
+      topology: this.topology,
+      applicationId: this.config.applicationId,
+      taskCounts: this.taskCounts,
+      ownership: this.started?.owners.current,
+      self: this.endpoint(),
+      localTasks: new Set(this.started?.taskManager.keys() ?? []),
+    });
   }
 
   /**
@@ -478,14 +518,65 @@ export class KafkaStreamsRuntime {
 
   // ---- assignment ----
 
-  private async onAssignment(started: Started, assignment: Record<string, number[]>): Promise<void> {
+  private async onAssignment(started: Started, assignment: Record<string, number[]>, memberId: string): Promise<void> {
     if (this.lifecycle.state === 'RUNNING') this.lifecycle.transitionTo('REBALANCING');
     this.ready = false;
+    const appliedFrom = Date.now();
+    const standbys = this.config.numStandbyReplicas > 0 ? await this.standbySpecs(started, assignment, memberId) : [];
+    // A standby promoted to active gives up its stores first; new standbys open once revoked tasks closed.
+    await started.standbys.release(new Set(standbys.map((s) => taskKey(s.subTopology.id, s.partition))));
     await started.taskManager.applyAssignment(assignment);
+    started.standbys.forgetStateLeftOnDisk(started.taskManager.keys());
+    await started.standbys.assign(standbys);
     this.ready = true;
     this.stats.history.assignmentApplied(started.taskManager.keys());
-    this.lifecycle.transitionTo('RUNNING');
-    this.logger.info('assignment applied', { tasks: [...started.taskManager.keys()].sort() });
+    // close() may have begun while the assignment was applied (a SIGTERM during a rebalance): shutting
+    // down wins, and the state stays PENDING_SHUTDOWN.
+    if (this.stopping === undefined) this.lifecycle.transitionTo('RUNNING');
+    this.logger.info('assignment applied', {
+      tasks: [...started.taskManager.keys()].sort(),
+      ...(standbys.length === 0 ? {} : { standbys: standbys.map((s) => taskKey(s.subTopology.id, s.partition)).sort() }),
+      // From the new assignment to its tasks running: closing, opening and restoring (failover time).
+      applyMs: Date.now() - appliedFrom,
+    });
+  }
+
+  /** Stateful tasks with a directory in the state directory: an earlier run here held their state. */
+  private async tasksWithStateOnDisk(): Promise<TaskSpec[]> {
+    const present = new Set(await readdir(this.config.stateDir));
+    const specs: TaskSpec[] = [];
+    for (const subTopology of this.topology.subTopologies) {
+      if (!subTopology.stores.some((store) => this.topology.stores.get(store)?.changelog === true)) continue;
+      for (let partition = 0; partition < (this.taskCounts.get(subTopology.id) ?? 0); partition++) {
+        if (present.has(taskKey(subTopology.id, partition))) specs.push({ subTopology, partition });
+      }
+    }
+    return specs;
+  }
+
+  /** This member's standby tasks from the assignment; never one it runs as active. */
+  private async standbySpecs(started: Started, assignment: Record<string, number[]>, memberId: string): Promise<TaskSpec[]> {
+    let info: Awaited<ReturnType<typeof readOwnAssignmentInfo>>;
+    try {
+      info = await readOwnAssignmentInfo(started.consumer, memberId);
+    } catch (error) {
+      // Standbys only speed a failover up: without them this generation runs as it would with none.
+      this.logger.warn('could not read this instance\'s standby tasks from its assignment; keeping none until the next rebalance', { err: error });
+      return [];
+    }
+    const active = new Set<string>();
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      const sub = this.subByTopic.get(topic);
+      if (sub !== undefined) for (const partition of partitions) active.add(taskKey(sub.id, partition));
+    }
+    const specs: TaskSpec[] = [];
+    for (const key of info?.standbys ?? []) {
+      const [sub, partition] = key.split('_').map(Number);
+      const subTopology = this.topology.subTopologies.find((s) => s.id === sub);
+      if (subTopology === undefined || partition === undefined || !Number.isInteger(partition) || active.has(key)) continue;
+      specs.push({ subTopology, partition });
+    }
+    return specs;
   }
 
   // ---- stop ----
@@ -515,9 +606,11 @@ export class KafkaStreamsRuntime {
       // Commit before stopping the consumer: kafkajs' commitOffsets (at_least_once) needs a running consumer.
       // Queued behind the batch in flight; batches fetched after close() began are not processed.
       if (graceful && this.failure === undefined) await attempt('the final commit', () => this.scheduler.exclusive(() => this.commitAll(started, false)));
+      started.owners.close();
       await attempt('stopping the consumer', () => started.consumer.stop());
       await this.scheduler.idle();
       await started.taskManager.closeAll(graceful, attempt);
+      await attempt('closing the standby tasks', () => started.standbys.closeAll());
       await attempt('stopping the task threads', () => started.taskManager.closePorts());
       await attempt('leaving the group', () => started.consumer.disconnect());
       await attempt('stopping the global tables reader', async () => this.globalReader?.close());
