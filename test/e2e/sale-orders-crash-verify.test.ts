@@ -73,7 +73,7 @@ describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, 
     const first = run(firstDisk);
     // The tasks really run where --threads says.
     await waitFor('the tasks to start', async () => ((await first.taskThreads().catch(() => [])).length > 0 ? true : undefined), {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 100,
       child: first,
     });
