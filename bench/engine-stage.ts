@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Admin } from 'kafkajs';
 import { CdcStreamsError, type KafkaConnection } from '../src/index.js';
-import { ensureTopics, readTopic, writeMessages } from '../src/runtime/kafka/tools/index.js';
+import { ensureTopics, readTopic, writeMessages } from '../src/kafka-tools/index.js';
 import type { Guarantee } from './bench-jobs.js';
 import { load1 } from './bench-stats.js';
 import { describeCheck, EngineOutputCheck, type EngineCheckResult, type EngineOutputShape } from './engine-output-check.js';

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseKafkaConnection, splitBrokers } from '../src/runtime/kafka-connection-config.js';
-import { ensureTopics, topicOffsets, writeMessages, type PartitionOffsets } from '../src/runtime/kafka/tools/index.js';
+import { ensureTopics, topicOffsets, writeMessages, type PartitionOffsets } from '../src/kafka-tools/index.js';
 import { simulateFlashSale } from '../src/sim/index.js';
 
 const { values, positionals } = parseArgs({

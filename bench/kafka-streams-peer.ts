@@ -5,8 +5,8 @@ import { homedir, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CdcStreamsError } from '../src/index.js';
-import { resolveCacheDir } from '../src/runtime/kafka/local-broker/index.js';
-import { runCommand, tail } from '../src/runtime/kafka/local-broker/run-command.js';
+import { resolveCacheDir } from '../src/local-broker/index.js';
+import { runCommand, tail } from '../src/local-broker/run-command.js';
 
 /** The Maven project of the Kafka Streams peer (Kafka Streams 3.9.1, see its pom.xml). */
 export const KAFKA_STREAMS_PEER_DIR = fileURLToPath(new URL('./peers/kafka-streams/', import.meta.url));

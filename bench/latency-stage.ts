@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { fileURLToPath } from 'node:url';
-import type { SimMessage } from '../src/index.js';
+import type { SimMessage } from '../src/sim/index.js';
 import { createOrderEventDecoder } from '../src/cli/order-event-avro.js';
 import type { JobResult, SaleOrdersJob } from './bench-jobs.js';
 import { percentile } from './bench-stats.js';

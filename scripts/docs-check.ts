@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureBroker } from '../src/runtime/kafka/local-broker/index.js';
+import { ensureBroker } from '../src/local-broker/index.js';
 import { outputShape, parseDocExamples, shellWords, withOutputs, type DocExample } from './cli-doc-examples.js';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));

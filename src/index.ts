@@ -22,7 +22,14 @@ export type { AvroSchemaCatalog } from './serde/avro/avro-schema-catalog.js';
 export * from './serde/avro/avro-errors.js';
 export { createSchemaRegistryClient } from './serde/registry/confluent-schema-registry-client.js';
 export type { SchemaRegistryClient } from './serde/registry/schema-registry-client.js';
-export { checkSchemaCompatibility } from './serde/registry/check-schema-compatibility.js';
+export {
+  checkSchemaCompatibility,
+  COMPATIBILITY_LEVELS,
+  type CheckSchemaCompatibilityOptions,
+  type CompatibilityLevel,
+  type CompatibilityProblem,
+  type SubjectCompatibility,
+} from './serde/registry/check-schema-compatibility.js';
 export * from './serde/registry/registry-errors.js';
 
 // state
@@ -102,8 +109,6 @@ export type {
 } from './runtime/app-snapshot.js';
 export type { StoreOwners, StoreOwnersReport, StorePartitionOwner } from './runtime/store-owners.js';
 
-// simulator and verifier
-export * from './sim/index.js';
 
 // CDC DSL helpers
 export { cdcStream, type CdcStreamOptions } from './cdc/dsl/cdc-stream.js';

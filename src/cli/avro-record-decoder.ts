@@ -1,5 +1,5 @@
 import { CdcStreamsError, createTopologyEnvironment, type Serde } from '../index.js';
-import type { RawRecord } from '../runtime/kafka/tools/index.js';
+import type { RawRecord } from '../kafka-tools/index.js';
 
 export interface AvroRecordDecoder<T> {
   decode(record: RawRecord): Promise<T>;

@@ -1,4 +1,4 @@
-import { CdcStreamsError } from '../common/errors.js';
+import { CdcStreamsError } from '../index.js';
 
 /** A bad flag value or a missing required setting, found after commander parsed the line; exits 2. */
 export class CliUsageError extends CdcStreamsError {

@@ -1,5 +1,5 @@
 import { decodeCanalMessage, decodeDebeziumMessage, type ChangeEvent, type ColumnValue, type Row } from '../index.js';
-import type { RawRecord } from '../runtime/kafka/tools/index.js';
+import type { RawRecord } from '../kafka-tools/index.js';
 import type { ShownValue } from './inspect-format.js';
 
 /** A record of a Debezium or Canal topic, decoded for `cdc-streams inspect --format debezium|canal-json`. */

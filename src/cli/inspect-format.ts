@@ -6,7 +6,7 @@ import {
   type ColumnValue,
   type DtsEntry,
 } from '../index.js';
-import type { RawRecord } from '../runtime/kafka/tools/index.js';
+import type { RawRecord } from '../kafka-tools/index.js';
 import type { AvroOrderEvent } from './order-event-avro.js';
 
 /** A value a person or `jq` can read: int64s and bytes as strings. */

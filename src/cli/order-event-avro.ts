@@ -1,4 +1,4 @@
-import type { ExpectedEvent, OutputOrderEvent } from '../index.js';
+import type { ExpectedEvent, OutputOrderEvent } from '../sim/index.js';
 import { createAvroRecordDecoder, type AvroRecordDecoder } from './avro-record-decoder.js';
 
 /** `sale.OrderEvent` as the Avro serde hands it out: decimals are exact strings, longs numbers. */

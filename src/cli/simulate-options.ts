@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_MODEL_OPTIONS, DEFAULT_WRITER_OPTIONS, PARTITIONING_STRATEGIES, type PartitioningStrategy, type SimulationOptions } from '../index.js';
+import { DEFAULT_MODEL_OPTIONS, DEFAULT_WRITER_OPTIONS, PARTITIONING_STRATEGIES, type PartitioningStrategy, type SimulationOptions } from '../sim/index.js';
 import { integerOption, parseFraction } from './option-parsers.js';
 
 /** The simulator's flags as commander hands them over; absent ones keep the simulator's defaults. */

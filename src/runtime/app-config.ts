@@ -62,7 +62,13 @@ export const appConfigSchema = z.object({
   /** Upper bound of one fetch; with one batch processed at a time this bounds input buffering. */
   fetchMaxBytes: z.number().int().positive().default(8 * 1024 * 1024),
   fetchMaxBytesPerPartition: z.number().int().positive().default(1024 * 1024),
-  sessionTimeoutMs: z.number().int().positive().default(30_000),
+  /**
+   * How long the group waits for a silent instance before moving its tasks: a crashed instance's tasks
+   * (and a restarted one's, which must wait for its dead predecessor to leave) run again after about
+   * this long. Heartbeats go on during long batches, so only a dead or frozen process reaches it
+   * (docs/reliability.md).
+   */
+  sessionTimeoutMs: z.number().int().min(6000).default(10_000),
   /** Transaction timeout under exactly_once: how long a crashed instance's open transaction can block readers. */
   transactionTimeoutMs: z.number().int().positive().default(15_000),
   /** A running application that reads no input record for this long logs a warning (once per quiet stretch); 0: never. */

@@ -1,4 +1,4 @@
-import { DtsDataType, DtsDmlType, DtsMessageType, DtsSourceType, type DtsData, type DtsEntry, type DtsEvent, type DtsHeader } from '../cdc/dts/dts-model.js';
+import { DtsDataType, DtsDmlType, DtsMessageType, DtsSourceType, type DtsData, type DtsEntry, type DtsEvent, type DtsHeader } from '../index.js';
 import type { BinlogHeartbeat, BinlogRowsEvent, BinlogTransaction } from './model/binlog.js';
 import {
   ORDERS_COLUMNS,

@@ -1,5 +1,4 @@
-import { ConfigError } from '../common/errors.js';
-import type { DtsEntry } from '../cdc/dts/dts-model.js';
+import { ConfigError, type DtsEntry } from '../index.js';
 import { heartbeatEntry, transactionEntries } from './dts-entries.js';
 import { MessagePacker, ENVELOPE_OVERHEAD_BYTES, type SimMessage } from './message-packer.js';
 import type { BinlogItem, BinlogTransaction } from './model/binlog.js';

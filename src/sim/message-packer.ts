@@ -1,6 +1,4 @@
-import { chunkEntries } from '../cdc/dts/chunk-entries.js';
-import { encodeEntries, encodeEnvelope } from '../cdc/dts/dts-encode.js';
-import type { DtsEntry } from '../cdc/dts/dts-model.js';
+import { chunkEntries, encodeEntries, encodeEnvelope, type DtsEntry } from '../index.js';
 import { SimulatorInvariantError } from './sim-errors.js';
 
 /** One Kafka message the simulator asks to be written, in write order. */

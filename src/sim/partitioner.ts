@@ -1,4 +1,4 @@
-import type { DtsEntry } from '../cdc/dts/dts-model.js';
+import type { DtsEntry } from '../index.js';
 
 /**
  * How the subscription spreads entries over partitions (docs/design.md section 1):

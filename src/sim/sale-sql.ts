@@ -1,4 +1,4 @@
-import { formatSqlDateTime } from '../cdc/sql-time.js';
+import { formatSqlDateTime } from '../index.js';
 import type { BinlogItem, BinlogRowsEvent, BinlogTransaction } from './model/binlog.js';
 import type { OrderRow, PaymentRow } from './model/sale-schema.js';
 

@@ -1,4 +1,4 @@
-import { CdcStreamsError } from '../common/errors.js';
+import { CdcStreamsError } from '../index.js';
 
 /** A ground-truth file that is not what `writeGroundTruth` writes; names the file and line. */
 export class GroundTruthFormatError extends CdcStreamsError {

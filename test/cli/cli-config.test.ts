@@ -74,4 +74,14 @@ describe('the config file', () => {
       errorPolicies: { deserialization: 'dead-letter', processing: 'fail' },
     });
   });
+
+  it('takes --session-timeout-ms over the file, and the default session timeout is 10 s', () => {
+    const fromFlag = appConfigFrom({ sessionTimeoutMs: 7000 }, { sessionTimeoutMs: 45_000 }, 'sale-orders', { brokers: ['k:9092'] });
+    expect(parseAppConfig(fromFlag).sessionTimeoutMs).toBe(7000);
+    expect(parseAppConfig(appConfigFrom({}, {}, 'sale-orders', { brokers: ['k:9092'] })).sessionTimeoutMs).toBe(10_000);
+  });
+
+  it("refuses a session timeout below the broker's 6 s floor (group.min.session.timeout.ms)", () => {
+    expect(() => parseAppConfig(appConfigFrom({ sessionTimeoutMs: 3000 }, {}, 'sale-orders', { brokers: ['k:9092'] }))).toThrow(/sessionTimeoutMs/);
+  });
 });

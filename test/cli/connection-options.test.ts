@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/cli/cli-errors.js';
 import { connectionFromFlags } from '../../src/cli/connection-options.js';
-import { generateTlsMaterial, type TlsMaterial } from '../../src/runtime/kafka/local-broker/tls-material.js';
+import { generateTlsMaterial, type TlsMaterial } from '../../src/local-broker/tls-material.js';
 
 let dir: string;
 let tls: TlsMaterial & { client: NonNullable<TlsMaterial['client']> };

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { formatChangeRecord, showChangeRecord } from '../../src/cli/inspect-change-format.js';
-import type { RawRecord } from '../../src/runtime/kafka/tools/index.js';
+import type { RawRecord } from '../../src/kafka-tools/index.js';
 import { captured, rawSource } from '../cdc/debezium/fixtures.js';
 
 const CANAL = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'canal');

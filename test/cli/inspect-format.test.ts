@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DtsInspector, formatDtsRecord } from '../../src/cli/inspect-format.js';
-import { simulateFlashSale, type SimMessage } from '../../src/index.js';
-import type { RawRecord } from '../../src/runtime/kafka/tools/index.js';
+import { simulateFlashSale, type SimMessage } from '../../src/sim/index.js';
+import type { RawRecord } from '../../src/kafka-tools/index.js';
 
 function records(messages: Iterable<SimMessage>): RawRecord[] {
   return [...messages].map((m, i) => ({

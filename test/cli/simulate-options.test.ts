@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parsePartitionIncrease, simulationOptionsFromFlags } from '../../src/cli/simulate-options.js';
-import { DEFAULT_WRITER_OPTIONS, simulateFlashSale } from '../../src/index.js';
+import { DEFAULT_WRITER_OPTIONS, simulateFlashSale } from '../../src/sim/index.js';
 
 describe('simulationOptionsFromFlags', () => {
   it('maps every flag to the simulator option of docs/simulator.md', () => {

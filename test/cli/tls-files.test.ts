@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliUsageError } from '../../src/cli/cli-errors.js';
 import { checkTlsFiles } from '../../src/cli/tls-files.js';
-import { generateTlsMaterial, type TlsMaterial } from '../../src/runtime/kafka/local-broker/tls-material.js';
+import { generateTlsMaterial, type TlsMaterial } from '../../src/local-broker/tls-material.js';
 
 type WithClient = TlsMaterial & { client: NonNullable<TlsMaterial['client']> };
 

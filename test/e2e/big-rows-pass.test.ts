@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../../src/cli/order-event-avro.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { ensureTopics, readTopic, topicPartitionCounts, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { ensureTopics, readTopic, topicPartitionCounts, writeMessages } from '../../src/kafka-tools/index.js';
 import {
   formatVerification,
   OrderEventVerifier,

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { buildDashboard } from '../../dashboard/build.js';
 import { loadTopology } from '../../src/cli/load-topology.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { ensureTopics, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { ensureTopics, writeMessages } from '../../src/kafka-tools/index.js';
 import { simulateFlashSale } from '../../src/sim/index.js';
 import { testSeed } from '../serde/seeded-random.js';
 import { launchHeadless, type HeadlessBrowser } from '../support/chromium.js';

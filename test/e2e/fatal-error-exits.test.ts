@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { topicPartitionCounts } from '../../src/runtime/kafka/tools/index.js';
+import { topicPartitionCounts } from '../../src/kafka-tools/index.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';
 import { prepareCountScenario, removeScenarioDirs } from '../support/e2e-count-scenario.js';
 import { StreamsChild, waitFor } from '../support/streams-child.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../../src/cli/order-event-avro.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { ensureTopics, readTopic, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { ensureTopics, readTopic, writeMessages } from '../../src/kafka-tools/index.js';
 import { formatVerification, OrderEventVerifier, simulateFlashSale, type ExpectedOrder } from '../../src/sim/index.js';
 import { testSeed } from '../serde/seeded-random.js';
 import { metricValue, StreamsChild, waitFor } from '../support/streams-child.js';
@@ -73,7 +73,7 @@ describe.each([1, 2])('sale-orders over Kafka: chunked DTS input, exactly_once, 
     const first = run(firstDisk);
     // The tasks really run where --threads says.
     await waitFor('the tasks to start', async () => ((await first.taskThreads().catch(() => [])).length > 0 ? true : undefined), {
-      timeoutMs: 60_000,
+      timeoutMs: 120_000,
       intervalMs: 100,
       child: first,
     });

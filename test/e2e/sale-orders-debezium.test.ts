@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOrderEventDecoder, toOutputOrderEvent } from '../../src/cli/order-event-avro.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { ensureTopics, readTopic } from '../../src/runtime/kafka/tools/index.js';
+import { ensureTopics, readTopic } from '../../src/kafka-tools/index.js';
 import { formatVerification, OrderEventVerifier, type ExpectedOrder, type OutputOrderEvent } from '../../src/sim/index.js';
 import { groundTruthOf } from '../../src/sim/ground-truth.js';
 import { flashSaleBinlog } from '../../src/sim/model/flash-sale-model.js';

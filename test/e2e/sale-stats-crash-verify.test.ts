@@ -7,7 +7,7 @@ import { createAvroRecordDecoder } from '../../src/cli/avro-record-decoder.js';
 import { registerVerifyCommand } from '../../src/cli/commands/verify-command.js';
 import { EXIT_OK } from '../../src/cli/program.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { ensureTopics, readTopic, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { ensureTopics, readTopic, writeMessages } from '../../src/kafka-tools/index.js';
 import {
   formatSaleStatsVerification,
   saleStatsOf,

@@ -8,9 +8,10 @@ import { registerSimulateCommand } from '../../src/cli/commands/simulate-command
 import { registerVerifyCommand } from '../../src/cli/commands/verify-command.js';
 import { avroOrderEventOf, type AvroOrderEvent } from '../../src/cli/order-event-avro.js';
 import { EXIT_FAILURE, EXIT_OK } from '../../src/cli/program.js';
-import { createTopologyEnvironment, readGroundTruth, type ExpectedEvent } from '../../src/index.js';
+import { createTopologyEnvironment } from '../../src/index.js';
+import { readGroundTruth, type ExpectedEvent } from '../../src/sim/index.js';
 import { parseKafkaConnection } from '../../src/runtime/kafka-connection-config.js';
-import { deleteTopics, ensureTopics, topicOffsets, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { deleteTopics, ensureTopics, topicOffsets, writeMessages } from '../../src/kafka-tools/index.js';
 import { runCommands } from '../cli/run-commands.js';
 
 /**

@@ -9,7 +9,7 @@ import { cdcStream } from '../../src/cdc/dsl/cdc-stream.js';
 import { resequence } from '../../src/cdc/dsl/resequence.js';
 import { StreamsBuilder } from '../../src/dsl/streams-builder.js';
 import { parseKafkaConnection, splitBrokers } from '../../src/runtime/kafka-connection-config.js';
-import { ensureTopics, writeMessages } from '../../src/runtime/kafka/tools/index.js';
+import { ensureTopics, writeMessages } from '../../src/kafka-tools/index.js';
 import { StreamsApp } from '../../src/runtime/streams-app.js';
 import { stringSerde } from '../../src/serde/string-serde.js';
 import { simulateFlashSale } from '../../src/sim/index.js';

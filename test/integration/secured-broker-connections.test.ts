@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { generateTlsMaterial, type SecuredBrokerHandle, type TlsMaterial } from '../../src/runtime/kafka/local-broker/index.js';
+import { generateTlsMaterial, type SecuredBrokerHandle, type TlsMaterial } from '../../src/local-broker/index.js';
 import { countInput, idAccounting, latestCounts, wrongCounts } from '../support/e2e-count-data.js';
 import { prepareCountScenario, removeScenarioDirs, type CountScenario } from '../support/e2e-count-scenario.js';
 import { KafkaTestKit } from '../support/kafka-test-kit.js';

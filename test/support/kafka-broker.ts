@@ -1,4 +1,4 @@
-import { ensureBroker, type BrokerHandle } from '../../src/runtime/kafka/local-broker/index.js';
+import { ensureBroker, type BrokerHandle } from '../../src/local-broker/index.js';
 
 /**
  * The broker the integration and e2e tests share: KAFKA_BROKERS if set, else Docker, else a local

@@ -3,7 +3,7 @@ import {
   startSecuredBroker,
   type ScramUser,
   type SecuredBrokerHandle,
-} from '../../src/runtime/kafka/local-broker/index.js';
+} from '../../src/local-broker/index.js';
 import type { KafkaTestKit } from './kafka-test-kit.js';
 
 /** The SCRAM user the secured-broker tests run as; a fresh password per run. */

@@ -148,6 +148,16 @@ export class StreamsChild {
     return response.json();
   }
 
+  /**
+   * `/health` as JSON, whatever its status (503 while rebalancing or restoring); undefined until the
+   * ops server is listening.
+   */
+  async health(): Promise<{ state: string; tasks: Record<string, number> } | undefined> {
+    if (this.opsUrl === undefined) return undefined;
+    const response = await fetch(`${this.opsUrl}/health`);
+    return (await response.json()) as { state: string; tasks: Record<string, number> };
+  }
+
   /** The threads the child's tasks run in, from its dashboard API (`main`, `stream-thread-<n>`). */
   async taskThreads(): Promise<string[]> {
     const panel = (await this.json('/api/tasks')) as { tasks: Array<{ thread: string }> } | undefined;

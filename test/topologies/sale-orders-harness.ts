@@ -1,13 +1,5 @@
-import {
-  buildTopology,
-  createTopologyEnvironment,
-  formatVerification,
-  verify,
-  type FlashSaleSimulation,
-  type SimMessage,
-  type StoreKind,
-  type VerificationSummary,
-} from '../../src/index.js';
+import { buildTopology, createTopologyEnvironment, type StoreKind } from '../../src/index.js';
+import { formatVerification, verify, type FlashSaleSimulation, type SimMessage, type VerificationSummary } from '../../src/sim/index.js';
 import { TopologyTestDriver } from '../../src/testing/topology-test-driver.js';
 import saleOrders from '../../topologies/sale-orders.js';
 import type { OrderEventRecord } from '../../topologies/sale-orders/order-event.js';

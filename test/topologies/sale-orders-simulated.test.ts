@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulateFlashSale } from '../../src/index.js';
+import { simulateFlashSale } from '../../src/sim/index.js';
 import { runSimulation } from './sale-orders-harness.js';
 
 // Whole flash sales from the simulator, in the real DTS encoding, through the real topology file; the

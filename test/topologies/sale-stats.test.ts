@@ -1,14 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  buildTopology,
-  createTopologyEnvironment,
-  formatSaleStatsVerification,
-  saleStatsOf,
-  SaleStatsVerifier,
-  simulateFlashSale,
-  type SkuMinuteStats,
-  type SkuTotals,
-} from '../../src/index.js';
+import { buildTopology, createTopologyEnvironment } from '../../src/index.js';
+import { formatSaleStatsVerification, saleStatsOf, SaleStatsVerifier, simulateFlashSale, type SkuMinuteStats, type SkuTotals } from '../../src/sim/index.js';
 import { TopologyTestDriver } from '../../src/testing/topology-test-driver.js';
 import saleStats from '../../topologies/sale-stats.js';
 import type { SkuStats } from '../../topologies/sale-stats/sku-stats.js';

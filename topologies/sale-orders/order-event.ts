@@ -1,6 +1,25 @@
-import { EVENT_TYPE_OF_STATUS, ORDER_EVENT_STATUSES, type ChangeEvent, type OrderEventStatus, type OrderEventType } from 'cdc-streams';
+import type { ChangeEvent } from 'cdc-streams';
 import { SaleOrderRowError } from './sale-orders-errors.js';
 import type { OrderColumns, PaymentColumns } from './sale-rows.js';
+
+// The vocabulary of `sale.order-events`, the enums of schemas/order-event.avsc. The topology states its
+// own output here; the simulator's ground truth (src/sim/expected-event.ts) states what it expects on
+// its own, so the verifier does not borrow the definitions of the code it checks.
+export const ORDER_EVENT_TYPES = ['OrderCreated', 'OrderPaid', 'OrderShipped', 'OrderCancelled', 'OrderRefunded', 'OrderExpired'] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** The order's status after the event; EXPIRED only on OrderExpired (the row itself still says CREATED). */
+export const ORDER_EVENT_STATUSES = ['CREATED', 'PAID', 'SHIPPED', 'CANCELLED', 'REFUNDED', 'EXPIRED'] as const;
+export type OrderEventStatus = (typeof ORDER_EVENT_STATUSES)[number];
+
+/** The event a row's move to a status produces. */
+export const EVENT_TYPE_OF_STATUS = {
+  CREATED: 'OrderCreated',
+  PAID: 'OrderPaid',
+  SHIPPED: 'OrderShipped',
+  CANCELLED: 'OrderCancelled',
+  REFUNDED: 'OrderRefunded',
+} as const satisfies Record<Exclude<OrderEventStatus, 'EXPIRED'>, OrderEventType>;
 
 /** `sale.SourceCoordinates`: the `orders` row change an event came from. */
 export interface SourceCoordinates {

@@ -1,5 +1,5 @@
-import { jsonSerde, type OrderEventStatus, type Serde } from 'cdc-streams';
-import type { Creation, PaymentRecord, UnnumberedEvent } from './order-event.js';
+import { jsonSerde, type Serde } from 'cdc-streams';
+import type { Creation, OrderEventStatus, PaymentRecord, UnnumberedEvent } from './order-event.js';
 
 /** Store names; `orders` is the one to query. */
 export const ORDERS_STORE = 'orders';

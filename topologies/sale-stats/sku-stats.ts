@@ -1,5 +1,5 @@
-import { jsonSerde, type OrderEventType, type Serde } from 'cdc-streams';
-import type { OrderEventRecord } from '../sale-orders/order-event.js';
+import { jsonSerde, type Serde } from 'cdc-streams';
+import type { OrderEventRecord, OrderEventType } from '../sale-orders/order-event.js';
 import { SaleStatsError } from './sale-stats-errors.js';
 
 /** Store names: `sku-totals` is the queryable running-total table. */

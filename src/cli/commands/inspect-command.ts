@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { readTopic } from '../../runtime/kafka/tools/index.js';
+import { readTopic } from '../../kafka-tools/index.js';
 import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { SHIPPED_SCHEMAS_DIR } from '../package-paths.js';

@@ -7,7 +7,7 @@ import {
   startLocalBroker,
   stopLocalBroker,
   type SecuredListeners,
-} from '../../runtime/kafka/local-broker/index.js';
+} from '../../local-broker/index.js';
 import type { CommandContext } from '../program.js';
 
 /** Commander option parser: a TCP port, or a usage error naming the bad value. */

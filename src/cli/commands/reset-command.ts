@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { deleteConsumerGroup, deleteTopics, resetConsumerGroupOffsets } from '../../runtime/kafka/tools/index.js';
+import { deleteConsumerGroup, deleteTopics, resetConsumerGroupOffsets } from '../../kafka-tools/index.js';
 import { topologyTopics } from '../../runtime/topology-topics.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { readCliConfig } from '../cli-config.js';

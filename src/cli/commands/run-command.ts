@@ -33,6 +33,7 @@ export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly commitIntervalMs?: number;
   readonly metadataRefreshMs?: number;
   readonly repartitionPurgeIntervalMs?: number;
+  readonly sessionTimeoutMs?: number;
   readonly threads?: number;
   readonly standbyReplicas?: number;
   readonly httpPort?: number;
@@ -59,6 +60,11 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
         .option('--standby-replicas <n>', 'standby copies of each stateful task on other instances, kept from its changelog for a fast failover (default 0)', integerOption(0, 16))
         .option('--metadata-refresh-ms <ms>', "how often the input topics' partition counts are read (default 200)", integerOption(1))
         .option('--repartition-purge-interval-ms <ms>', 'how often, at most, consumed and committed repartition records are deleted (default 30000)', integerOption(1))
+        .option(
+          '--session-timeout-ms <ms>',
+          "how long the group waits for a silent instance before moving its tasks (default 10000; docs/reliability.md)",
+          integerOption(1),
+        )
         .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port (no authentication)', integerOption(0, 65535))
         .option('--http-host <host>', 'address the ops server binds (default 127.0.0.1; 0.0.0.0 for every interface)', parseHost)
         .option('--advertised-endpoint <host:port>', 'how other instances and clients reach this one\'s --http-port (default: the bound address and port)')
@@ -128,6 +134,7 @@ export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicat
     ...(flags.commitIntervalMs === undefined ? {} : { commitIntervalMs: flags.commitIntervalMs }),
     ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
     ...(flags.repartitionPurgeIntervalMs === undefined ? {} : { repartitionPurgeIntervalMs: flags.repartitionPurgeIntervalMs }),
+    ...(flags.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: flags.sessionTimeoutMs }),
     ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
     ...(flags.standbyReplicas === undefined ? {} : { numStandbyReplicas: flags.standbyReplicas }),
     ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),

@@ -1,13 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { EXIT_FAILURE, type CommandContext } from '../program.js';
-import { loadAvroSchemas } from '../../serde/avro/load-avro-schemas.js';
 import {
   checkSchemaCompatibility,
   COMPATIBILITY_LEVELS,
+  createSchemaRegistryClient,
+  loadAvroSchemas,
   type CompatibilityLevel,
   type SubjectCompatibility,
-} from '../../serde/registry/check-schema-compatibility.js';
-import { createSchemaRegistryClient } from '../../serde/registry/confluent-schema-registry-client.js';
+} from '../../index.js';
 
 function parseLevel(value: string): CompatibilityLevel {
   const level = COMPATIBILITY_LEVELS.find((known) => known === value.toUpperCase());

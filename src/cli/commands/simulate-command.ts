@@ -1,13 +1,7 @@
 import type { Command } from 'commander';
-import {
-  ConfigError,
-  simulateFlashSale,
-  writeGroundTruth,
-  type ExpectedOrder,
-  type FlashSaleSimulation,
-  type KafkaConnection,
-} from '../../index.js';
-import { deleteTopics, ensureTopics, KafkaToolError, topicOffsets, topicPartitionCounts, writeMessages } from '../../runtime/kafka/tools/index.js';
+import { ConfigError, type KafkaConnection } from '../../index.js';
+import { simulateFlashSale, writeGroundTruth, type ExpectedOrder, type FlashSaleSimulation } from '../../sim/index.js';
+import { deleteTopics, ensureTopics, KafkaToolError, topicOffsets, topicPartitionCounts, writeMessages } from '../../kafka-tools/index.js';
 import { CliUsageError } from '../cli-errors.js';
 import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { formatVerification, OrderEventVerifier, readGroundTruth } from '../../index.js';
-import { readTopic } from '../../runtime/kafka/tools/index.js';
+import { formatVerification, OrderEventVerifier, readGroundTruth } from '../../sim/index.js';
+import { readTopic } from '../../kafka-tools/index.js';
 import { readCliConfig } from '../cli-config.js';
 import { addConnectionOptions, connectionFromFlags, type ConnectionFlags } from '../connection-options.js';
 import { SHIPPED_SCHEMAS_DIR } from '../package-paths.js';

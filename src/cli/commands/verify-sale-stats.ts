@@ -1,5 +1,5 @@
-import { formatSaleStatsVerification, saleStatsOf, SaleStatsVerifier, type GroundTruth, type SkuMinuteStats, type SkuTotals } from '../../index.js';
-import { readTopic, type RawRecord } from '../../runtime/kafka/tools/index.js';
+import { formatSaleStatsVerification, saleStatsOf, SaleStatsVerifier, type GroundTruth, type SkuMinuteStats, type SkuTotals } from '../../sim/index.js';
+import { readTopic, type RawRecord } from '../../kafka-tools/index.js';
 import type { KafkaConnection } from '../../index.js';
 import { createAvroRecordDecoder } from '../avro-record-decoder.js';
 import type { CliIo } from '../cli-io.js';

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
@@ -6,6 +5,7 @@ import type { ChangelogRecordIn } from '../task/changelog-chunks.js';
 import type { ChangelogRestoreTarget } from '../task/stream-task.js';
 import type { ChangelogReader, ChangelogRestoreRequest } from '../task/task-host.js';
 import { toHeaders } from './kafka-records.js';
+import { startThrowawayRead } from './throwaway-reader.js';
 
 export interface RestoreRequest {
   readonly taskId: string;
@@ -68,8 +68,8 @@ const STALL_MS = 60_000;
 /**
  * Brings stores up to their changelog's end before their task processes (docs/design.md 3.6): from the
  * offset each store checkpointed (or the log start) to the end offset seen when restore began. A store
- * already at the end costs one offsets request and no consumer. Restore uses a consumer in a throwaway
- * group (kafkajs has no manual assignment), seeks each partition, and applies each fetched batch as one
+ * already at the end costs one offsets request and no consumer. Restore reads with a throwaway-group
+ * consumer (startThrowawayRead, shared with the CLI's topic reader) and applies each fetched batch as one
  * RocksDB write batch together with the next offset to read.
  */
 export async function restoreFromChangelogs(
@@ -111,8 +111,6 @@ async function consumeUntilRestored(
   pending: Pending[],
   options: { readonly readCommitted: boolean; readonly logger: Logger; readonly onProgress: (event: RestoreProgressEvent) => void },
 ): Promise<void> {
-  const groupId = `cdc-streams-restore-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, readUncommitted: !options.readCommitted, allowAutoTopicCreation: false });
   const byPartition = new Map(pending.map((p) => [`${p.request.topic}:${p.request.partition}`, p] as const));
   let lastBatchAt = Date.now();
   let failure: unknown;
@@ -124,56 +122,53 @@ async function consumeUntilRestored(
       total: Number(p.end - p.from),
       done: p.done,
     });
-  await consumer.connect();
-  try {
-    const topics = [...new Set(pending.map((p) => p.request.topic))];
-    await consumer.subscribe({ topics, fromBeginning: true });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
-      for (const p of pending) consumer.seek({ topic: p.request.topic, partition: p.request.partition, offset: String(p.next) });
-    });
-    // kafkajs never hands eachBatch a batch whose records were all filtered out (transaction markers,
-    // aborted records), but reports it here: a range holding only those is then known to be passed.
-    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-      const p = byPartition.get(`${event.payload.topic}:${event.payload.partition}`);
+  const read = await startThrowawayRead(kafka, {
+    groupPrefix: 'cdc-streams-restore',
+    readCommitted: options.readCommitted,
+    starts: pending.map((p) => ({ topic: p.request.topic, partition: p.request.partition, offset: p.next })),
+    logger: options.logger,
+    onFailure: (error) => {
+      failure ??= error;
+    },
+    // A range holding only transaction markers or aborted records never reaches onBatch: this is
+    // where it is known to be passed.
+    onPassed: (topic, partition, passed) => {
+      const p = byPartition.get(`${topic}:${partition}`);
       if (p === undefined) return;
       lastBatchAt = Date.now();
-      const passed = BigInt(event.payload.lastOffset) + 1n;
       if (passed > p.passed) p.passed = passed;
-    });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      eachBatch: async ({ batch }) => {
-        const p = byPartition.get(`${batch.topic}:${batch.partition}`);
-        if (p === undefined || p.done) return;
-        lastBatchAt = Date.now();
-        const writes: ChangelogRecordIn[] = [];
-        for (const m of batch.messages) {
-          const offset = BigInt(m.offset);
-          if (offset < p.next || offset >= p.end) continue;
-          writes.push({ key: m.key ?? Buffer.alloc(0), value: m.value, headers: toHeaders(m.headers) });
-        }
-        let next = BigInt(batch.lastOffset()) + 1n;
-        if (next > p.end) next = p.end;
-        if (next <= p.next && writes.length === 0) return;
-        try {
-          await p.request.store.restore(writes, String(next > p.next ? next : p.next));
-        } catch (error) {
-          failure ??= error;
-          return;
-        }
-        if (next > p.next) p.next = next;
-        if (p.next >= p.end) p.done = true;
-        report(p);
-      },
-    });
+    },
+    onBatch: async (batch) => {
+      const p = byPartition.get(`${batch.topic}:${batch.partition}`);
+      if (p === undefined || p.done) return;
+      lastBatchAt = Date.now();
+      const writes: ChangelogRecordIn[] = [];
+      for (const m of batch.records) {
+        if (m.offset < p.next || m.offset >= p.end) continue;
+        writes.push({ key: m.key ?? Buffer.alloc(0), value: m.value, headers: toHeaders(m.headers) });
+      }
+      let next = batch.lastOffset + 1n;
+      if (next > p.end) next = p.end;
+      if (next <= p.next && writes.length === 0) return;
+      try {
+        await p.request.store.restore(writes, String(next > p.next ? next : p.next));
+      } catch (error) {
+        failure ??= error;
+        return;
+      }
+      if (next > p.next) p.next = next;
+      if (p.next >= p.end) p.done = true;
+      report(p);
+    },
+  });
+  try {
     const startedAt = Date.now();
     while (failure === undefined && pending.some((p) => !p.done)) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       if (failure !== undefined) break;
       for (const p of pending) {
         if (p.done || p.passed < p.end) continue;
-        // Everything up to the end was fetched and eachBatch has applied any data in it: the rest was markers.
+        // Everything up to the end was fetched and onBatch has applied any data in it: the rest was markers.
         await p.request.store.restore([], String(p.end));
         p.next = p.end;
         p.done = true;
@@ -197,20 +192,6 @@ async function consumeUntilRestored(
     }
     if (failure !== undefined) throw new RestoreError('restoring a store failed', failure);
   } finally {
-    await consumer.disconnect();
-    await deleteGroup(kafka, groupId, options.logger);
-  }
-}
-
-async function deleteGroup(kafka: Kafka, groupId: string, logger: Logger): Promise<void> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await admin.deleteGroups([groupId]);
-  } catch (error) {
-    // The group holds no offsets and expires on its own; a failed clean-up is worth a line, not a failure.
-    logger.debug('could not delete the restore group', { groupId, err: error });
-  } finally {
-    await admin.disconnect();
+    await read.stop();
   }
 }

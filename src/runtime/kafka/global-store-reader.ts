@@ -2,7 +2,7 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { GlobalRecord, GlobalStores } from '../global-stores.js';
-import { topicOffsetsWith } from './tools/topic-admin.js';
+import { fetchPartitionOffsets } from './client-facade.js';
 
 export class GlobalStoreReadError extends CdcStreamsError {
   constructor(message: string, cause?: unknown) {
@@ -38,8 +38,10 @@ export class GlobalStoreReader {
     const topics = [...this.stores.topics().keys()];
     if (topics.length === 0) return;
     const behind = new Map<string, bigint>();
+    const existing = new Set(await this.admin.listTopics());
     for (const topic of topics) {
-      for (const o of await topicOffsetsWith(this.admin, topic)) if (o.high > o.low) behind.set(`${topic}/${o.partition}`, o.high);
+      if (!existing.has(topic)) throw new GlobalStoreReadError(`global table topic '${topic}' does not exist`);
+      for (const o of await fetchPartitionOffsets(this.admin, topic)) if (o.high > o.low) behind.set(`${topic}/${o.partition}`, o.high);
     }
     let caughtUp!: () => void;
     let failed!: (error: GlobalStoreReadError) => void;

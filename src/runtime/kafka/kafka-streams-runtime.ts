@@ -31,6 +31,7 @@ import { KafkaChangelogReader } from './changelog-restorer.js';
 import { warnAboutDeletedInput } from './deleted-input-check.js';
 import { applyTopicPlan } from './ensure-topics.js';
 import { GlobalStoreReader } from './global-store-reader.js';
+import { withGroupKeepAlive } from './group-keep-alive.js';
 import { ExactlyOnceGuarantee } from './exactly-once-guarantee.js';
 import { createKafkaClient } from './kafka-client.js';
 import { isFencing, toInputRecords } from './kafka-records.js';
@@ -179,6 +180,9 @@ export class KafkaStreamsRuntime {
         }),
       ],
       sessionTimeout: this.config.sessionTimeoutMs,
+      // A tenth of the session (at most kafkajs' 3 s): members learn of a rebalance that soon, so a
+      // restarted instance waits less for the others to rejoin (docs/reliability.md).
+      heartbeatInterval: Math.min(3000, Math.max(500, Math.floor(this.config.sessionTimeoutMs / 10))),
       maxBytes: this.config.fetchMaxBytes,
       maxBytesPerPartition: this.config.fetchMaxBytesPerPartition,
       readUncommitted: false,
@@ -266,10 +270,12 @@ export class KafkaStreamsRuntime {
         // Once closing, nothing new is processed: the final commit must cover everything processed.
         if (this.failure !== undefined || this.stopping !== undefined || isStale()) return;
         try {
-          await this.scheduler.shared(() => this.processBatch(started, batch));
-          if (this.commitDue(started) && this.stopping === undefined) {
-            await this.scheduler.exclusive(() => (this.commitDue(started) ? this.commitAll(started, false) : Promise.resolve()));
-          }
+          await withGroupKeepAlive(heartbeat, this.logger, async () => {
+            await this.scheduler.shared(() => this.processBatch(started, batch));
+            if (this.commitDue(started) && this.stopping === undefined) {
+              await this.scheduler.exclusive(() => (this.commitDue(started) ? this.commitAll(started, false) : Promise.resolve()));
+            }
+          });
         } catch (error) {
           this.fail(`processing ${batch.topic}/${batch.partition} failed`, error);
           return;

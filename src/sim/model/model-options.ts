@@ -1,4 +1,4 @@
-import { ConfigError } from '../../common/errors.js';
+import { ConfigError } from '../../index.js';
 
 /** How orders end up; the fractions of `fates` are weights, normalised to sum 1. */
 export interface LifecycleMix {

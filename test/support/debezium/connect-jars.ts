@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { KAFKA_VERSION, SLF4J_RELOAD4J_VERSION } from '../../../src/runtime/kafka/local-broker/kafka-version.js';
+import { KAFKA_VERSION, SLF4J_RELOAD4J_VERSION } from '../../../src/local-broker/kafka-version.js';
 import { cacheRoot } from '../apicurio/apicurio-cache.js';
 
 const run = promisify(execFile);

@@ -1,0 +1,87 @@
+import { rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import type { BrokerHandle, BrokerLog } from './broker-handle.js';
+import { resolveCacheDir } from './cache-paths.js';
+import { launchLocalBroker, relaunchLocalBroker, removeDataDir } from './local-broker-process.js';
+import { isAlive, terminate } from './process-control.js';
+
+export interface RestartableBrokerOptions {
+  readonly cacheDir?: string;
+  /** A fixed client port; a free one is picked when absent. A restart keeps it either way. */
+  readonly port?: number;
+  readonly log?: BrokerLog;
+}
+
+export interface BrokerRestart {
+  /** From the stop request until the broker answered again. */
+  readonly downMs: number;
+}
+
+/** An attached local broker that can be stopped and started again on the same folder, for fault injection. */
+export interface RestartableBrokerHandle extends BrokerHandle {
+  /** Where its config, KRaft metadata and partitions live across restarts. */
+  readonly dataDir: string;
+  /**
+   * Stops the broker (SIGTERM, so it closes its logs as an operator's restart would; SIGKILL after
+   * `graceMs`) and starts it again on the same folder and port; resolves once it answers.
+   */
+  restart(options?: { readonly graceMs?: number }): Promise<BrokerRestart>;
+}
+
+/**
+ * A one-node local broker (plain listener) that lives no longer than this process, like the attached
+ * one, and that a chaos test can restart on its own data: clients see the same address come back with
+ * their topics, offsets and transactions where the broker left them.
+ */
+export async function startRestartableBroker(options: RestartableBrokerOptions = {}): Promise<RestartableBrokerHandle> {
+  const cacheDir = options.cacheDir ?? resolveCacheDir(process.env, homedir());
+  const log = options.log ?? (() => undefined);
+  const first = await launchLocalBroker({ cacheDir, log, detached: false, ...(options.port === undefined ? {} : { port: options.port }) });
+  const { dataDir, brokers } = first;
+  let pid = first.pid;
+
+  // 'exit' handlers must be synchronous: SIGKILL and a synchronous delete are all that can run there.
+  const killOnExit = (): void => {
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    try {
+      rmSync(dataDir, { recursive: true, force: true });
+    } catch (error) {
+      process.stderr.write(`cdc-streams: could not remove broker folder ${dataDir}: ${String(error)}\n`);
+    }
+  };
+  process.on('exit', killOnExit);
+
+  let stopping: Promise<void> | undefined;
+  let restarting: Promise<BrokerRestart> | undefined;
+  return {
+    brokers,
+    dataDir,
+    startedHere: true,
+    how: 'local',
+    startupMs: first.startupMs,
+    restart: (restartOptions = {}) => {
+      if (stopping !== undefined) return Promise.reject(new Error(`the broker on ${brokers} was stopped; it cannot be restarted`));
+      restarting ??= (async () => {
+        const began = Date.now();
+        try {
+          await terminate(pid, restartOptions.graceMs);
+          const again = await relaunchLocalBroker({ cacheDir, dataDir, brokers, detached: false, log });
+          pid = again.pid;
+          return { downMs: Date.now() - began };
+        } finally {
+          restarting = undefined;
+        }
+      })();
+      return restarting;
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        await restarting?.catch(() => undefined);
+        await terminate(pid);
+        process.off('exit', killOnExit);
+        await removeDataDir(dataDir);
+      })();
+      return stopping;
+    },
+  };
+}

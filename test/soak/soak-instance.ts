@@ -1,0 +1,86 @@
+import { rm } from 'node:fs/promises';
+import { StreamsChild, type ChildExit, type RunChildOptions } from '../support/streams-child.js';
+
+/** An exit nobody asked for: the instance died by itself (the soak restarts it, as a supervisor would). */
+export interface UnplannedExit extends ChildExit {
+  readonly instance: string;
+  readonly log: string;
+}
+
+/**
+ * One `cdc-streams run` instance of a soak, under a supervisor: the soak kills, restarts and stops it;
+ * an exit it did not cause is recorded and the instance started again on the same state dir.
+ */
+export class SoakInstance {
+  private child: StreamsChild;
+  private planned = false;
+  private retired = false;
+
+  constructor(
+    readonly name: string,
+    private readonly options: RunChildOptions,
+    private readonly onUnplannedExit: (exit: UnplannedExit) => void,
+  ) {
+    this.child = this.spawn();
+  }
+
+  get process(): StreamsChild {
+    return this.child;
+  }
+
+  get alive(): boolean {
+    return !this.retired;
+  }
+
+  /** SIGKILL, then a restart at once on the same state dir or on an emptied one; resolves once restarted. */
+  async killAndRestart(deleteState: boolean): Promise<void> {
+    this.planned = true;
+    this.child.kill('SIGKILL');
+    await this.child.exited;
+    if (deleteState) await rm(this.options.stateDir, { recursive: true, force: true });
+    this.planned = false;
+    this.child = this.spawn();
+  }
+
+  /** Leaves the group for good: SIGTERM, which commits and closes (a scale-in). */
+  async retire(): Promise<ChildExit> {
+    this.retired = true;
+    this.planned = true;
+    this.child.kill('SIGTERM');
+    return this.child.waitForExit(60_000);
+  }
+
+  /**
+   * Polls `/health` until this process runs at least one task. `joinedMs`: until its ops server answered,
+   * which the CLI starts once the application joined the group; `runningMs`: until a task ran (restored
+   * and processing). Both from `sinceMs`, across unplanned restarts; undefined when `timeoutMs` passes.
+   */
+  async waitUntilRunning(sinceMs: number, timeoutMs: number): Promise<{ joinedMs: number | undefined; runningMs: number | undefined }> {
+    const deadline = Date.now() + timeoutMs;
+    let joinedMs: number | undefined;
+    // The current process each time: one that exits by itself meanwhile is replaced by the supervisor.
+    while (Date.now() < deadline && !this.retired) {
+      const health = await this.child.health().catch(() => undefined);
+      if (health !== undefined) joinedMs ??= Date.now() - sinceMs;
+      if ((health?.tasks['RUNNING'] ?? 0) > 0) return { joinedMs, runningMs: Date.now() - sinceMs };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return { joinedMs, runningMs: undefined };
+  }
+
+  private spawn(): StreamsChild {
+    const child = StreamsChild.run(this.options);
+    void child.exited.then((exit) => {
+      if (this.planned || this.retired || child !== this.child) return;
+      this.onUnplannedExit({ ...exit, instance: this.name, log: lastErrorLine(child.recentLog(10)) });
+      this.child = this.spawn();
+    });
+    return child;
+  }
+}
+
+/** The CLI's own last word (`cdc-streams: ...`), else the log's last non-empty line. */
+function lastErrorLine(log: string): string {
+  const lines = log.split('\n').filter((line) => line.trim() !== '');
+  return lines.filter((line) => line.startsWith('cdc-streams: ') && !line.includes('resources are still open')).at(-1) ?? lines.at(-1) ?? '(no log)';
+}
