@@ -155,7 +155,12 @@ describe('the ops dashboard in a browser, on sale-orders over Kafka', () => {
       const ofTask = transitions.filter((t) => t.task === task).reverse().map((t) => `${t.from}->${t.to}`);
       expect(ofTask, `transitions of task ${task}`).toEqual(['CREATED->RESTORING', 'RESTORING->RUNNING']);
     }
-    expect(await page.$$eval('[data-panel="history"] li[data-rebalance="assigned"]', (lis) => lis.length)).toBeGreaterThan(0);
+    // The rebalance entry comes with a later update than the task states may: waited for, not sampled once.
+    const assignedEntries = await until('the history panel to show the rebalance that assigned the tasks', async () => {
+      const count = await page.$$eval('[data-panel="history"] li[data-rebalance="assigned"]', (lis) => lis.length);
+      return count > 0 ? count : undefined;
+    }, second, 30_000);
+    expect(assignedEntries).toBeGreaterThan(0);
     await shot(page, '4-restarted');
 
     second.kill('SIGTERM');
