@@ -61,8 +61,7 @@ interface Pending {
   done: boolean;
 }
 
-/** No batch for this long after the last one means only transaction markers are left before the end. */
-const IDLE_DONE_MS = 3000;
+/** No fetch at all for this long while restoring: the restore fails (and the task start with it). */
 const STALL_MS = 60_000;
 
 /**
@@ -174,17 +173,11 @@ async function consumeUntilRestored(
         p.done = true;
         report(p);
       }
+      // A quiet spell is no sign that only markers are left: a slow fetch or a slow RocksDB write on a
+      // loaded machine looks the same, and taking it for the end skips the records still to come.
+      // Only the consumer's position says a partition is read to its end; no fetch for STALL_MS fails.
       const idle = Date.now() - lastBatchAt;
-      if (idle >= IDLE_DONE_MS && pending.every((p) => p.done || p.next > p.from || p.passed > p.from)) {
-        for (const p of pending) {
-          if (p.done) continue;
-          // Only transaction markers (or aborted records) remain before the end: record the end as restored.
-          await p.request.store.restore([], String(p.end));
-          p.next = p.end;
-          p.done = true;
-          report(p);
-        }
-      } else if (idle >= STALL_MS && Date.now() - startedAt >= STALL_MS) {
+      if (idle >= STALL_MS && Date.now() - startedAt >= STALL_MS) {
         throw new RestoreError(
           `restore made no progress for ${STALL_MS} ms: ${pending.filter((p) => !p.done).map((p) => `${p.request.topic}/${p.request.partition}@${p.next}`).join(', ')}`,
         );
