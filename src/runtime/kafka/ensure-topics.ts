@@ -2,19 +2,33 @@ import type { Admin } from 'kafkajs';
 import type { TopicPlan } from '../topic-plan.js';
 import { createTopicsWithLeaders } from './create-topics.js';
 
+/** How long a refused growth waits for the metadata to show the other instance's growth. */
+const GROWN_ELSEWHERE_WAIT_MS = 15_000;
+
 /**
  * Grows topics to at least the planned partition counts. Another instance may be growing them at the
- * same moment: a topic that already has the count (the broker then refuses the request) is fine.
+ * same moment: the broker then refuses the request (INVALID_PARTITIONS, "already has N partitions"),
+ * and the metadata may not show the new count for a moment — so a refusal is fine once the metadata
+ * shows the count, read again for up to GROWN_ELSEWHERE_WAIT_MS.
  */
 export async function growTopics(admin: Admin, grow: TopicPlan['grow']): Promise<void> {
   for (const { topic, partitions } of grow) {
     try {
       await admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
     } catch (error) {
-      const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-      if ((metadata?.partitions.length ?? 0) >= partitions) continue;
-      throw error;
+      const refused = typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'INVALID_PARTITIONS';
+      if (!(await grewElsewhere(admin, topic, partitions, refused ? GROWN_ELSEWHERE_WAIT_MS : 0))) throw error;
     }
+  }
+}
+
+async function grewElsewhere(admin: Admin, topic: string, partitions: number, waitMs: number): Promise<boolean> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+    if ((metadata?.partitions.length ?? 0) >= partitions) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
@@ -33,7 +47,5 @@ export async function applyTopicPlan(admin: Admin, plan: TopicPlan, replicationF
       })),
     );
   }
-  if (plan.grow.length > 0) {
-    await admin.createPartitions({ topicPartitions: plan.grow.map((g) => ({ topic: g.topic, count: g.partitions })) });
-  }
+  if (plan.grow.length > 0) await growTopics(admin, plan.grow);
 }
