@@ -82,10 +82,16 @@ export async function startThrowawayRead(kafka: Kafka, options: ThrowawayReadOpt
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [...new Set(options.starts.map((s) => s.topic))], fromBeginning: true });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
       // Seeking is only allowed once the group is joined (right after run() it races and throws);
       // until then fetches start elsewhere and the records below each start are dropped.
       for (const s of options.starts) consumer.seek({ topic: s.topic, partition: s.partition, offset: s.offset.toString() });
+      // The group hands this consumer every partition of the topics: the ones not asked for are paused,
+      // or each fetch would carry (and decode) up to a MiB of each of them, starving the ones asked for.
+      const unwanted = Object.entries(event.payload.memberAssignment)
+        .map(([topic, partitions]) => ({ topic, partitions: partitions.filter((partition) => !start.has(key(topic, partition))) }))
+        .filter((entry) => entry.partitions.length > 0);
+      if (unwanted.length > 0) consumer.pause(unwanted);
     });
     await run(consumer, start, options);
   } catch (error) {
@@ -99,7 +105,7 @@ async function run(consumer: Consumer, start: ReadonlyMap<string, bigint>, optio
   await consumer.run({
     autoCommit: false,
     eachBatch: async ({ batch, heartbeat, isRunning }) => {
-      // Partitions not asked for are fetched and dropped: kafkajs cannot pause them before the group is joined.
+      // Partitions not asked for are fetched and dropped until the join pauses them.
       const first = start.get(key(batch.topic, batch.partition));
       if (first === undefined) return;
       const records: FetchedRecord[] = [];
