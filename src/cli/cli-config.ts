@@ -57,6 +57,7 @@ export const cliConfigSchema = z.strictObject({
   fetchMaxBytes: app.fetchMaxBytes.unwrap().optional(),
   fetchMaxBytesPerPartition: app.fetchMaxBytesPerPartition.unwrap().optional(),
   sessionTimeoutMs: app.sessionTimeoutMs.unwrap().optional(),
+  brokerLossTimeoutMs: app.brokerLossTimeoutMs.unwrap().optional(),
   transactionTimeoutMs: app.transactionTimeoutMs.unwrap().optional(),
   inputIdleWarningMs: app.inputIdleWarningMs.unwrap().optional(),
   /** Folder of the topology's `.avsc` files (relative paths: to the working directory). */

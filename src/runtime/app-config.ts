@@ -71,6 +71,14 @@ export const appConfigSchema = z.object({
   sessionTimeoutMs: z.number().int().min(6000).default(10_000),
   /** Transaction timeout under exactly_once: how long a crashed instance's open transaction can block readers. */
   transactionTimeoutMs: z.number().int().positive().default(15_000),
+  /**
+   * How long a running application rides out an unreachable broker (a broker restart) before it fails
+   * (Kafka Streams' task.timeout.ms, same default): a commit or a fetch that fails because the broker,
+   * its group coordinator or a leader cannot be reached replaces the runtime, started again with a
+   * backoff of 1 s doubling to 10 s, for up to this long from the first failure; 0: fail at once
+   * (docs/reliability.md).
+   */
+  brokerLossTimeoutMs: z.number().int().min(0).default(300_000),
   /** A running application that reads no input record for this long logs a warning (once per quiet stretch); 0: never. */
   inputIdleWarningMs: z.number().int().min(0).default(60_000),
 });

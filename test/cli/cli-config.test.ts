@@ -81,6 +81,14 @@ describe('the config file', () => {
     expect(parseAppConfig(appConfigFrom({}, {}, 'sale-orders', { brokers: ['k:9092'] })).sessionTimeoutMs).toBe(10_000);
   });
 
+  it('takes --broker-loss-timeout-ms over the file; the default rides out 5 minutes and 0 turns it off', () => {
+    const fromFlag = appConfigFrom({ brokerLossTimeoutMs: 0 }, { brokerLossTimeoutMs: 60_000 }, 'sale-orders', { brokers: ['k:9092'] });
+    expect(parseAppConfig(fromFlag).brokerLossTimeoutMs).toBe(0);
+    expect(parseAppConfig(appConfigFrom({}, { brokerLossTimeoutMs: 60_000 }, 'sale-orders', { brokers: ['k:9092'] })).brokerLossTimeoutMs).toBe(60_000);
+    expect(parseAppConfig(appConfigFrom({}, {}, 'sale-orders', { brokers: ['k:9092'] })).brokerLossTimeoutMs).toBe(300_000);
+    expect(() => parseAppConfig(appConfigFrom({ brokerLossTimeoutMs: -1 }, {}, 'sale-orders', { brokers: ['k:9092'] }))).toThrow(/brokerLossTimeoutMs/);
+  });
+
   it("refuses a session timeout below the broker's 6 s floor (group.min.session.timeout.ms)", () => {
     expect(() => parseAppConfig(appConfigFrom({ sessionTimeoutMs: 3000 }, {}, 'sale-orders', { brokers: ['k:9092'] }))).toThrow(/sessionTimeoutMs/);
   });

@@ -15,6 +15,9 @@ export class SoakInstance {
   private child: StreamsChild;
   private planned = false;
   private retired = false;
+  /** The runtime last seen on the current process's /health (its instanceId): a new one means the app replaced it. */
+  private lastRuntime: { readonly child: StreamsChild; readonly id: string } | undefined;
+  private replaced = 0;
 
   constructor(
     readonly name: string,
@@ -30,6 +33,21 @@ export class SoakInstance {
 
   get alive(): boolean {
     return !this.retired;
+  }
+
+  /**
+   * Times this instance's process started its application again in-process (a new instanceId on
+   * /health from the same process): what it does when it lost the broker, instead of exiting. Counted
+   * from the /health answers seen (`sampleRuntime`, `waitUntilRunning`).
+   */
+  get runtimeReplacements(): number {
+    return this.replaced;
+  }
+
+  /** Reads /health once to notice a replaced runtime; an instance whose ops server does not answer is skipped. */
+  async sampleRuntime(): Promise<void> {
+    const child = this.child;
+    this.noteRuntime(child, await child.health().catch(() => undefined));
   }
 
   /** SIGKILL, then a restart at once on the same state dir or on an emptied one; resolves once restarted. */
@@ -60,12 +78,21 @@ export class SoakInstance {
     let joinedMs: number | undefined;
     // The current process each time: one that exits by itself meanwhile is replaced by the supervisor.
     while (Date.now() < deadline && !this.retired) {
-      const health = await this.child.health().catch(() => undefined);
+      const child = this.child;
+      const health = await child.health().catch(() => undefined);
+      this.noteRuntime(child, health);
       if (health !== undefined) joinedMs ??= Date.now() - sinceMs;
       if ((health?.tasks['RUNNING'] ?? 0) > 0) return { joinedMs, runningMs: Date.now() - sinceMs };
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return { joinedMs, runningMs: undefined };
+  }
+
+  private noteRuntime(child: StreamsChild, health: object | undefined): void {
+    const id = health !== undefined && 'instanceId' in health && typeof health.instanceId === 'string' ? health.instanceId : undefined;
+    if (id === undefined) return;
+    if (this.lastRuntime?.child === child && this.lastRuntime.id !== id) this.replaced += 1;
+    this.lastRuntime = { child, id };
   }
 
   private spawn(): StreamsChild {

@@ -50,6 +50,8 @@ export interface SoakReport {
     readonly partitionIncreases: number;
   };
   readonly unplannedExits: readonly UnplannedExit[];
+  /** Times an instance started its application again in-process after losing the broker (instead of exiting). */
+  readonly runtimeReplacements: number;
   readonly recoveries: readonly Recovery[];
   readonly brokerDownMs: readonly number[];
   /** Times the writer lost its connection (a broker restart) and wrote its unacknowledged batch again. */
@@ -78,9 +80,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const broker = await startRestartableBroker({ log: (line) => log(`[broker] ${line}`) });
   const dirs: string[] = [];
   const instances: SoakInstance[] = [];
+  // A runtime an instance replaced after losing the broker shows as a new instanceId on its /health.
+  const sampler = setInterval(() => {
+    for (const instance of instances) if (instance.alive) void instance.sampleRuntime();
+  }, 2000);
   try {
     return await soakOn(broker, options, instances, dirs, started);
   } finally {
+    clearInterval(sampler);
     // Whatever a failed run left running.
     await StreamsChild.killAll();
     await broker.stop();
@@ -231,6 +238,8 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
     events = await readEvents(connection, outputTopic);
   }
   log(`output: ${events.length} of ${expectedEvents} events (${elapsed(writeStart)}); stopping the instances`);
+  await Promise.all(live().map((instance) => instance.sampleRuntime()));
+  const runtimeReplacements = instances.reduce((n, instance) => n + instance.runtimeReplacements, 0);
   for (const instance of live()) await instance.retire();
   events = await readEvents(connection, outputTopic);
   const verifier = new OrderEventVerifier(truth);
@@ -242,6 +251,7 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
     options: settings,
     injected,
     unplannedExits,
+    runtimeReplacements,
     recoveries,
     brokerDownMs,
     writeRetries: written.retries,

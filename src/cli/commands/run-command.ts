@@ -34,6 +34,7 @@ export interface RunFlags extends ConnectionFlags, TopologyFlags {
   readonly metadataRefreshMs?: number;
   readonly repartitionPurgeIntervalMs?: number;
   readonly sessionTimeoutMs?: number;
+  readonly brokerLossTimeoutMs?: number;
   readonly threads?: number;
   readonly standbyReplicas?: number;
   readonly httpPort?: number;
@@ -64,6 +65,11 @@ export function registerRunCommand(program: Command, { io, setExitCode }: Comman
           '--session-timeout-ms <ms>',
           "how long the group waits for a silent instance before moving its tasks (default 10000; docs/reliability.md)",
           integerOption(1),
+        )
+        .option(
+          '--broker-loss-timeout-ms <ms>',
+          'how long a running application rides out an unreachable broker (a broker restart) by starting again in-process before it exits; 0: exit at once (default 300000; docs/reliability.md)',
+          integerOption(0),
         )
         .option('--http-port <port>', 'serve the dashboard (/), /health, /metrics and /stores/<store>/<key> on this port (no authentication)', integerOption(0, 65535))
         .option('--http-host <host>', 'address the ops server binds (default 127.0.0.1; 0.0.0.0 for every interface)', parseHost)
@@ -135,6 +141,7 @@ export function appConfigFrom(flags: RunFlags, file: CliConfig, topologyApplicat
     ...(flags.metadataRefreshMs === undefined ? {} : { metadataRefreshMs: flags.metadataRefreshMs }),
     ...(flags.repartitionPurgeIntervalMs === undefined ? {} : { repartitionPurgeIntervalMs: flags.repartitionPurgeIntervalMs }),
     ...(flags.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: flags.sessionTimeoutMs }),
+    ...(flags.brokerLossTimeoutMs === undefined ? {} : { brokerLossTimeoutMs: flags.brokerLossTimeoutMs }),
     ...(flags.threads === undefined ? {} : { numStreamThreads: flags.threads }),
     ...(flags.standbyReplicas === undefined ? {} : { numStandbyReplicas: flags.standbyReplicas }),
     ...(flags.httpPort === undefined ? {} : { httpPort: flags.httpPort }),

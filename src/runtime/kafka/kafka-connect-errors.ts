@@ -34,16 +34,28 @@ interface ErrorFacts {
   readonly message: string;
   readonly code?: string;
   readonly broker?: string;
+  /** Kafka's error name of a broker's answer (kafkajs' protocol errors). */
+  readonly type?: string;
 }
 
-/** kafkajs wraps the socket's error once or twice (retries exceeded, non-retriable): the facts of each layer. */
+/**
+ * kafkajs wraps the socket's error once or twice (retries exceeded, non-retriable), and the runtime
+ * wraps that again (the application failed, a commit failed): the facts of each layer.
+ */
 function layers(error: unknown): ErrorFacts[] {
   const found: ErrorFacts[] = [];
   let current: unknown = error;
-  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
     const code = 'code' in current && typeof current.code === 'string' ? current.code : undefined;
     const broker = 'broker' in current && typeof current.broker === 'string' ? current.broker : undefined;
-    found.push({ name: current.name, message: current.message, ...(code === undefined ? {} : { code }), ...(broker === undefined ? {} : { broker }) });
+    const type = 'type' in current && typeof current.type === 'string' ? current.type : undefined;
+    found.push({
+      name: current.name,
+      message: current.message,
+      ...(code === undefined ? {} : { code }),
+      ...(broker === undefined ? {} : { broker }),
+      ...(type === undefined ? {} : { type }),
+    });
     current = current.cause;
   }
   return found;
@@ -120,4 +132,55 @@ export function explainConnectError(error: unknown, connection: KafkaConnection)
     return new KafkaTlsError(`TLS to Kafka at ${where} failed: ${reason}${hint}`, error);
   }
   return error;
+}
+
+/** kafkajs' names for losing the broker: no connection, a connection that closed, a request that got no answer. */
+const UNREACHABLE_ERROR_NAMES = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSGroupCoordinatorNotFound',
+  'KafkaJSBrokerNotFound',
+]);
+
+/**
+ * The broker's answers while it (or the coordinator or leader on it) is going away or coming back
+ * (kafkajs names some of Kafka's errors by their old names; both are listed).
+ */
+const UNREACHABLE_ERROR_TYPES = new Set([
+  'NETWORK_EXCEPTION',
+  'REQUEST_TIMED_OUT',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'NOT_COORDINATOR',
+  'LEADER_NOT_AVAILABLE',
+]);
+
+/** Node's socket codes for a broker that is not there, or that went away mid-request. */
+const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
+
+/**
+ * True when the error, or an error it wraps, says the broker could not be reached: a refused, reset
+ * or closed connection, a request that timed out, no group coordinator or leader to talk to. Such a
+ * failure ends once the broker is back (a broker restart); a refused login or certificate (SASL, TLS)
+ * does not, and is not one, even when kafkajs reports it as a connection error.
+ */
+export function isBrokerUnreachable(error: unknown): boolean {
+  const all = layers(error);
+  const refused = all.some(
+    (layer) =>
+      layer.name === 'KafkaJSSASLAuthenticationError' ||
+      layer.code === 'KAFKA_AUTHENTICATION' ||
+      layer.code === 'KAFKA_TLS' ||
+      (layer.code !== undefined && (UNTRUSTED_BROKER.has(layer.code) || layer.code.startsWith('ERR_SSL_') || layer.code.startsWith('ERR_TLS_'))) ||
+      layer.message.includes('before secure TLS connection was established'),
+  );
+  if (refused) return false;
+  return all.some(
+    (layer) =>
+      UNREACHABLE_ERROR_NAMES.has(layer.name) ||
+      (layer.type !== undefined && UNREACHABLE_ERROR_TYPES.has(layer.type)) ||
+      (layer.code !== undefined && UNREACHABLE_SOCKET_CODES.has(layer.code)),
+  );
 }

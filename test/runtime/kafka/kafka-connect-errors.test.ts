@@ -1,6 +1,18 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError } from 'kafkajs';
+import * as kafkajs from 'kafkajs';
+import {
+  KafkaJSBrokerNotFound,
+  KafkaJSConnectionError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSSASLAuthenticationError,
+} from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { connectExplained, explainConnectError, KafkaAuthenticationError, KafkaTlsError } from '../../../src/runtime/kafka/kafka-connect-errors.js';
+import { CdcStreamsError } from '../../../src/common/errors.js';
+import { connectExplained, explainConnectError, isBrokerUnreachable, KafkaAuthenticationError, KafkaTlsError } from '../../../src/runtime/kafka/kafka-connect-errors.js';
+import { ApplicationFailedError } from '../../../src/runtime/kafka/kafka-streams-runtime.js';
 import { parseKafkaConnection } from '../../../src/runtime/kafka-connection-config.js';
 
 // The errors are built the way kafkajs 2.2.4 builds them (its retrier wraps the socket's error with
@@ -104,5 +116,79 @@ describe('connectExplained', () => {
     await expect(connectExplained({ connect: () => Promise.resolve() }, sasl)).resolves.toBeUndefined();
     const refusal = new SaslFailure('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512');
     await expect(connectExplained({ connect: () => Promise.reject(refusal) }, sasl)).rejects.toBeInstanceOf(KafkaAuthenticationError);
+  });
+});
+
+// kafkajs exports these at run time; its type declarations leave them out or give them no constructor arguments.
+const ConnectionClosed = (kafkajs as unknown as { KafkaJSConnectionClosedError: new (message: string, options: { host: string; port: number }) => Error })
+  .KafkaJSConnectionClosedError;
+const CoordinatorNotFound = KafkaJSGroupCoordinatorNotFound as unknown as new (message: string) => Error;
+const BrokerNotFound = KafkaJSBrokerNotFound as unknown as new (message: string) => Error;
+const ProtocolError = KafkaJSProtocolError as unknown as new (e: { message: string; type: string; code: number; retriable: boolean }) => Error;
+
+/** What the runtime reports when the commit path fails: our error around kafkajs' retries-exceeded around the cause. */
+function failedCommit(cause: Error): Error {
+  return new ApplicationFailedError(`punctuation or commit failed: ${cause.message}`, new RetriesExceeded(cause, { retryCount: 5, retryTime: 3000, cause }));
+}
+
+describe('isBrokerUnreachable', () => {
+  it('is true for a refused connection, however kafkajs and the runtime wrapped it', () => {
+    const refused = new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9094', { broker: '127.0.0.1:9094', code: 'ECONNREFUSED' });
+    expect(isBrokerUnreachable(refused)).toBe(true);
+    expect(isBrokerUnreachable(new NonRetriable(refused, { cause: refused }))).toBe(true);
+    expect(isBrokerUnreachable(failedCommit(refused))).toBe(true);
+  });
+
+  it('is true when the group coordinator or a broker cannot be found (the broker is restarting)', () => {
+    expect(isBrokerUnreachable(failedCommit(new CoordinatorNotFound('Failed to find group coordinator')))).toBe(true);
+    expect(isBrokerUnreachable(new CoordinatorNotFound('Failed to find group coordinator'))).toBe(true);
+    expect(isBrokerUnreachable(failedCommit(new BrokerNotFound('Broker 1 not found in the cached metadata')))).toBe(true);
+  });
+
+  it('is true for a closed connection and a request that timed out', () => {
+    expect(isBrokerUnreachable(failedCommit(new ConnectionClosed('Closed connection', { host: '127.0.0.1', port: 9094 })))).toBe(true);
+    const timedOut = new KafkaJSRequestTimeoutError('Request Produce(key: 0, version: 7) timed out', { broker: '127.0.0.1:9094', clientId: 'app', correlationId: 7, createdAt: 0, sentAt: 0, pendingDuration: 0 });
+    expect(isBrokerUnreachable(failedCommit(timedOut))).toBe(true);
+  });
+
+  it('is true for a socket reset, timeout or broken pipe under a generic error', () => {
+    for (const code of ['ECONNRESET', 'ETIMEDOUT', 'EPIPE']) {
+      const socket = Object.assign(new Error(`write ${code}`), { code });
+      expect(isBrokerUnreachable(new ApplicationFailedError('the consumer crashed', socket)), code).toBe(true);
+    }
+  });
+
+  it("is true for the broker's answers while its coordinator or leader is away", () => {
+    for (const [type, code] of [
+      ['GROUP_COORDINATOR_NOT_AVAILABLE', 15],
+      ['NOT_COORDINATOR_FOR_GROUP', 16],
+      ['LEADER_NOT_AVAILABLE', 5],
+      ['NETWORK_EXCEPTION', 13],
+    ] as const) {
+      const answer = new ProtocolError({ message: `answer ${type}`, type, code, retriable: true });
+      expect(isBrokerUnreachable(failedCommit(answer)), type).toBe(true);
+    }
+  });
+
+  it('is false for a refused login or certificate, even when reported as a connection error', () => {
+    const sasl = new SaslFailure('SASL SCRAM SHA512 authentication failed: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512');
+    expect(isBrokerUnreachable(failedCommit(sasl))).toBe(false);
+    expect(isBrokerUnreachable(connectionFailure('Connection error: unable to verify the first certificate', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'))).toBe(false);
+    expect(isBrokerUnreachable(connectionFailure(OPENSSL_ALERT('bad certificate', 42), 'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'))).toBe(false);
+    // A plain listener hanging up on a TLS hello is a reset socket, but retrying will not fix it.
+    expect(isBrokerUnreachable(connectionFailure('Connection error: Client network socket disconnected before secure TLS connection was established', 'ECONNRESET'))).toBe(
+      false,
+    );
+    const explained = explainConnectError(connectionFailure('Connection error: self-signed certificate in certificate chain', 'SELF_SIGNED_CERT_IN_CHAIN'), tlsNoFiles);
+    expect(isBrokerUnreachable(explained)).toBe(false);
+  });
+
+  it('is false for failures that are not about reaching the broker', () => {
+    const fenced = new ProtocolError({ message: 'There is a newer producer with the same transactionalId which fences the current one', type: 'INVALID_PRODUCER_EPOCH', code: 47, retriable: false });
+    expect(isBrokerUnreachable(failedCommit(fenced))).toBe(false);
+    expect(isBrokerUnreachable(new ApplicationFailedError('processing t/0 failed: boom', new CdcStreamsError('boom', { code: 'PROCESSING' })))).toBe(false);
+    expect(isBrokerUnreachable(new Error('Number of partitions is invalid'))).toBe(false);
+    expect(isBrokerUnreachable('ECONNREFUSED')).toBe(false);
+    expect(isBrokerUnreachable(undefined)).toBe(false);
   });
 });
