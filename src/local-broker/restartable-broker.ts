@@ -23,9 +23,10 @@ export interface RestartableBrokerHandle extends BrokerHandle {
   readonly dataDir: string;
   /**
    * Stops the broker (SIGTERM, so it closes its logs as an operator's restart would; SIGKILL after
-   * `graceMs`) and starts it again on the same folder and port; resolves once it answers.
+   * `graceMs`) and starts it again on the same folder and port, once `whileDown` (when given) has
+   * resolved; resolves once it answers.
    */
-  restart(options?: { readonly graceMs?: number }): Promise<BrokerRestart>;
+  restart(options?: { readonly graceMs?: number; readonly whileDown?: () => Promise<unknown> }): Promise<BrokerRestart>;
 }
 
 /**
@@ -65,6 +66,7 @@ export async function startRestartableBroker(options: RestartableBrokerOptions =
         const began = Date.now();
         try {
           await terminate(pid, restartOptions.graceMs);
+          await restartOptions.whileDown?.();
           const again = await relaunchLocalBroker({ cacheDir, dataDir, brokers, detached: false, log });
           pid = again.pid;
           return { downMs: Date.now() - began };

@@ -245,6 +245,13 @@ export class KafkaStreamsRuntime {
     this.started = started;
 
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      // kafkajs restarts a crashed consumer on a timer that stop() does not clear when the crash was
+      // being handled meanwhile (a lost broker): such a consumer joining after this runtime failed or
+      // stopped leaves again, or it would hold the tasks of the runtime that replaces this one.
+      if (this.failure !== undefined || this.lifecycle.state === 'NOT_RUNNING') {
+        consumer.disconnect().catch((error: unknown) => this.logger.warn('leaving the group after the application stopped failed', { err: error }));
+        return;
+      }
       const { memberAssignment: assignment, memberId } = event.payload;
       owners.joined(memberId);
       this.scheduler.exclusive(() => this.onAssignment(started, assignment, memberId)).catch((error: unknown) => this.fail('handling a new assignment failed', error));
