@@ -61,6 +61,16 @@ describe('EngineOutputCheck, aggregate output', () => {
     expect(describeCheck(result)).toBe('exact');
   });
 
+  it('measures the rate span from the 20th percentile of append times, so a first batch appended at once counts fully', () => {
+    const streamed = check(correctAggregateOutput(), 'aggregate');
+    // One record a millisecond from 1,000: the 600th of 3,000 came at 1,600, and 2,399 came after it.
+    expect([streamed.steadyFromTimestamp, streamed.steadyRecords]).toEqual([1_600, 2_399]);
+    // The first 1,000 outputs appended together once their batch was processed, the rest one a millisecond.
+    const batched = correctAggregateOutput().map((record, i) => ({ ...record, timestamp: i < 1_000 ? 5_000 : 6_000 + (i - 1_000) }));
+    const result = check(batched, 'aggregate');
+    expect([result.steadyFromTimestamp, result.steadyRecords]).toEqual([5_000, 2_000]);
+  });
+
   it('accepts keys interleaved differently across partitions as long as each key is in order', () => {
     const out = correctAggregateOutput();
     // A stable sort by key keeps each key's own order and changes everything else.

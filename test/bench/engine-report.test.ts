@@ -20,6 +20,8 @@ function run(subject: EngineSubject, guarantee: Guarantee, rep: number, spanMs: 
       wrongFinalKeys: 0,
       firstTimestamp: 0,
       lastTimestamp: spanMs,
+      steadyFromTimestamp: 0,
+      steadyRecords: 1_000,
       examples: [],
       exact: true,
     },

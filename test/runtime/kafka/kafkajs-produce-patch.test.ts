@@ -30,8 +30,21 @@ const Decoder = require('kafkajs/src/protocol/decoder.js') as new (buffer: Buffe
 const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder.js') as (decoder: object) => Promise<{
   firstTimestamp: string;
   maxTimestamp: string;
-  records: Array<{ timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer> }>;
+  records: Array<{ offset: string; timestamp: string; key: Buffer | null; value: Buffer | null; headers: Record<string, Buffer | Buffer[]> }>;
 }>;
+
+type RecordEncoder = { readonly buffer: Buffer };
+const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => RecordEncoder & { writeEncoder(encoder: RecordEncoder): RecordEncoder & { buffer: Buffer } };
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0/index.js') as (record: {
+  key: unknown;
+  value: unknown;
+  headers?: Record<string, unknown>;
+  offsetDelta: number;
+  timestampDelta: number;
+}) => RecordEncoder;
+const encodeRecords = require('kafkajs/src/protocol/recordBatch/record/v0/encodeRecords.js') as (messages: readonly object[], firstTimestamp: number, dateNow: number) => Buffer;
+const { RecordBatch } = require('kafkajs/src/protocol/recordBatch/v0/index.js') as { RecordBatch: (options: object) => Promise<{ buffer: Buffer }> };
+const Long = require('kafkajs/src/utils/long.js') as { fromValue(value: bigint): object };
 
 const partitionMetadata = [0, 1, 2].map((partitionId) => ({ partitionId, leader: 0 }));
 
@@ -98,5 +111,43 @@ describe('the kafkajs produce-path patch', () => {
       ['999', '999'],
       ['20000', '20000'],
     ]);
+  });
+
+  it("encodes an uncompressed batch's records in one buffer exactly as kafkajs' Record() does, one by one", () => {
+    const firstTimestamp = 1_762_819_200_000;
+    const dateNow = firstTimestamp + 5_000;
+    const messages: Array<{ key: unknown; value: unknown; headers?: Record<string, unknown>; timestamp?: string | number }> = [
+      { key: 'plain text key', value: 'välue with ünïcode ✓', headers: { a: 'x', b: ['1', '22', Buffer.from([0, 255])] }, timestamp: firstTimestamp },
+      { key: null, value: null, timestamp: String(firstTimestamp + 70_000) },
+      { key: Buffer.alloc(0), value: Buffer.alloc(300, 7), headers: {}, timestamp: firstTimestamp + 1 },
+      { key: Buffer.from('no timestamp'), value: Buffer.alloc(20_000, 1), headers: { 'cdc-streams.control': 'watermark' } },
+      ...Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: Buffer.alloc(i, i), headers: i % 2 === 0 ? { n: String(i) } : {}, timestamp: firstTimestamp + i * 997 })),
+    ];
+    const expected = new Encoder();
+    messages.forEach((message, i) =>
+      expected.writeEncoder(
+        Record({ key: message.key, value: message.value, headers: message.headers, offsetDelta: i, timestampDelta: Number(message.timestamp || dateNow) - firstTimestamp }),
+      ),
+    );
+    expect(encodeRecords(messages, firstTimestamp, dateNow).equals(expected.buffer)).toBe(true);
+  });
+
+  it('falls back to kafkajs for a timestamp delta beyond what doubles encode exactly, with the same bytes', () => {
+    const messages = [{ key: 'k', value: 'v', timestamp: 2 ** 52 }];
+    const expected = new Encoder().writeEncoder(Record({ key: 'k', value: 'v', offsetDelta: 0, timestampDelta: 2 ** 52 - 1 }));
+    expect(encodeRecords(messages, 1, 0).equals(expected.buffer)).toBe(true);
+  });
+
+  it('decodes offsets and timestamps above 2^53 exactly, and repeated header names as arrays in order', async () => {
+    const firstOffset = 2n ** 53n + 5n;
+    const firstTimestamp = 1_762_819_200_000;
+    const records = [0, 1, 2].map((i) =>
+      Record({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), offsetDelta: i, timestampDelta: i * 1000, headers: i === 2 ? { h: ['a', 'b', 'c'], g: 'x' } : {} }),
+    );
+    const batch = await RecordBatch({ records, firstOffset: Long.fromValue(firstOffset), firstTimestamp, maxTimestamp: firstTimestamp + 2000, lastOffsetDelta: 2 });
+    const decoded = await decodeRecordBatch(new Decoder(batch.buffer));
+    expect(decoded.records.map((r) => [r.offset, r.timestamp])).toEqual([0, 1, 2].map((i) => [String(firstOffset + BigInt(i)), String(firstTimestamp + i * 1000)]));
+    expect(decoded.records[2]?.headers).toEqual({ h: [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')], g: Buffer.from('x') });
+    expect(decoded.records[0]?.headers).toEqual({});
   });
 });
