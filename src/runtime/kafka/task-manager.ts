@@ -153,12 +153,12 @@ export class TaskManager {
   /** Closes every task, each as its own shutdown step. Not graceful: open transactions are aborted first. */
   async closeAll(graceful: boolean, attempt: ShutdownStep): Promise<void> {
     for (const running of [...this.tasks.values()]) {
-      await attempt(`closing task ${running.key}`, async () => {
-        if (!graceful) await this.options.guarantee.abort(running.channel);
-        this.tasks.delete(running.key);
-        await this.options.guarantee.closeChannel(running.channel);
-        await running.port.close();
-      });
+      this.tasks.delete(running.key);
+      // Step by step: with the broker gone the abort fails, and the stores must close all the same (a
+      // runtime that replaces this one in the same process opens them again).
+      if (!graceful) await attempt(`aborting task ${running.key}'s transaction`, () => this.options.guarantee.abort(running.channel));
+      await attempt(`closing task ${running.key}'s producer`, () => this.options.guarantee.closeChannel(running.channel));
+      await attempt(`closing task ${running.key}`, () => running.port.close());
     }
   }
 
