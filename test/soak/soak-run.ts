@@ -38,6 +38,11 @@ export interface Recovery {
   readonly joinedMs: number | undefined;
 }
 
+/** An unplanned exit, and whether it came after a broker restart (before the next fault). */
+export interface SoakExit extends UnplannedExit {
+  readonly afterBrokerRestart: boolean;
+}
+
 export interface SoakReport {
   readonly seed: number;
   readonly options: Omit<SoakOptions, 'log'>;
@@ -49,7 +54,7 @@ export interface SoakReport {
     readonly instancesRemoved: number;
     readonly partitionIncreases: number;
   };
-  readonly unplannedExits: readonly UnplannedExit[];
+  readonly unplannedExits: readonly SoakExit[];
   /** Times an instance started its application again in-process after losing the broker (instead of exiting). */
   readonly runtimeReplacements: number;
   readonly recoveries: readonly Recovery[];
@@ -125,7 +130,9 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
   for (const _message of sim.messages) totalMessages += 1;
   await ensureTopics(connection, [{ topic: inputTopic, partitions: options.partitions.from, config: { 'retention.ms': '-1' } }]);
 
-  const unplannedExits: UnplannedExit[] = [];
+  const unplannedExits: SoakExit[] = [];
+  // From a broker restart until the next fault: an instance that exits then did not ride out the restart.
+  let afterBrokerRestart = false;
   let instanceCount = 0;
   const startInstance = async (): Promise<SoakInstance> => {
     instanceCount += 1;
@@ -149,8 +156,8 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
         ],
       },
       (exit) => {
-        unplannedExits.push(exit);
-        log(`${exit.instance} exited by itself (${exit.signal ?? `code ${String(exit.code)}`}); restarted. Its last line: ${exit.log}`);
+        unplannedExits.push({ ...exit, afterBrokerRestart });
+        log(`${exit.instance} exited by itself${afterBrokerRestart ? ' after the broker restart' : ''} (${exit.signal ?? `code ${String(exit.code)}`}); restarted. Its last line: ${exit.log}`);
       },
     );
     instances.push(instance);
@@ -182,6 +189,7 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
   log(`the sale is written: ${written.messages} messages, ${written.retries} write retries (${elapsed(writeStart)})`);
 
   async function inject(event: ChaosEvent): Promise<void> {
+    afterBrokerRestart = event.kind === 'broker-restart';
     switch (event.kind) {
       case 'kill': {
         const candidates = live();
@@ -238,6 +246,7 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
     events = await readEvents(connection, outputTopic);
   }
   log(`output: ${events.length} of ${expectedEvents} events (${elapsed(writeStart)}); stopping the instances`);
+  afterBrokerRestart = false;
   await Promise.all(live().map((instance) => instance.sampleRuntime()));
   const runtimeReplacements = instances.reduce((n, instance) => n + instance.runtimeReplacements, 0);
   for (const instance of live()) await instance.retire();

@@ -3,7 +3,7 @@ import { CdcStreamsError } from '../../common/errors.js';
 /**
  * What a broker answers for a moment after it started, after a topic was created or while a group
  * coordinator loads its offsets. kafkajs throws some of these at once, failing whatever came next.
- * (kafkajs names Kafka's NOT_LEADER_OR_FOLLOWER, code 6, by its old name.)
+ * (kafkajs names Kafka's NOT_LEADER_OR_FOLLOWER, code 6, and the coordinator errors by their old names.)
  */
 const NOT_READY_YET = new Set([
   'UNKNOWN_TOPIC_OR_PARTITION',
@@ -12,6 +12,10 @@ const NOT_READY_YET = new Set([
   'COORDINATOR_LOAD_IN_PROGRESS',
   'COORDINATOR_NOT_AVAILABLE',
   'NOT_COORDINATOR',
+  // kafkajs' names for the three above (Kafka's older names): those are what its errors carry.
+  'GROUP_LOAD_IN_PROGRESS',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
 ]);
 
 /** The Kafka error type of an error or of what it wraps (kafkajs' retrier wraps the broker's error). */

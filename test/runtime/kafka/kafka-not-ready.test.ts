@@ -26,6 +26,16 @@ describe('whenKafkaReady', () => {
     expect(calls).toBe(2);
   });
 
+  it("asks again for the coordinator answers under kafkajs' names (a group whose coordinator just started)", async () => {
+    for (const type of ['GROUP_LOAD_IN_PROGRESS', 'GROUP_COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR_FOR_GROUP']) {
+      let calls = 0;
+      await whenKafkaReady('fetching offsets', async () => {
+        if (++calls === 1) throw brokerError(type);
+      });
+      expect(calls, type).toBe(2);
+    }
+  });
+
   it('passes any other error on at once', async () => {
     let calls = 0;
     const failure = brokerError('GROUP_AUTHORIZATION_FAILED');
