@@ -8,8 +8,9 @@ import { runSoak } from '../soak/soak-run.js';
  * a minute while two sale-orders instances run with exactly_once, on a broker of the test's own so it
  * can be restarted. Five SIGKILLs with immediate restarts (one on an emptied state dir), one broker
  * restart on the same data and one partition increase of the input, at times drawn from the printed
- * seed. Every fault must have happened and the read_committed output must be the ground truth: nothing
- * lost, doubled or out of order.
+ * seed. Every fault must have happened, no instance may have exited by itself after the broker restart
+ * (it starts a new runtime in-process instead), and the read_committed output must be the ground
+ * truth: nothing lost, doubled or out of order.
  */
 describe('chaos soak, short: kills, a broker restart and partition growth under exactly_once', () => {
   it('injects every fault and the output is exactly the ground truth', { timeout: 420_000 }, async () => {
