@@ -45,6 +45,8 @@ export class StreamsApp implements OperableApp {
   private readonly stoppedPromise: Promise<void>;
   private hasStarted = false;
   private closeRequested = false;
+  /** A runtime failed because the broker was unreachable and is being replaced. */
+  private replacing = false;
   /** `close()` found the current runtime failed already (its shutdown still under way). */
   private closedAfterFailure = false;
   /** Set while the app waits before starting a new runtime: `close()` calls it to end the wait. */
@@ -71,8 +73,13 @@ export class StreamsApp implements OperableApp {
     this.stoppedPromise.catch(() => undefined);
   }
 
+  /**
+   * The current runtime's state; while a runtime that lost the broker waits to be replaced,
+   * REBALANCING (as Kafka Streams while a replaced stream thread rejoins), not its NOT_RUNNING.
+   */
   get state(): AppState {
-    return this.runtime.lifecycle.state;
+    const state = this.runtime.lifecycle.state;
+    return this.replacing && (state === 'ERROR' || state === 'NOT_RUNNING') ? 'REBALANCING' : state;
   }
 
   /** Resolves after `close()` has finished; rejects with the error if the application failed. */
@@ -101,7 +108,7 @@ export class StreamsApp implements OperableApp {
   }
 
   snapshot(): AppSnapshot {
-    return this.runtime.snapshot();
+    return { ...this.runtime.snapshot(), state: this.state };
   }
 
   queryStore(store: string, key: string): Promise<StoreQueryResult> {
@@ -126,6 +133,14 @@ export class StreamsApp implements OperableApp {
    * since the first failure of that outage.
    */
   private async supervise(): Promise<void> {
+    try {
+      await this.followRuntimes();
+    } finally {
+      this.replacing = false;
+    }
+  }
+
+  private async followRuntimes(): Promise<void> {
     let lostSince: number | undefined;
     let backoffMs = REPLACE_BACKOFF_FIRST_MS;
     for (;;) {
@@ -151,6 +166,7 @@ export class StreamsApp implements OperableApp {
         });
         throw outcome.error;
       }
+      this.replacing = true;
       this.logger.warn(
         `the broker is unreachable (${reason}); starting the application again in ${seconds(backoffMs)}, for up to ${seconds(lostSince + timeoutMs - now)} more`,
       );
@@ -163,6 +179,7 @@ export class StreamsApp implements OperableApp {
         this.logger.info(`the application runs again, ${seconds(Date.now() - lostSince)} after the broker was lost`);
         lostSince = undefined;
         backoffMs = REPLACE_BACKOFF_FIRST_MS;
+        this.replacing = false;
       } catch (error) {
         // The next turn sees this failure through `stopped` and decides whether to try again.
         this.runtime.fail('starting the application again failed', error);
