@@ -170,6 +170,10 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     return this.buffer.size;
   }
 
+  hasPendingWrites(): boolean {
+    return this.buffer.size > 0;
+  }
+
   needsFlush(): boolean {
     return this.buffer.size >= this.maxBufferedEntries;
   }

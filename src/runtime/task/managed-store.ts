@@ -5,6 +5,8 @@ import type { KeyValueStore } from '../../state/key-value-store.js';
 export interface ManagedStore extends KeyValueStore<unknown, unknown> {
   /** Writes buffered since the last flush, last write per key: what the changelog must receive. */
   pendingWrites(): readonly BytesWrite[];
+  /** Whether anything was written since the last flush (without building `pendingWrites`). */
+  hasPendingWrites(): boolean;
   /** Writes the buffer plus `metadata` as one atomic batch and empties the buffer. */
   flush(metadata?: ReadonlyMap<string, Buffer>): Promise<void>;
   /** True when the buffer is over its limit and the task should commit early. */

@@ -132,10 +132,12 @@ export class StreamTask implements TaskServices {
   private commitRequested = false;
   private processedSinceCommit = 0;
   /**
-   * A punctuator ran since the last commit: what it forwarded or wrote must be committed even when no
+   * A punctuator forwarded or wrote something since the last commit: it must be committed even when no
    * input arrived (as Kafka Streams commits after a punctuation). Otherwise an idle task's output — a
    * restarted CDC source re-announcing its progress — stays in an uncommitted transaction (exactly_once)
    * or in the producer's buffer (at_least_once), and whatever waits for it downstream waits forever.
+   * A punctuation that did nothing leaves the task clean: an idle exactly_once application would
+   * otherwise commit a transaction per task every commit interval.
    */
   private punctuatedSinceCommit = false;
   /** Some source node has a child that prefetches: batches are then deserialized ahead. */
@@ -628,19 +630,26 @@ export class StreamTask implements TaskServices {
     });
   }
 
+  private anyStoreWritten(): boolean {
+    for (const store of this.options.stores.values()) if (store.hasPendingWrites()) return true;
+    return false;
+  }
+
   private async punctuate(type: PunctuationType, now: number): Promise<number> {
     const due = this.schedule_.due(type, now);
     for (const entry of due) {
       if (entry.cancelled) continue;
-      this.punctuatedSinceCommit = true;
+      const sentBefore = this.output.recordsSent;
       try {
         const pending = entry.punctuator(now);
         if (pending !== undefined) await pending;
         const delivered = entry.node.deliverQueued();
         if (delivered !== undefined) await delivered;
       } catch (error) {
+        this.punctuatedSinceCommit = true;
         throw new RecordProcessingError(undefined, entry.node.name, error);
       }
+      if (this.output.recordsSent !== sentBefore || this.anyStoreWritten()) this.punctuatedSinceCommit = true;
     }
     return due.length;
   }

@@ -49,8 +49,14 @@ export interface TaskOutputOptions {
 export class TaskOutput implements RecordCollector {
   readonly metrics: TaskOutputMetrics = { recordsChunked: 0, chunkPiecesWritten: 0, oversizeDeadLetters: 0, deadLetterValuesOmitted: 0 };
   private nextGroup = 0;
+  /** Records handed to the collector so far, pieces and dead letters included. */
+  private sent = 0;
 
   constructor(private readonly options: TaskOutputOptions) {}
+
+  get recordsSent(): number {
+    return this.sent;
+  }
 
   partitionCount(topic: string): number {
     return this.options.collector.partitionCount(topic);
@@ -66,6 +72,7 @@ export class TaskOutput implements RecordCollector {
     const out = chunked && record.headers[CONTROL_HEADER] !== undefined ? { ...record, headers: { ...record.headers, [WRITER_HEADER]: this.options.writer } } : record;
     const maxBytes = collector.maxRecordBytes(out.topic);
     const bytes = recordBatchBytes(out.key, out.value, out.headers);
+    this.sent++;
     if (bytes <= maxBytes) {
       collector.send(out);
       if (out.topic === deadLetterTopic) this.options.onDeadLetter?.(out);
