@@ -85,7 +85,7 @@ export function engineSection(stage: EngineStageResult, javaVersion: string): st
       `commit interval ${formatNumber(stage.commitIntervalMs)} ms, caches off. Each run is a fresh application id and state dir; ` +
       `rotation per repetition: cdc-streams, Kafka Streams (at_least_once), kafkajs, cdc-streams, Kafka Streams (exactly_once). Java: ${javaVersion}, JVM defaults.`,
     '',
-    'Throughput: output records / (last − first output append time, the output topic uses LogAppendTime); × Kafka Streams is the median (min–max) of each repetition\'s ratio to the Kafka Streams run of the same guarantee. ' +
+    'Throughput: the last 80 % of the output records by append time / (last append − the 20th-percentile append; the output topic uses LogAppendTime); × Kafka Streams is the median (min–max) of each repetition\'s ratio to the Kafka Streams run of the same guarantee. ' +
       'CPU s: user + system time of the process, every thread, from spawn until its input was seen committed (start-up included), from /proc/<pid>/stat; CPU × Kafka Streams above 1 means more CPU per record.',
     '',
     '| run | guarantee | records/s | × Kafka Streams | CPU s | CPU µs per record | CPU × Kafka Streams | seconds: last 80 % of the output | start-up s: spawn → first output | seconds: spawn → input committed | changelog end offsets | output check | load 1-min (start→end of each rep) |',
