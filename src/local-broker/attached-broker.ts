@@ -1,8 +1,8 @@
-import { rmSync } from 'node:fs';
 import type { BrokerHandle, BrokerLog } from './broker-handle.js';
 import type { BrokerSecurityOptions } from './broker-security.js';
 import { launchLocalBroker, removeDataDir } from './local-broker-process.js';
-import { isAlive, terminate } from './process-control.js';
+import { cleanUpBrokerOnExit } from './broker-exit-cleanup.js';
+import { terminate } from './process-control.js';
 
 /**
  * A local broker that lives no longer than this process: stop() ends it, and if the process exits
@@ -17,17 +17,7 @@ export async function startAttachedLocalBroker(options: {
   const launched = await launchLocalBroker({ ...options, detached: false });
   const { pid, dataDir } = launched;
 
-  // 'exit' handlers must be synchronous: SIGKILL and a synchronous delete are all that can run there.
-  const killOnExit = (): void => {
-    if (!isAlive(pid)) return;
-    process.kill(pid, 'SIGKILL');
-    try {
-      rmSync(dataDir, { recursive: true, force: true });
-    } catch (error) {
-      process.stderr.write(`cdc-streams: could not remove broker folder ${dataDir}: ${String(error)}\n`);
-    }
-  };
-  process.on('exit', killOnExit);
+  const forgetExitCleanup = cleanUpBrokerOnExit(() => pid, dataDir, { onlyWhileAlive: true });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -39,7 +29,7 @@ export async function startAttachedLocalBroker(options: {
     stop: () => {
       stopping ??= (async () => {
         await terminate(pid);
-        process.off('exit', killOnExit);
+        forgetExitCleanup();
         await removeDataDir(dataDir);
       })();
       return stopping;

@@ -1,9 +1,9 @@
-import { rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { BrokerHandle, BrokerLog } from './broker-handle.js';
 import { resolveCacheDir } from './cache-paths.js';
 import { launchLocalBroker, relaunchLocalBroker, removeDataDir } from './local-broker-process.js';
-import { isAlive, terminate } from './process-control.js';
+import { cleanUpBrokerOnExit } from './broker-exit-cleanup.js';
+import { terminate } from './process-control.js';
 
 export interface RestartableBrokerOptions {
   readonly cacheDir?: string;
@@ -41,16 +41,7 @@ export async function startRestartableBroker(options: RestartableBrokerOptions =
   const { dataDir, brokers } = first;
   let pid = first.pid;
 
-  // 'exit' handlers must be synchronous: SIGKILL and a synchronous delete are all that can run there.
-  const killOnExit = (): void => {
-    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-    try {
-      rmSync(dataDir, { recursive: true, force: true });
-    } catch (error) {
-      process.stderr.write(`cdc-streams: could not remove broker folder ${dataDir}: ${String(error)}\n`);
-    }
-  };
-  process.on('exit', killOnExit);
+  const forgetExitCleanup = cleanUpBrokerOnExit(() => pid, dataDir, { onlyWhileAlive: false });
 
   let stopping: Promise<void> | undefined;
   let restarting: Promise<BrokerRestart> | undefined;
@@ -80,7 +71,7 @@ export async function startRestartableBroker(options: RestartableBrokerOptions =
       stopping ??= (async () => {
         await restarting?.catch(() => undefined);
         await terminate(pid);
-        process.off('exit', killOnExit);
+        forgetExitCleanup();
         await removeDataDir(dataDir);
       })();
       return stopping;
