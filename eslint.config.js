@@ -61,6 +61,16 @@ const folderRules = [
   // runtime never imports dsl, cdc, testing, ops, cli or sim.
   folderRule('runtime', { may: CORE, patterns: [publicEntryOnly], ignores: ['src/runtime/kafka/**', 'src/runtime/task/**', 'src/runtime/threads/**'] }),
   folderRule('runtime/kafka', { may: CORE, patterns: [publicEntryOnly], packages: [ROCKSDB, REGISTRY] }),
+  // kafkajs' values come through runtime/kafka/kafkajs.ts, which puts our fixes to it in place before it loads.
+  {
+    files: ['src/runtime/kafka/**/*.ts'],
+    ignores: ['src/runtime/kafka/kafkajs.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: 'kafkajs', allowTypeImports: true, message: "Import kafkajs' values from runtime/kafka/kafkajs.ts (it loads kafkajs after kafkajs-fixes.ts); types from 'kafkajs'." }],
+      }],
+    },
+  },
   folderRule('runtime/task', {
     may: CORE,
     patterns: [publicEntryOnly, runtimeTopFiles, runtimeKafka('runtime/task'), { regex: '(^|/)threads/', message: 'runtime/task does not import runtime/threads/.' }],

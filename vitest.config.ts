@@ -17,6 +17,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: ['test/integration/**', 'test/e2e/**', 'node_modules/**'],
+          setupFiles: ['test/support/kafkajs-fixes-setup.ts'],
           testTimeout: 30_000,
         },
       },
@@ -26,6 +27,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/kafkajs-fixes-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 240_000,
           // One broker on a 2-core machine: files run one after another so they do not starve each other.

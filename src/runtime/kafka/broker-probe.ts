@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
+import type { SASLOptions } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs.js';
 import type { ConnectionOptions } from 'node:tls';
 
 export interface ProbeOptions {

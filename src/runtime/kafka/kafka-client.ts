@@ -1,9 +1,19 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
+import { Kafka, logLevel } from './kafkajs.js';
 import type { Logger } from '../../common/logger.js';
 import { readPem, type KafkaConnection } from '../kafka-connection-config.js';
+import { readCommittedFilterInstalled } from './kafkajs-fixes.js';
+
+let warnedUnfixedFilter = false;
 
 /** The one place a kafkajs client is made: SASL, TLS and logging set up the same way for every use. */
 export function createKafkaClient(connection: KafkaConnection, logger: Logger, clientIdSuffix = ''): Kafka {
+  if (!warnedUnfixedFilter && !readCommittedFilterInstalled()) {
+    warnedUnfixedFilter = true;
+    logger.warn(
+      "kafkajs was loaded before cdc-streams: its consumer keeps kafkajs' own read_committed filter, which can deliver records of aborted transactions (import cdc-streams before kafkajs; docs/reliability.md, 'Aborted records read as committed')",
+    );
+  }
   const config: KafkaConfig = {
     clientId: `${connection.clientId}${clientIdSuffix}`,
     brokers: connection.brokers,

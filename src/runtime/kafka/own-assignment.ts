@@ -1,4 +1,5 @@
-import { AssignerProtocol, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import { AssignerProtocol } from './kafkajs.js';
 import { decodeAssignmentInfo, type AssignmentInfo } from './task-assignor.js';
 
 /**

@@ -1,4 +1,5 @@
-import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
+import type { PartitionAssigner } from 'kafkajs';
+import { AssignerProtocol } from './kafkajs.js';
 import type { Topology } from '../../topology/topology.js';
 import { physicalTopicName } from '../../topology/topic-ref.js';
 import { placeStandbys, placeTasks, taskKey, type TaskSlot } from '../task-assignment.js';

@@ -1,4 +1,5 @@
-import { AssignerProtocol, type GroupDescription } from 'kafkajs';
+import type { GroupDescription } from 'kafkajs';
+import { AssignerProtocol } from './kafkajs.js';
 import type { Logger } from '../../common/logger.js';
 import { decodeAssignmentInfo, type AssignmentInfo } from './task-assignor.js';
 

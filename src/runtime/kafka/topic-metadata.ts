@@ -1,4 +1,5 @@
-import kafkajs, { type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import kafkajs from './kafkajs.js';
 import { KAFKA_DEFAULT_MAX_MESSAGE_BYTES } from '../../common/constants.js';
 import { CdcStreamsError } from '../../common/errors.js';
 import type { InputPartitionsReading } from '../../processor/processor-context.js';
