@@ -13,7 +13,7 @@ const require = createRequire(import.meta.url);
 const filterPath = require.resolve('kafkajs/src/consumer/filterAbortedMessages.js');
 
 /** kafkajs' call: `filterAbortedMessages({ messages, abortedTransactions })`. */
-function filterAbortedMessages({ messages, abortedTransactions }: { messages: readonly FetchedRecord[]; abortedTransactions?: readonly AbortedTransaction[] }): FetchedRecord[] {
+function filterAbortedMessages({ messages, abortedTransactions }: { messages: readonly FetchedRecord[]; abortedTransactions?: readonly AbortedTransaction[] }): readonly FetchedRecord[] {
   return recordsOutsideAbortedTransactions(messages, abortedTransactions);
 }
 
