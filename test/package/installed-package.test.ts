@@ -93,6 +93,24 @@ describe('the installed package', () => {
     expect(ran.stderr).toContain("unknown topology parameter 'sufix' (--set): my-topology.ts reads suffix");
   });
 
+  it("reads read_committed with cdc-streams' filter for aborted transactions, though the installed kafkajs is not patched", async () => {
+    // Two transactions aborted in the reverse order they began, then a committed record: kafkajs' own
+    // filter delivers the first transaction's records (docs/reliability.md, "Aborted records read as committed").
+    const script = [
+      "import('cdc-streams').then(() => {",
+      "  const Batch = require('kafkajs/src/consumer/batch.js');",
+      "  const record = (offset, producerId, control) => ({ offset: String(offset), key: Buffer.from(control ? [0, 0, 0, 0] : [1]), value: null, isControlRecord: control, batchContext: { producerId, inTransaction: true } });",
+      "  const messages = [record(0, '1', false), record(1, '2', false), record(2, '1', false), record(3, '2', true), record(4, '1', true), record(5, '3', false)];",
+      "  const aborted = [{ producerId: '2', firstOffset: '1' }, { producerId: '1', firstOffset: '0' }];",
+      "  const batch = new Batch('t', '0', { partition: 0, highWatermark: '7', messages, abortedTransactions: aborted });",
+      "  console.log(JSON.stringify(batch.messages.map((m) => m.offset)));",
+      "});",
+    ].join('\n');
+    writeFileSync(join(project, 'read-committed.cjs'), script);
+    const ran = await ok(process.execPath, ['read-committed.cjs'], project);
+    expect(ran.stdout.trim()).toBe('["5"]');
+  });
+
   it('runs the README\'s TopologyTestDriver test against cdc-streams/testing', async () => {
     const tests = join(project, 'esm-tests');
     mkdirSync(tests);
