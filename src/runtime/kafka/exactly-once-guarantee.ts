@@ -68,7 +68,7 @@ class TransactionalChannel implements TaskChannel {
       await transaction.commit();
       this.transaction = undefined;
       this.state.transitionTo('READY');
-      return { kind: 'committed', lastOffsets };
+      return { kind: 'committed', lastOffsets, commitMarkers: true };
     } catch (error) {
       if (!isFencing(error)) throw error;
       // Another instance owns the task now and fenced this producer: its work is aborted and redone there.

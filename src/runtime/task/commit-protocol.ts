@@ -10,9 +10,13 @@ export interface TaskCommitRequest {
 /**
  * How step 3 ended for one task: committed, with the offset of the last record written to each of the
  * task's changelog partitions since the previous commit (`<topic>:<partition>` → offset); or fenced —
- * another instance owns the task now, its work was aborted and is redone there.
+ * another instance owns the task now, its work was aborted and is redone there. `commitMarkers`: the
+ * records went in a transaction, whose commit marker takes the offset after the last record in a
+ * partition only this task writes (its changelogs).
  */
-export type TaskCommitOutcome = { readonly kind: 'committed'; readonly lastOffsets: ReadonlyMap<string, string> } | { readonly kind: 'fenced' };
+export type TaskCommitOutcome =
+  | { readonly kind: 'committed'; readonly lastOffsets: ReadonlyMap<string, string>; readonly commitMarkers?: boolean }
+  | { readonly kind: 'fenced' };
 
 /** What the host (the Kafka runtime's guarantee, or the test driver) does in steps 2 and 3. */
 export interface CommitHost {
@@ -58,20 +62,27 @@ export class CommitProtocol {
           fenced.push(port);
           return undefined;
         }
-        return port.completeCommit(nextChangelogOffsets(prepared[i]!.changelog, outcome.lastOffsets));
+        return port.completeCommit(nextChangelogOffsets(prepared[i]!.changelog, outcome.lastOffsets, outcome.commitMarkers === true));
       }),
     );
     return fenced;
   }
 }
 
-/** Store → the changelog offset after the last record it wrote in this commit. */
-function nextChangelogOffsets(changelog: readonly ChangelogWrite[], lastOffsets: ReadonlyMap<string, string>): Map<string, string> {
+/**
+ * Store → the changelog offset after the last record it wrote in this commit, and after the commit
+ * marker that follows that record when there is one: a restart with nothing newer in the changelog then
+ * finds its store at the end and reads nothing (no restore consumer, whose group join costs seconds).
+ * Only this task writes its changelog partitions (a zombie owner is fenced first), so the marker is
+ * the next offset.
+ */
+function nextChangelogOffsets(changelog: readonly ChangelogWrite[], lastOffsets: ReadonlyMap<string, string>, commitMarkers: boolean): Map<string, string> {
   const result = new Map<string, string>();
+  const after = commitMarkers ? 2n : 1n;
   for (const record of changelog) {
     if (result.has(record.store)) continue;
     const last = lastOffsets.get(`${record.topic}:${record.partition}`);
-    if (last !== undefined) result.set(record.store, String(BigInt(last) + 1n));
+    if (last !== undefined) result.set(record.store, String(BigInt(last) + after));
   }
   return result;
 }
