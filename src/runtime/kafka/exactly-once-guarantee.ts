@@ -93,10 +93,24 @@ class TransactionalChannel implements TaskChannel {
     }
   }
 
+  /**
+   * Aborts what is open, then disconnects whatever the abort did: an abort that fails (the broker is
+   * gone) must not leave the producer's connections behind. The open transaction is then aborted by the
+   * coordinator when the next owner fences the producer, or when it times out. The abort's error is
+   * thrown after the disconnect.
+   */
   async close(): Promise<void> {
-    if (!this.state.is('FENCED') && !this.state.is('READY')) await this.abort();
+    let abortFailure: unknown;
+    if (!this.state.is('FENCED') && !this.state.is('READY')) {
+      try {
+        await this.abort();
+      } catch (error) {
+        abortFailure = error;
+      }
+    }
     this.state.transitionTo('CLOSED');
     await this.producer.disconnect();
+    if (abortFailure !== undefined) throw abortFailure;
   }
 
   private async currentTransaction(): Promise<Transaction> {

@@ -8,6 +8,7 @@ import { CdcStreamsError } from '../../common/errors.js';
  *       │                 │  └──abort──▶ ABORTING ──▶ READY
  *       └──commit (offsets only)──▶ COMMITTING
  *     any ──fenced──▶ FENCED ──close──▶ CLOSED;  READY/FENCED ──close──▶ CLOSED
+ *     ABORTING ──close──▶ CLOSED (an abort that failed: the producer is closed all the same)
  */
 export type TransactionState = 'READY' | 'IN_TRANSACTION' | 'COMMITTING' | 'ABORTING' | 'FENCED' | 'CLOSED';
 
@@ -15,7 +16,7 @@ const LEGAL: Readonly<Record<TransactionState, readonly TransactionState[]>> = {
   READY: ['IN_TRANSACTION', 'COMMITTING', 'ABORTING', 'FENCED', 'CLOSED'],
   IN_TRANSACTION: ['COMMITTING', 'ABORTING', 'FENCED'],
   COMMITTING: ['READY', 'ABORTING', 'FENCED'],
-  ABORTING: ['READY', 'FENCED'],
+  ABORTING: ['READY', 'FENCED', 'CLOSED'],
   FENCED: ['CLOSED'],
   CLOSED: [],
 };
