@@ -88,6 +88,27 @@ export class SoakInstance {
     return { joinedMs, runningMs: undefined };
   }
 
+  /**
+   * After a broker restart an instance's tasks often never leave RUNNING (kafkajs' retries rode the
+   * outage out, or the runtime was replaced before the broker answered), so "running" says nothing
+   * there: it has recovered once it takes in records again. Milliseconds from `sinceMs` until its
+   * records-in count (all input topics) passes what it was when this was called; undefined on timeout.
+   * A process started meanwhile (an unplanned exit) counts from zero.
+   */
+  async waitUntilProgressing(sinceMs: number, timeoutMs: number): Promise<number | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    const first = this.child;
+    const baseline = (await recordsIn(first)) ?? 0;
+    while (Date.now() < deadline && !this.retired) {
+      const child = this.child;
+      this.noteRuntime(child, await child.health().catch(() => undefined));
+      const now = await recordsIn(child);
+      if (now !== undefined && now > (child === first ? baseline : 0)) return Date.now() - sinceMs;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return undefined;
+  }
+
   private noteRuntime(child: StreamsChild, health: object | undefined): void {
     const id = health !== undefined && 'instanceId' in health && typeof health.instanceId === 'string' ? health.instanceId : undefined;
     if (id === undefined) return;
@@ -104,6 +125,18 @@ export class SoakInstance {
     });
     return child;
   }
+}
+
+/** Records the process took in so far, over all its input topics (its /metrics); undefined when it does not answer. */
+async function recordsIn(child: StreamsChild): Promise<number | undefined> {
+  const text = await child.metrics().catch(() => undefined);
+  if (text === undefined) return undefined;
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^cdc_streams_records_in_total(?:\{[^}]*\})? (\S+)$/.exec(line);
+    if (match !== null) total += Number(match[1]);
+  }
+  return total;
 }
 
 /** The CLI's own last word (`cdc-streams: ...`), else the log's last non-empty line. */

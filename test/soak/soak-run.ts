@@ -213,7 +213,7 @@ async function soakOn(broker: RestartableBrokerHandle, options: SoakOptions, ins
         brokerDownMs.push(downMs);
         log(`broker restart ${injected.brokerRestarts}: down ${seconds(downMs)} (${elapsed(writeStart)})`);
         const times = await settle(live(), answeredAt, 'broker restart', recoveries);
-        log(`after broker restart ${injected.brokerRestarts}: every instance runs tasks again ${times.map(seconds).join(', ')} after it answered (${elapsed(writeStart)})`);
+        log(`after broker restart ${injected.brokerRestarts}: every instance takes in records again ${times.map(seconds).join(', ')} after it answered (${elapsed(writeStart)})`);
         break;
       }
       case 'add-instance': {
@@ -278,13 +278,14 @@ async function settle(
   cause: 'start' | 'broker restart',
   recoveries: Recovery[],
 ): Promise<Array<number | undefined>> {
-  const waits = await Promise.all(instances.map((i) => i.waitUntilRunning(sinceMs, RECOVERY_WAIT_MS)));
-  const times = waits.map((w) => w.runningMs);
   if (cause === 'start') {
+    const waits = await Promise.all(instances.map((i) => i.waitUntilRunning(sinceMs, RECOVERY_WAIT_MS)));
+    const times = waits.map((w) => w.runningMs);
     if (times.some((t) => t === undefined)) throw new Error('the instances did not start running tasks');
     return times;
   }
-  instances.forEach((instance, i) => recoveries.push({ instance: instance.name, cause, ms: waits[i]?.runningMs, joinedMs: waits[i]?.joinedMs }));
+  const times = await Promise.all(instances.map((i) => i.waitUntilProgressing(sinceMs, RECOVERY_WAIT_MS)));
+  instances.forEach((instance, i) => recoveries.push({ instance: instance.name, cause, ms: times[i], joinedMs: undefined }));
   return times;
 }
 

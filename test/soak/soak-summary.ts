@@ -62,7 +62,7 @@ export function formatSoakReport(report: SoakReport): string {
     `  after a SIGKILL, same state dir:   ${spread(byCause('kill'))}`,
     `    (of which until joined:          ${spread(byCause('kill'), 'joinedMs')})`,
     `  after a SIGKILL, empty state dir:  ${spread(byCause('kill, empty state dir'))}`,
-    `  after a broker restart (per instance): ${spread(byCause('broker restart'))}`,
+    `  after a broker restart, until records come in again (per instance): ${spread(byCause('broker restart'))}`,
     `  an added instance:                 ${spread(byCause('added'))}`,
     formatVerification(report.verification),
     ...(report.problemsFile === undefined ? [] : [`the problem orders' output records (when each was written) and the run's log: ${report.problemsFile}`]),
