@@ -1,31 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, Partitioners, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KafkaTestKit } from '../support/kafka-test-kit.js';
 
-// kafkajs logs retriable start-up hiccups (coordinator loading) as errors; real failures reject or crash.
-const kafka = new Kafka({ clientId: 'it-txn', brokers: inject('kafkaBrokers').split(','), logLevel: logLevel.NOTHING });
+const kit = new KafkaTestKit(inject('kafkaBrokers'));
+const kafka = kit.kafka;
 
 /** Reads the topic from the start until `until` values arrived; returns all values in order. */
 async function readValues(topic: string, readUncommitted: boolean, until: number): Promise<string[]> {
-  const consumer: Consumer = kafka.consumer({ groupId: `it-txn-${randomUUID()}`, readUncommitted });
-  const values: string[] = [];
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await new Promise<void>((resolve, reject) => {
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (!event.payload.restart) reject(event.payload.error);
-    });
-    consumer
-      .run({
-        eachMessage: async ({ message }: { message: KafkaMessage }) => {
-          values.push(message.value?.toString() ?? '');
-          if (values.length === until) resolve();
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return values;
+  const messages = await kit.readUntil(topic, (read) => read.length === until, 120_000, { readUncommitted });
+  return messages.map((m) => m.value?.toString() ?? '');
 }
 
 function transactionalProducer(): Producer {

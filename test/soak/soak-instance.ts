@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { StreamsChild, type ChildExit, type RunChildOptions } from '../support/streams-child.js';
+import { metricTotal, StreamsChild, type ChildExit, type RunChildOptions } from '../support/streams-child.js';
 
 /** An exit nobody asked for: the instance died by itself (the soak restarts it, as a supervisor would). */
 export interface UnplannedExit extends ChildExit {
@@ -130,13 +130,7 @@ export class SoakInstance {
 /** Records the process took in so far, over all its input topics (its /metrics); undefined when it does not answer. */
 async function recordsIn(child: StreamsChild): Promise<number | undefined> {
   const text = await child.metrics().catch(() => undefined);
-  if (text === undefined) return undefined;
-  let total = 0;
-  for (const line of text.split('\n')) {
-    const match = /^cdc_streams_records_in_total(?:\{[^}]*\})? (\S+)$/.exec(line);
-    if (match !== null) total += Number(match[1]);
-  }
-  return total;
+  return text === undefined ? undefined : metricTotal(text, 'cdc_streams_records_in_total');
 }
 
 /** The CLI's own last word (`cdc-streams: ...`), else the log's last non-empty line. */

@@ -44,15 +44,16 @@ export class KafkaTestKit {
   }
 
   /**
-   * Reads a topic from the start with read_committed until `done(messages)` holds, or fails after
-   * `timeoutMs` with what it has read.
+   * Reads a topic from the start with read_committed (or, `readUncommitted`, every record that reached
+   * the log) until `done(messages)` holds, or fails after `timeoutMs` with what it has read.
    */
   async readUntil(
     topic: string,
     done: (messages: readonly KafkaMessage[]) => boolean,
     timeoutMs = 120_000,
+    { readUncommitted = false }: { readonly readUncommitted?: boolean } = {},
   ): Promise<Array<KafkaMessage & { partition: number }>> {
-    const consumer = this.kafka.consumer({ groupId: `it-read-${randomUUID()}`, readUncommitted: false });
+    const consumer = this.kafka.consumer({ groupId: `it-read-${randomUUID()}`, readUncommitted });
     const messages: Array<KafkaMessage & { partition: number }> = [];
     await consumer.connect();
     try {

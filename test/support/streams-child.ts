@@ -196,6 +196,17 @@ export function metricValue(text: string, name: string, labels?: string): number
   return undefined;
 }
 
+/** The sum of a metric over all its label sets (e.g. records in over every input topic); 0 when absent. */
+export function metricTotal(text: string, name: string): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const match = /^(?:\{[^}]*\})? (\S+)$/.exec(line.slice(name.length));
+    if (match !== null) total += Number(match[1]);
+  }
+  return total;
+}
+
 /**
  * Polls `check` until it returns a value other than undefined. Fails after `timeoutMs`, or at once if
  * `child` exits meanwhile (with its log), so a crashed app does not look like a slow one.

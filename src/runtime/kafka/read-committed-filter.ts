@@ -33,7 +33,7 @@ function isAbortMarker(record: FetchedRecord): boolean {
 export function recordsOutsideAbortedTransactions<R extends FetchedRecord>(records: readonly R[], aborted: readonly AbortedTransaction[] | undefined): readonly R[] {
   // The usual fetch: nothing aborted in range, the records as they are (no copy on the hot path).
   if (aborted === undefined || aborted.length === 0) return records;
-  const pending = aborted.map((t) => ({ producerId: String(t.producerId), firstOffset: BigInt(t.firstOffset) })).sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
+  const pending = aborted.map((t) => ({ producerId: t.producerId, firstOffset: BigInt(t.firstOffset) })).sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : a.firstOffset > b.firstOffset ? 1 : 0));
   const abortedProducers = new Set<string>();
   let next = 0;
   const kept: R[] = [];
@@ -42,7 +42,7 @@ export function recordsOutsideAbortedTransactions<R extends FetchedRecord>(recor
       const offset = BigInt(record.offset);
       while (next < pending.length && pending[next]!.firstOffset <= offset) abortedProducers.add(pending[next++]!.producerId);
     }
-    const producerId = String(record.batchContext.producerId);
+    const producerId = record.batchContext.producerId;
     if (isAbortMarker(record)) abortedProducers.delete(producerId);
     else if (record.batchContext.inTransaction && abortedProducers.has(producerId)) continue;
     kept.push(record);
