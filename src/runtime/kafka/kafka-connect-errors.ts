@@ -154,6 +154,9 @@ const UNREACHABLE_ERROR_TYPES = new Set([
   'COORDINATOR_NOT_AVAILABLE',
   'NOT_COORDINATOR_FOR_GROUP',
   'NOT_COORDINATOR',
+  // A restarted broker loads its coordinators' state from __consumer_offsets for a while after it answers.
+  'GROUP_LOAD_IN_PROGRESS',
+  'COORDINATOR_LOAD_IN_PROGRESS',
   'LEADER_NOT_AVAILABLE',
 ]);
 

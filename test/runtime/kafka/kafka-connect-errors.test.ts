@@ -158,8 +158,9 @@ describe('isBrokerUnreachable', () => {
     }
   });
 
-  it("is true for the broker's answers while its coordinator or leader is away", () => {
+  it("is true for the broker's answers while its coordinator or leader is away or still loading", () => {
     for (const [type, code] of [
+      ['GROUP_LOAD_IN_PROGRESS', 14],
       ['GROUP_COORDINATOR_NOT_AVAILABLE', 15],
       ['NOT_COORDINATOR_FOR_GROUP', 16],
       ['LEADER_NOT_AVAILABLE', 5],
