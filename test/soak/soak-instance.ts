@@ -93,24 +93,28 @@ export class SoakInstance {
    * outage out, or the runtime was replaced before the broker answered), so "running" says nothing
    * there: it has recovered once it takes in records again. Milliseconds from `sinceMs` until its
    * records-in count (all input topics) passes what it was when this was called; undefined on timeout.
-   * A process started meanwhile (an unplanned exit) counts from zero.
+   * A process started meanwhile (an unplanned exit), or a runtime it started in-process (its counts
+   * begin again at zero), counts from zero.
    */
   async waitUntilProgressing(sinceMs: number, timeoutMs: number): Promise<number | undefined> {
     const deadline = Date.now() + timeoutMs;
     const first = this.child;
+    const firstRuntime = runtimeId(await first.health().catch(() => undefined));
     const baseline = (await recordsIn(first)) ?? 0;
     while (Date.now() < deadline && !this.retired) {
       const child = this.child;
-      this.noteRuntime(child, await child.health().catch(() => undefined));
+      const health = await child.health().catch(() => undefined);
+      this.noteRuntime(child, health);
       const now = await recordsIn(child);
-      if (now !== undefined && now > (child === first ? baseline : 0)) return Date.now() - sinceMs;
+      const sameRuntime = child === first && firstRuntime !== undefined && runtimeId(health) === firstRuntime;
+      if (now !== undefined && now > (sameRuntime ? baseline : 0)) return Date.now() - sinceMs;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     return undefined;
   }
 
   private noteRuntime(child: StreamsChild, health: object | undefined): void {
-    const id = health !== undefined && 'instanceId' in health && typeof health.instanceId === 'string' ? health.instanceId : undefined;
+    const id = runtimeId(health);
     if (id === undefined) return;
     if (this.lastRuntime?.child === child && this.lastRuntime.id !== id) this.replaced += 1;
     this.lastRuntime = { child, id };
@@ -128,6 +132,11 @@ export class SoakInstance {
 }
 
 /** Records the process took in so far, over all its input topics (its /metrics); undefined when it does not answer. */
+/** The instance id `/health` reports: a new one each time the process starts a new runtime. */
+function runtimeId(health: object | undefined): string | undefined {
+  return health !== undefined && 'instanceId' in health && typeof health.instanceId === 'string' ? health.instanceId : undefined;
+}
+
 async function recordsIn(child: StreamsChild): Promise<number | undefined> {
   const text = await child.metrics().catch(() => undefined);
   return text === undefined ? undefined : metricTotal(text, 'cdc_streams_records_in_total');
