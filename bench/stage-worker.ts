@@ -5,6 +5,9 @@
  *
  * Prints `BENCH_READY` once the application started, then one `BENCH_RESULT <JobResult as JSON>` line.
  */
+// cdc-streams first, as its users do: it installs its kafkajs fixes (the read_committed filter) before
+// any module here loads kafkajs (docs/reliability.md, "Aborted records read as committed").
+import '../src/index.js';
 import { READY_PREFIX, RESULT_PREFIX, type BenchJob, type JobResult } from './bench-jobs.js';
 import { drainPassthrough } from './passthrough-drain.js';
 import { drainRestore } from './restore-drain.js';
