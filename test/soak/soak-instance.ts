@@ -131,12 +131,12 @@ export class SoakInstance {
   }
 }
 
-/** Records the process took in so far, over all its input topics (its /metrics); undefined when it does not answer. */
 /** The instance id `/health` reports: a new one each time the process starts a new runtime. */
 function runtimeId(health: object | undefined): string | undefined {
   return health !== undefined && 'instanceId' in health && typeof health.instanceId === 'string' ? health.instanceId : undefined;
 }
 
+/** Records the process took in so far, over all its input topics (its /metrics); undefined when it does not answer. */
 async function recordsIn(child: StreamsChild): Promise<number | undefined> {
   const text = await child.metrics().catch(() => undefined);
   return text === undefined ? undefined : metricTotal(text, 'cdc_streams_records_in_total');
