@@ -84,6 +84,10 @@ export interface EngineStageOptions {
   readonly commitIntervalMs: number;
   /** A run that commits no new input for this long is stopped and reported as stalled. */
   readonly stallMs: number;
+  /** Runs only these subjects of the rotation (all when undefined): an A/B of one engine needs no peer. */
+  readonly subjects?: ReadonlySet<EngineSubject>;
+  /** Profiles each cdc-streams run with `node --cpu-prof` into this directory (its figures then include the profiler's cost). */
+  readonly cpuProfileDir?: string;
   readonly log: (line: string) => void;
 }
 
@@ -103,7 +107,8 @@ export class EngineRunError extends CdcStreamsError {
  */
 export async function runEngineStage(options: EngineStageOptions): Promise<EngineStageResult> {
   const { workload, log } = options;
-  const peerJar = await ensureKafkaStreamsPeerJar(log);
+  const rotation = ROTATION.filter((r) => options.subjects === undefined || options.subjects.has(r.subject));
+  const peerJar = rotation.some((r) => r.subject === 'kafka-streams') ? await ensureKafkaStreamsPeerJar(log) : '';
   const inputTopic = `bench.engine-in-${options.id}`;
   await ensureTopics(options.connection, [{ topic: inputTopic, partitions: workload.partitions }]);
   log(`engine: writing ${workload.records} records over ${workload.keys} keys to ${inputTopic}`);
@@ -117,7 +122,7 @@ export async function runEngineStage(options: EngineStageOptions): Promise<Engin
   const runs: EngineRun[] = [];
   const groups: string[] = [];
   for (let rep = 1; rep <= options.reps; rep++) {
-    for (const { subject, guarantee } of ROTATION) {
+    for (const { subject, guarantee } of rotation) {
       const run = await runOnce(options, { inputTopic, endOffsets, peerJar }, subject, guarantee, rep);
       groups.push(run.applicationId);
       const rate = Math.round(engineRate(run));
@@ -157,6 +162,7 @@ async function runOnce(options: EngineStageOptions, input: Input, subject: Engin
     guarantee,
     commitIntervalMs: options.commitIntervalMs,
     peerJar: input.peerJar,
+    ...(options.cpuProfileDir === undefined ? {} : { cpuProfileDir: options.cpuProfileDir }),
   });
   const memory = new ProcessMemorySampler(started.pid);
   let problem: string | undefined;

@@ -28,6 +28,8 @@ export interface SubjectRun {
   /** The relay ignores it (it has no transactions). */
   readonly guarantee: Guarantee;
   readonly commitIntervalMs: number;
+  /** Writes a `node --cpu-prof` profile of each cdc-streams run into this directory. */
+  readonly cpuProfileDir?: string;
   /** The Kafka Streams peer's jar (bench/kafka-streams-peer.ts). */
   readonly peerJar: string;
 }
@@ -44,6 +46,7 @@ export function startSubject(subject: EngineSubject, run: SubjectRun): Promise<W
         subject,
         process.execPath,
         [
+          ...(run.cpuProfileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', run.cpuProfileDir]),
           '--import',
           'tsx',
           CLI,

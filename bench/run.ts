@@ -9,6 +9,8 @@
  *     npm run bench -- --quick      # 200k engine records, 5,000 orders, 1 repetition, 100k-key restore, no profile (a few minutes)
  *
  * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --engine-records N, --engine-keys N,
+ * --engine-subjects cdc-streams,kafka-streams,cdc-streams-2-threads,kafkajs (the engine rotation's subjects to run; all by default),
+ * --engine-cpu-prof DIR (a `node --cpu-prof` profile of each cdc-streams engine run, into DIR),
  * --stages engine,e2e,latency,restore,profile, --write-docs / --no-docs (default: write for the full run
  * with every stage only). KAFKA_BROKERS is honoured. The engine stage needs `mvn` and `java` (17+) to build and run the
  * Kafka Streams peer.
@@ -26,7 +28,8 @@ import { ensureTopics, readTopic, writeMessages } from '../src/kafka-tools/index
 import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
 import { fullReport, writeDocs, type BenchRun, type ProducedTopic, type TimedRun } from './bench-report.js';
 import { load1, machineInfo, summarize } from './bench-stats.js';
-import { runEngineStage } from './engine-stage.js';
+import { ROTATION, runEngineStage } from './engine-stage.js';
+import type { EngineSubject } from './engine-subjects.js';
 import { runLatencyStage } from './latency-stage.js';
 import { fillChangelog, RESTORE_VALUE_BYTES, timeRestore } from './restore-stage.js';
 import { startStageProcess } from './stage-process.js';
@@ -49,6 +52,8 @@ interface Flags {
   readonly latencyOrders: number;
   readonly engineRecords: number;
   readonly engineKeys: number;
+  readonly engineSubjects: ReadonlySet<EngineSubject> | undefined;
+  readonly engineCpuProfileDir: string | undefined;
   readonly stages: ReadonlySet<string>;
   readonly writeDocs: boolean;
 }
@@ -77,10 +82,20 @@ function parseFlags(argv: readonly string[]): Flags {
     latencyOrders: int('--latency-orders', quick ? 2_000 : 20_000),
     engineRecords: int('--engine-records', quick ? 200_000 : 1_000_000),
     engineKeys: int('--engine-keys', 10_000),
+    engineSubjects: parseEngineSubjects(value('--engine-subjects')),
+    engineCpuProfileDir: value('--engine-cpu-prof'),
     stages,
     // A run of some stages only would replace the recorded results of the others with "(not run)".
-    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined),
+    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined && value('--engine-subjects') === undefined && value('--engine-cpu-prof') === undefined),
   };
+}
+
+function parseEngineSubjects(raw: string | undefined): ReadonlySet<EngineSubject> | undefined {
+  if (raw === undefined) return undefined;
+  const known = new Set<string>(ROTATION.map((r) => r.subject));
+  const subjects = raw.split(',');
+  for (const s of subjects) if (!known.has(s)) throw new Error(`unknown engine subject '${s}' (known: ${[...known].join(', ')})`);
+  return new Set(subjects as EngineSubject[]);
 }
 
 const say = (line: string): void => {
@@ -131,6 +146,8 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
         id,
         commitIntervalMs: COMMIT_INTERVAL_MS,
         stallMs: STALL_MS,
+        ...(flags.engineSubjects === undefined ? {} : { subjects: flags.engineSubjects }),
+        ...(flags.engineCpuProfileDir === undefined ? {} : { cpuProfileDir: flags.engineCpuProfileDir }),
         log: say,
       });
       engine = { result, javaVersion: javaVersion() };
