@@ -33,7 +33,8 @@ export {
 export * from './serde/registry/registry-errors.js';
 
 // state
-export type { KeyValueStore, KeyValue, RangeOptions } from './state/key-value-store.js';
+export type { KeyValueStore, KeyValue, RangeOptions, NotCached } from './state/key-value-store.js';
+export { NOT_CACHED } from './state/key-value-store.js';
 export type { WindowStore, WindowEntry, Windowed, TimeWindow } from './state/window-store.js';
 export { rocksDbMemoryUsage, type RocksDbMemoryUsage } from './state/rocksdb/rocksdb-memory.js';
 export { configureRocksDbMemory, rocksDbMemoryOptions, type RocksDbMemoryOptions } from './state/rocksdb/shared-database.js';

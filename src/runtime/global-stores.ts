@@ -115,6 +115,7 @@ function readOnly(store: KeyValueStore<unknown, unknown>): KeyValueStore<unknown
   return {
     name: store.name,
     get: (key) => store.get(key),
+    getIfCached: (key) => store.getIfCached(key),
     prefetch: (keys) => store.prefetch(keys),
     range: (options?: RangeOptions<unknown>): AsyncIterableIterator<KeyValue<unknown, unknown>> => store.range(options),
     prefixScan: (prefix) => store.prefixScan(prefix),

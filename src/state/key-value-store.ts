@@ -12,6 +12,10 @@ export interface RangeOptions<K> {
   readonly limit?: number;
 }
 
+/** What `getIfCached` answers when the key's value is not in memory: call `get`. */
+export const NOT_CACHED: unique symbol = Symbol('cdc-streams.not-cached');
+export type NotCached = typeof NOT_CACHED;
+
 /**
  * A key-value state store owned by one task.
  *
@@ -24,6 +28,13 @@ export interface RangeOptions<K> {
 export interface KeyValueStore<K, V> {
   readonly name: string;
   get(key: K): Promise<V | undefined>;
+  /**
+   * The key's value (or `undefined` for none) when the store can answer from memory — its
+   * uncommitted writes or its read cache, e.g. after `prefetch` — and `NOT_CACHED` when only `get`
+   * can. Lets a processor whose keys were prefetched stay synchronous, so the engine spends no
+   * promise on the record; the answer is the one `get` would give.
+   */
+  getIfCached(key: K): V | undefined | NotCached;
   /**
    * Reads the values of `keys` in one round trip to the store (RocksDB `getMany`) and keeps them in
    * the read cache, so the `get`s that follow are answered from memory. A hint, never required for

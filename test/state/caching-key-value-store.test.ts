@@ -4,6 +4,7 @@ import type { Serde } from '../../src/serde/serde.js';
 import { CachingKeyValueStore } from '../../src/state/caching-key-value-store.js';
 import { InMemoryBytesStore } from '../../src/state/in-memory-bytes-store.js';
 import { RocksDbBytesStore } from '../../src/state/rocksdb/rocksdb-bytes-store.js';
+import { NOT_CACHED } from '../../src/state/key-value-store.js';
 import { StoreClosedError, StoreSerdeError, StoreStateError } from '../../src/state/store-errors.js';
 import { CHANGELOG_OFFSET_KEY, changelogOffsetMetadata } from '../../src/state/store-metadata.js';
 import type { TrackedBytesStore } from './bytes-store-suite.js';
@@ -183,6 +184,55 @@ describe('CachingKeyValueStore', () => {
     expect(singleGets).toEqual([]);
     await store.prefetch(['a', 'x']);
     expect(manyGets).toHaveLength(1);
+  });
+
+  it('getIfCached answers from the buffer and what prefetch read, as get would, and NOT_CACHED for keys never read', async () => {
+    store.put('b', 'buffered-b');
+    store.delete('e');
+    expect(store.getIfCached('a')).toBe(NOT_CACHED);
+    expect(store.getIfCached('x')).toBe(NOT_CACHED);
+    await store.prefetch(['a', 'x']);
+    const fromMemory = ['a', 'b', 'x', 'e'].map((k) => store.getIfCached(k));
+    const fromGet = [await store.get('a'), await store.get('b'), await store.get('x'), await store.get('e')];
+    expect(fromMemory).toEqual(['disk-a', 'buffered-b', undefined, undefined]);
+    expect(fromMemory).toEqual(fromGet);
+    expect(store.getIfCached('c')).toBe(NOT_CACHED);
+  });
+
+  it('a string key read then written is serialized once; an object key is serialized at every use, so mutating it is safe', async () => {
+    let stringSerializations = 0;
+    const countingStrings = new CachingKeyValueStore<string, string>(inner, {
+      keySerde: { name: 'counting', serialize: (k) => (stringSerializations++, Buffer.from(k)), deserialize: (d) => d.toString() },
+      valueSerde: utf8Serde,
+    });
+    const key = ['k', 'e', 'y'].join('');
+    await countingStrings.get(key);
+    countingStrings.put(key, 'v1');
+    countingStrings.put('key', 'v2');
+    expect(stringSerializations).toBe(1);
+    countingStrings.put('other', 'v3');
+    expect(stringSerializations).toBe(2);
+    expect(countingStrings.pendingWrites().map((w) => `${w.key.toString()}=${w.value?.toString()}`)).toEqual(['key=v2', 'other=v3']);
+
+    const objects = new CachingKeyValueStore<{ id: string }, string>(inner, {
+      keySerde: { name: 'object', serialize: (k) => Buffer.from(k.id), deserialize: (d) => ({ id: d.toString() }) },
+      valueSerde: utf8Serde,
+    });
+    const mutable = { id: 'm1' };
+    objects.put(mutable, 'first');
+    mutable.id = 'm2';
+    objects.put(mutable, 'second');
+    expect(objects.pendingWrites().map((w) => `${w.key.toString()}=${w.value?.toString()}`)).toEqual(['m1=first', 'm2=second']);
+  });
+
+  it('the key memo tells 0 from -0, which a number serde may write differently', () => {
+    const numbers = new CachingKeyValueStore<number, string>(inner, {
+      keySerde: { name: 'float64', serialize: (k) => { const b = Buffer.alloc(8); b.writeDoubleBE(k); return b; }, deserialize: (d) => d.readDoubleBE(0) },
+      valueSerde: utf8Serde,
+    });
+    numbers.put(0, 'zero');
+    numbers.put(-0, 'minus zero');
+    expect(numbers.pendingWrites().map((w) => w.value?.toString())).toEqual(['zero', 'minus zero']);
   });
 
   it('a write made while a prefetch is in flight wins over what the prefetch read', async () => {

@@ -1,4 +1,4 @@
-import type { KeyValue, KeyValueStore, RangeOptions } from '../../src/state/key-value-store.js';
+import type { KeyValue, KeyValueStore, NotCached, RangeOptions } from '../../src/state/key-value-store.js';
 
 /**
  * A Map-based KeyValueStore for unit tests: keys ordered by the byte order of `serialize(key)`, as the
@@ -14,6 +14,11 @@ export class FakeKeyValueStore<K, V> implements KeyValueStore<K, V> {
   ) {}
 
   async get(key: K): Promise<V | undefined> {
+    return this.entries.get(this.id(key))?.value;
+  }
+
+  getIfCached(key: K): V | undefined | NotCached {
+    // Everything is in memory here.
     return this.entries.get(this.id(key))?.value;
   }
 
