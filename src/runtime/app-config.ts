@@ -60,8 +60,8 @@ export const appConfigSchema = z.object({
   /** Replication factor for topics the application creates; -1 takes the broker's default. */
   replicationFactor: z.number().int().min(-1).default(-1),
   /** Upper bound of one fetch; with one batch processed at a time this bounds input buffering. */
-  fetchMaxBytes: z.number().int().positive().default(2 * 1024 * 1024),
-  fetchMaxBytesPerPartition: z.number().int().positive().default(512 * 1024),
+  fetchMaxBytes: z.number().int().positive().default(1024 * 1024),
+  fetchMaxBytesPerPartition: z.number().int().positive().default(256 * 1024),
   /**
    * How long the group waits for a silent instance before moving its tasks: a crashed instance's tasks
    * (and a restarted one's, which must wait for its dead predecessor to leave) run again after about
