@@ -42,8 +42,9 @@ export class ReadCache {
       this.bytes -= sizeOf(key, previous);
       this.entries.delete(key);
     }
-    this.entries.set(key, value);
-    this.bytes += sizeOf(key, value);
+    const owned = value === null ? null : ownMemory(value);
+    this.entries.set(key, owned);
+    this.bytes += sizeOf(key, owned);
     while (this.bytes > this.maxBytes) {
       const oldest = this.entries.keys().next();
       if (oldest.done === true) break;
@@ -60,6 +61,18 @@ export class ReadCache {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/**
+ * The value in memory of its own. A small Buffer is usually a slice of an 8 KiB pool slab that Node
+ * shares between allocations (Buffer.from, allocUnsafe), and one cached slice keeps its whole slab
+ * alive: a cache of small values spread over time held far more memory than it counted.
+ */
+function ownMemory(value: Buffer): Buffer {
+  if (value.byteLength === value.buffer.byteLength) return value;
+  const own = Buffer.allocUnsafeSlow(value.byteLength);
+  value.copy(own);
+  return own;
 }
 
 function sizeOf(key: string, value: Buffer | null): number {

@@ -28,6 +28,20 @@ describe('ReadCache', () => {
     expect(cache.get('a')).toBeDefined();
     expect(cache.get('d')).toBeDefined();
   });
+
+  it('keeps a small value in memory of its own, so a cached slice does not keep its whole pool slab alive', () => {
+    const cache = new ReadCache(1024);
+    const slab = Buffer.alloc(8192, 7);
+    const slice = slab.subarray(100, 116);
+    cache.set('k', slice);
+    const cached = cache.get('k')!;
+    expect(cached.equals(slice)).toBe(true);
+    expect(cached.buffer).not.toBe(slab.buffer);
+    expect(cached.buffer.byteLength).toBe(16);
+    const whole = Buffer.alloc(16);
+    cache.set('w', whole);
+    expect(cache.get('w')).toBe(whole);
+  });
 });
 
 describe('CachingKeyValueStore read cache', () => {
