@@ -77,13 +77,7 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
   getIfCached(key: K): V | undefined | NotCached {
     this.assertOpen('getIfCached');
     this.memoize(key);
-    const keyBytes = this.memoKeyBytes;
-    const k = this.memoK;
-    const buffered = this.buffer.get(k);
-    if (buffered !== undefined) return buffered.value === null ? undefined : this.deserializeValue(keyBytes, buffered.value);
-    const cached = this.cache.get(k);
-    if (cached !== undefined) return cached === null ? undefined : this.deserializeValue(keyBytes, cached);
-    return NOT_CACHED;
+    return this.fromMemory(this.memoK, this.memoKeyBytes);
   }
 
   async get(key: K): Promise<V | undefined> {
@@ -91,10 +85,8 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     this.memoize(key);
     const keyBytes = this.memoKeyBytes;
     const k = this.memoK;
-    const buffered = this.buffer.get(k);
-    if (buffered !== undefined) return buffered.value === null ? undefined : this.deserializeValue(keyBytes, buffered.value);
-    const cached = this.cache.get(k);
-    if (cached !== undefined) return cached === null ? undefined : this.deserializeValue(keyBytes, cached);
+    const inMemory = this.fromMemory(k, keyBytes);
+    if (inMemory !== NOT_CACHED) return inMemory;
     const flushes = this.flushes;
     const stored = await this.inner.get(keyBytes);
     this.cacheRead(k, stored, flushes);
@@ -271,6 +263,15 @@ export class CachingKeyValueStore<K, V> implements KeyValueStore<K, V> {
     if (this.flushing !== undefined) return false;
     if (this.buffer.get(k) !== undefined) return this.buffer.isAbsentBelow(k);
     return this.cache.peek(k) === null;
+  }
+
+  /** The key's value from the write buffer or the read cache, or NOT_CACHED when neither has it. */
+  private fromMemory(k: string, keyBytes: Buffer): V | undefined | NotCached {
+    const buffered = this.buffer.get(k);
+    if (buffered !== undefined) return buffered.value === null ? undefined : this.deserializeValue(keyBytes, buffered.value);
+    const cached = this.cache.get(k);
+    if (cached !== undefined) return cached === null ? undefined : this.deserializeValue(keyBytes, cached);
+    return NOT_CACHED;
   }
 
   /** Caches what a read returned unless a write or a flush since the read started makes it stale. */
