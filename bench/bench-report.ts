@@ -64,8 +64,9 @@ export function e2eSection(run: BenchRun): string {
     const rss = summarize(runs.map((r) => r.result.peakRssMb));
     const cpu = summarize(runs.map((r) => r.result.cpuMs / 1000));
     const cpuPerMessage = summarize(runs.map((r) => cpuPer(r.result, run.inputMessages)));
+    const cpuPerEvent = summarize(runs.map((r) => cpuPer(r.result, run.expectedEvents)));
     rows.push(
-      `| ${name} | ${formatSummary(seconds, 1)} | ${formatSummary(cpu, 1)} | ${formatSummary(cpuPerMessage)} | ${formatSummary(inRate)} | ${formatSummary(mb, 1)} | ${formatSummary(outRate)} | ${ratio} | ${formatSummary(rss)} | ${checkCell(runs, run.expectedEvents)} | ${loads(runs)} |`,
+      `| ${name} | ${formatSummary(seconds, 1)} | ${formatSummary(cpu, 1)} | ${formatSummary(cpuPerMessage)} | ${formatSummary(cpuPerEvent)} | ${formatSummary(inRate)} | ${formatSummary(mb, 1)} | ${formatSummary(outRate)} | ${ratio} | ${formatSummary(rss)} | ${checkCell(runs, run.expectedEvents)} | ${loads(runs)} |`,
     );
   }
   if (passthrough.length > 0) {
@@ -75,19 +76,21 @@ export function e2eSection(run: BenchRun): string {
     const cpu = summarize(passthrough.map((r) => r.result.cpuMs / 1000));
     const cpuPerMessage = summarize(passthrough.map((r) => cpuPer(r.result, run.inputMessages)));
     rows.push(
-      `| ceiling: bare kafkajs consume → produce | ${formatSummary(seconds, 1)} | ${formatSummary(cpu, 1)} | ${formatSummary(cpuPerMessage)} | ${formatSummary(ceiling)} | ${formatSummary(mb, 1)} | — | 100 % | ${formatSummary(rss)} | ${checkCell(passthrough, run.inputMessages)} | ${loads(passthrough)} |`,
+      `| ceiling: bare kafkajs consume → produce | ${formatSummary(seconds, 1)} | ${formatSummary(cpu, 1)} | ${formatSummary(cpuPerMessage)} | — | ${formatSummary(ceiling)} | ${formatSummary(mb, 1)} | — | 100 % | ${formatSummary(rss)} | ${checkCell(passthrough, run.inputMessages)} | ${loads(passthrough)} |`,
     );
   }
   return [
     `Input: ${formatNumber(run.orders)} orders, 4 shards, 6 partitions, messages ≤ 16 KiB (big remarks chunked): ` +
       `${formatNumber(run.inputMessages)} DTS messages, ${(run.inputBytes / 1048576).toFixed(1)} MiB; ground truth ${formatNumber(run.expectedEvents)} events.`,
     '',
-    '| run | seconds | CPU s | CPU µs per input msg | input msg/s | input MiB/s | output events/s | of ceiling | peak RSS MB | output count check | load 1-min (start→end of each rep) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
+    '| run | seconds | CPU s | CPU µs per input msg | CPU µs per output event | input msg/s | input MiB/s | output events/s | of ceiling | peak RSS MB | output count check | load 1-min (start→end of each rep) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...rows,
     '',
     'CPU s: user + system time of the process (every thread: JavaScript, GC, libuv\'s pool running RocksDB) from `start()` to the last output; ' +
-      'it does not grow when other work loads the machine, as seconds do.',
+      'it does not grow when other work loads the machine, as seconds do. ' +
+      'Per output event is the steadier unit across input sizes: the sale is front-loaded, so a bigger sale packs more rows into each 16 KiB message ' +
+      '(~2.5 events per input message at 20,000 orders, ~4 at 200,000), and its CPU per input message grows with that while its CPU per event does not.',
     ...producedSection(run),
     ...memorySection(run),
   ].join('\n');

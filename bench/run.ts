@@ -98,6 +98,13 @@ function parseEngineSubjects(raw: string | undefined): ReadonlySet<EngineSubject
   return new Set(subjects as EngineSubject[]);
 }
 
+/** Commits of a sale-orders run (counted by the app over all its tasks), for a look at what stalls processing. */
+function commitSummary(metrics: Readonly<Record<string, number>>): string {
+  const count = metrics['commits'];
+  if (count === undefined || count === 0) return '';
+  return `, ${count} commits (mean ${Math.round((metrics['commitMsTotal'] ?? 0) / count)} ms, max ${Math.round(metrics['commitMsMax'] ?? 0)} ms)`;
+}
+
 const say = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)} load ${load1().toFixed(1)}] ${line}\n`);
 };
@@ -192,7 +199,8 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     let outputCount = 0;
     for await (const _ of readTopic(connection, outputTopic, { isolation: 'read_committed', idleMs: 2000 })) outputCount++;
     const produced = applicationId === undefined ? undefined : await producedRecords(brokers, applicationId, outputTopic);
-    const cpuPerMessage = written.messages > 0 ? ` (${Math.round((result.cpuMs * 1000) / written.messages)} µs per input message)` : '';
+    const cpuPerEvent = applicationId !== undefined && expectedEvents > 0 ? `, ${Math.round((result.cpuMs * 1000) / expectedEvents)} per output event` : '';
+    const cpuPerMessage = written.messages > 0 ? ` (${Math.round((result.cpuMs * 1000) / written.messages)} µs per input message${cpuPerEvent})` : '';
     const m = result.memoryAtPeak;
     if (m !== undefined) {
       say(
@@ -201,7 +209,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
       );
     }
     say(
-      `${label}: ${(result.ms / 1000).toFixed(1)} s, CPU ${(result.cpuMs / 1000).toFixed(1)} s${cpuPerMessage}, ${result.recordsIn} in, ${outputCount} on the output topic, peak RSS ${result.peakRssMb} MB` +
+      `${label}: ${(result.ms / 1000).toFixed(1)} s, CPU ${(result.cpuMs / 1000).toFixed(1)} s${cpuPerMessage}, ${result.recordsIn} in, ${outputCount} on the output topic, peak RSS ${result.peakRssMb} MB${commitSummary(result.metrics)}` +
         `${produced === undefined ? '' : `; produced ${produced.map((p) => `${p.topic} ${p.records}`).join(', ')}`}${result.problem === undefined ? '' : ` — ${result.problem}`}`,
     );
     return { result: { ...result, recordsOutAtClose: outputCount }, loadBefore, loadAfter, ...(produced === undefined ? {} : { produced }) };
@@ -261,7 +269,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     const loadBefore = load1();
     const result = await runLatencyStage({ job, messages: latencySim.messages, partitions: PARTITIONS, bytesPerSecond, orders: flags.latencyOrders });
     latency = { result, loadBefore, loadAfter: load1() };
-    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events`);
+    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms${commitSummary(result.app.metrics)}`);
   }
 
   let restore: BenchRun['restore'];
