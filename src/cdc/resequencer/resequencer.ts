@@ -8,7 +8,7 @@ import type { EventTimeWatermark } from '../watermarks/event-time-watermark.js';
 import type { ShardProgress } from '../watermarks/shard-progress.js';
 import { UpstreamWatermarks } from '../watermarks/upstream-watermarks.js';
 import type { WatermarkControl } from '../watermarks/watermark-control.js';
-import { HELD_PREFIX, HELD_PREFIX_END, heldKey, heldKeyAfter, SHARD_STATE_PREFIX, shardPrefix, shardUpperBound } from './resequencer-keys.js';
+import { HELD_PREFIX, HELD_PREFIX_END, heldKey, heldKeyAfter, SHARD_STATE_PREFIX, shardUpperBound } from './resequencer-keys.js';
 import { HeldOffsets } from './held-offsets.js';
 import type {
   HeldEvent,
@@ -330,6 +330,7 @@ export class Resequencer<K, V extends Resequenceable> {
 
   /** Releases the shard's held events through `through`, in source order, and makes that durable. */
   private async advance(shard: Shard, through: bigint): Promise<void> {
+    const from = releasedBound(shard);
     // Nothing held for the shard (every held key is at or below maxHeld): no scan, no RocksDB iterator.
     if (shard.maxHeld !== undefined) await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
     shard.releasedThrough = through;
@@ -342,7 +343,7 @@ export class Resequencer<K, V extends Resequenceable> {
     if (released !== undefined && shard.earlyThrough !== undefined) {
       // At or before the watermark a redelivery is dropped without a lookup: those identities are done.
       const to = heldKeyAfter(shard.serverId, through);
-      await deleteRange(released, shardPrefix(shard.serverId), to);
+      await deleteRange(released, from, to);
       if (Buffer.compare(shard.earlyThrough, to) < 0) shard.earlyThrough = undefined;
     }
     this.persist(shard);
@@ -363,7 +364,7 @@ export class Resequencer<K, V extends Resequenceable> {
   private async releaseRange(shard: Shard, to: Buffer, late: boolean): Promise<Buffer | undefined> {
     const done: Buffer[] = [];
     const released = late ? this.stores.released : undefined;
-    for await (const { key, value } of this.stores.held.range({ from: shardPrefix(shard.serverId), to })) {
+    for await (const { key, value } of this.stores.held.range({ from: releasedBound(shard), to })) {
       if (value.kind !== 'held') continue;
       done.push(key);
       if (value.offset !== undefined) this.heldOffsets.remove(value.offset);
@@ -402,7 +403,7 @@ export class Resequencer<K, V extends Resequenceable> {
     const cutoff = shard.newestEarly - this.retentionMs;
     const expired: Buffer[] = [];
     // Event time grows with the binlog, so the oldest identities come first; stop at the first young one.
-    for await (const { key, value } of released.range({ from: shardPrefix(shard.serverId), to: shardUpperBound(shard.serverId) })) {
+    for await (const { key, value } of released.range({ from: releasedBound(shard), to: shardUpperBound(shard.serverId) })) {
       if (value >= cutoff) break;
       expired.push(key);
     }
@@ -473,6 +474,16 @@ export class Resequencer<K, V extends Resequenceable> {
     };
     this.stores.shards.put(shard.serverId, state);
   }
+}
+
+/**
+ * Where the shard's held events (and released identities) begin: nothing at or below `releasedThrough`
+ * is ever kept (accept drops it, init deletes what a crash left). Scans start here, not at the shard's
+ * prefix: the events released before are deletes that RocksDB keeps as tombstones until a compaction
+ * drops them, and a scan from the prefix would step over every one of them, again at every release.
+ */
+function releasedBound(shard: Shard): Buffer {
+  return heldKeyAfter(shard.serverId, shard.releasedThrough);
 }
 
 async function deleteRange<V>(store: KeyValueStore<Buffer, V>, from: Buffer, to: Buffer): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Resequencer } from '../../../src/cdc/resequencer/resequencer.js';
-import { heldKey, shardStateKey } from '../../../src/cdc/resequencer/resequencer-keys.js';
+import { heldKey, heldKeyAfter, shardStateKey } from '../../../src/cdc/resequencer/resequencer-keys.js';
 import type { ResequencerEntry, ResequencerOptions, ShardState, StallReport } from '../../../src/cdc/resequencer/resequencer-types.js';
 import type { WatermarkControl } from '../../../src/cdc/watermarks/watermark-control.js';
 import { streamRecord, type StreamRecord } from '../../../src/processor/stream-record.js';
@@ -56,6 +56,24 @@ describe('Resequencer', () => {
     await r.applyControl(control(1, 2, ['1', 9]));
     expect(s.tags()).toEqual(['1:2/900/0', '1:2/900/1', '1:3/50/0', '1:4/100/0']);
     expect(r.metrics.eventsHeld).toBe(0);
+  });
+
+  it('starts each release scan after what its shard released before, not at the shard prefix', async () => {
+    const s = setup();
+    const r = s.make();
+    await r.init();
+    await r.accept(event('k', '1', 3));
+    await r.applyControl(control(0, 1, ['1', 3]));
+    await r.accept(event('k', '1', 7));
+    const starts: Array<Buffer | undefined> = [];
+    const range = s.held.range.bind(s.held);
+    s.held.range = (options) => {
+      starts.push(options?.from);
+      return range(options);
+    };
+    await r.applyControl(control(0, 1, ['1', 7]));
+    expect(s.tags()).toEqual(['1:3/100/0', '1:7/100/0']);
+    expect(starts).toEqual([heldKeyAfter('1', 3n)]);
   });
 
   it('drops an event at or before its shard watermark as a redelivery, and a held duplicate once', async () => {
