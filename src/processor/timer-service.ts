@@ -1,5 +1,6 @@
 import type { Serde, SerdeContext } from '../serde/serde.js';
 import type { KeyValueStore } from '../state/key-value-store.js';
+import { EarliestDueTimes } from './earliest-due-times.js';
 import { decodeTimerKey, dueBound, encodeTimerKey, TimerError } from './timer-key.js';
 
 export interface Timer<P> {
@@ -43,8 +44,10 @@ export class TimerService<P> {
    * that moved less than the next deadline to skip the store scan.
    */
   private earliestScanned: number | undefined;
-  /** Timers registered since the last scan, by stored key (latin1), with their due times. */
-  private readonly registeredSinceScan = new Map<string, number>();
+  /** Timers registered since the last scan, by stored key (latin1). */
+  private readonly registeredSinceScan = new Set<string>();
+  /** The due times of `registeredSinceScan`, for their earliest without a pass over them. */
+  private readonly registeredDueTimes = new EarliestDueTimes();
 
   constructor(
     private readonly store: KeyValueStore<Buffer, Buffer>,
@@ -57,7 +60,14 @@ export class TimerService<P> {
   register(dueTime: number, key: string, payload: P): void {
     const stored = encodeTimerKey(dueTime, key);
     this.store.put(stored, this.payloadSerde.serialize(payload, this.context));
-    if (this.earliestScanned !== undefined) this.registeredSinceScan.set(stored.toString('latin1'), dueTime);
+    if (this.earliestScanned !== undefined) {
+      const k = stored.toString('latin1');
+      // The stored key holds the due time: a timer registered again is the same entry, counted once.
+      if (!this.registeredSinceScan.has(k)) {
+        this.registeredSinceScan.add(k);
+        this.registeredDueTimes.add(dueTime);
+      }
+    }
     if (this.firing !== undefined && dueTime < this.firing.floor) this.firing.floor = dueTime;
     // A timer registered at or before the position `fireDue` has reached would be missed by a scan
     // that only moves forward, so that one sends it back to the start.
@@ -69,7 +79,7 @@ export class TimerService<P> {
     const stored = encodeTimerKey(dueTime, key);
     this.store.delete(stored);
     // Cancelling a timer that was stored at the last scan leaves earliestScanned a lower bound: fine.
-    this.registeredSinceScan.delete(stored.toString('latin1'));
+    if (this.registeredSinceScan.delete(stored.toString('latin1'))) this.registeredDueTimes.remove(dueTime);
     // A timer at or before the position `fireDue` has reached (e.g. the one firing now, which its own
     // callback cancels) is behind the scan already: the slice in hand is still right.
     if (!this.cursorPassed(stored)) this.timersChanged('after-cursor');
@@ -91,6 +101,7 @@ export class TimerService<P> {
     if (upTo < earliest) return 0;
     this.earliestScanned = undefined;
     this.registeredSinceScan.clear();
+    this.registeredDueTimes.clear();
     // No upper bound once every storable due time qualifies.
     const to = upTo >= Number.MAX_SAFE_INTEGER ? undefined : dueBound(Math.floor(upTo) + 1);
     // The scan starts at the earliest timer known to be left, not at the start of the store: timers fired
@@ -129,9 +140,7 @@ export class TimerService<P> {
   /** A lower bound of every stored timer's due time; -Infinity when unknown (a scan is needed). */
   private earliestKnownDue(): number {
     if (this.earliestScanned === undefined) return -Infinity;
-    let earliest = this.earliestScanned;
-    for (const due of this.registeredSinceScan.values()) if (due < earliest) earliest = due;
-    return earliest;
+    return Math.min(this.earliestScanned, this.registeredDueTimes.earliest());
   }
 
   private cursorPassed(stored: Buffer): boolean {
