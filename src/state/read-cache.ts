@@ -5,7 +5,10 @@
  * event, a shard's bookkeeping row. The write buffer stays in front of it, so reads always see writes.
  */
 export class ReadCache {
-  private readonly entries = new Map<string, Buffer | null>();
+  private readonly entries = new Map<string, CacheEntry>();
+  /** Least recently used first; `newest` is where a read or a write moves its entry. */
+  private oldest: CacheEntry | undefined;
+  private newest: CacheEntry | undefined;
   private bytes = 0;
   hits = 0;
   misses = 0;
@@ -14,21 +17,19 @@ export class ReadCache {
 
   /** The cached value (`null`: known absent), or `undefined` when not cached. */
   get(key: string): Buffer | null | undefined {
-    const value = this.entries.get(key);
-    if (value === undefined) {
+    const entry = this.entries.get(key);
+    if (entry === undefined) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    // Map keeps insertion order: re-inserting marks the entry most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    return value;
+    this.moveToNewest(entry);
+    return entry.value;
   }
 
   /** Like `get`, without counting a hit or a miss or touching its recency. */
   peek(key: string): Buffer | null | undefined {
-    return this.entries.get(key);
+    return this.entries.get(key)?.value;
   }
 
   get enabled(): boolean {
@@ -37,30 +38,66 @@ export class ReadCache {
 
   set(key: string, value: Buffer | null): void {
     if (this.maxBytes <= 0) return;
-    const previous = this.entries.get(key);
-    if (previous !== undefined) {
-      this.bytes -= sizeOf(key, previous);
-      this.entries.delete(key);
-    }
     const owned = value === null ? null : ownMemory(value);
-    this.entries.set(key, owned);
-    this.bytes += sizeOf(key, owned);
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.bytes += sizeOf(key, owned) - sizeOf(key, entry.value);
+      entry.value = owned;
+      this.moveToNewest(entry);
+    } else {
+      const added: CacheEntry = { key, value: owned, older: this.newest, newer: undefined };
+      if (this.newest !== undefined) this.newest.newer = added;
+      else this.oldest = added;
+      this.newest = added;
+      this.entries.set(key, added);
+      this.bytes += sizeOf(key, owned);
+    }
+    // Evicting from the list's end, never by iterating the Map: a Map used as an LRU keeps the
+    // deleted entries' slots at its front until it rehashes, and every eviction walked over them.
     while (this.bytes > this.maxBytes) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done === true) break;
-      this.bytes -= sizeOf(oldest.value, this.entries.get(oldest.value)!);
-      this.entries.delete(oldest.value);
+      const evicted = this.oldest;
+      if (evicted === undefined) break;
+      this.unlink(evicted);
+      this.entries.delete(evicted.key);
+      this.bytes -= sizeOf(evicted.key, evicted.value);
     }
   }
 
   clear(): void {
     this.entries.clear();
+    this.oldest = undefined;
+    this.newest = undefined;
     this.bytes = 0;
   }
 
   get size(): number {
     return this.entries.size;
   }
+
+  private moveToNewest(entry: CacheEntry): void {
+    if (entry === this.newest) return;
+    this.unlink(entry);
+    entry.older = this.newest;
+    if (this.newest !== undefined) this.newest.newer = entry;
+    else this.oldest = entry;
+    this.newest = entry;
+  }
+
+  private unlink(entry: CacheEntry): void {
+    if (entry.older !== undefined) entry.older.newer = entry.newer;
+    else this.oldest = entry.newer;
+    if (entry.newer !== undefined) entry.newer.older = entry.older;
+    else this.newest = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
+  }
+}
+
+interface CacheEntry {
+  readonly key: string;
+  value: Buffer | null;
+  older: CacheEntry | undefined;
+  newer: CacheEntry | undefined;
 }
 
 /**

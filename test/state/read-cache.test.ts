@@ -3,6 +3,7 @@ import { CachingKeyValueStore } from '../../src/state/caching-key-value-store.js
 import { InMemoryBytesStore } from '../../src/state/in-memory-bytes-store.js';
 import { ReadCache } from '../../src/state/read-cache.js';
 import { stringSerde } from '../../src/serde/string-serde.js';
+import { Prng } from '../../src/sim/prng.js';
 
 /** An in-memory bytes store that counts the point reads reaching it. */
 class CountingStore extends InMemoryBytesStore {
@@ -27,6 +28,34 @@ describe('ReadCache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBeDefined();
     expect(cache.get('d')).toBeDefined();
+  });
+
+  it('keeps the same entries as a plain least-recently-used list over a long random mix of reads and writes', () => {
+    const entryBytes = (key: string, value: Buffer | null): number => key.length + (value?.length ?? 0) + 48;
+    const budget = 20 * entryBytes('k00', Buffer.alloc(8));
+    const cache = new ReadCache(budget);
+    // The reference: least recently used first, evicted from the front while over the budget.
+    let model: Array<{ key: string; value: Buffer | null }> = [];
+    const random = new Prng(11);
+    for (let step = 0; step < 5_000; step++) {
+      const key = `k${String(random.int(0, 40)).padStart(2, '0')}`;
+      if (random.chance(0.5)) {
+        const value = random.chance(0.2) ? null : Buffer.alloc(random.int(0, 16), step % 256);
+        cache.set(key, value);
+        model = model.filter((e) => e.key !== key);
+        model.push({ key, value });
+        let bytes = model.reduce((sum, e) => sum + entryBytes(e.key, e.value), 0);
+        while (bytes > budget && model.length > 0) bytes -= entryBytes(model[0]!.key, model.shift()!.value);
+      } else {
+        const found = model.find((e) => e.key === key);
+        const cached = cache.get(key);
+        expect(cached === undefined ? undefined : cached === null ? null : cached.toString('hex')).toEqual(
+          found === undefined ? undefined : found.value === null ? null : found.value.toString('hex'),
+        );
+        if (found !== undefined) model = [...model.filter((e) => e !== found), found];
+      }
+      expect(cache.size).toBe(model.length);
+    }
   });
 
   it('keeps a small value in memory of its own, so a cached slice does not keep its whole pool slab alive', () => {
