@@ -8,7 +8,8 @@ import type { SourcePosition } from '../source-position.js';
  *     0x01 | u16 length | serverId (UTF-8) | u64 gtidSequence | u64 position | u32 rowIndex
  *
  * all big-endian, so the byte order of keys is the shard's source order and "everything of shard s
- * up to GTID sequence W" is one range scan from the shard prefix to `heldKeyAfter(s, W)`. The
+ * up to GTID sequence W" is one range scan up to `heldKeyAfter(s, W)` (from what the shard released
+ * before: the resequencer's `releasedBound`). The
  * length-prefixed shard id keeps one shard's keys from ever interleaving with another's. Shard
  * bookkeeping rows lived in the same store under 0x02 (outside every held-event range) before they
  * moved to a changelogged store of their own; `init` moves any it finds.
