@@ -103,6 +103,13 @@ async function failover(standbyReplicas: number, threads: number): Promise<Failo
   await active.exited;
   const changelogEndAtKill = (await kit.endOffsets(changelog)).get(0) ?? 0n;
 
+  // The killed instance may have committed all of the second wave before it died: then the input is
+  // all committed while the survivor still waits for the dead member's session to expire. Its task's
+  // restore report says it has taken over.
+  await waitFor('the survivor to take the task over', async () => ((await metric(survivor, 'cdc_streams_restore_done', `task="${TASK}"`)) === 1 ? true : undefined), {
+    timeoutMs: 60_000,
+    child: survivor,
+  });
   await waitFor('the survivor to process both waves', async () => ((await committedInput(applicationId, topics.input)) === BigInt(2 * WAVE) ? true : undefined), {
     timeoutMs: 60_000,
     child: survivor,
