@@ -331,8 +331,9 @@ export class Resequencer<K, V extends Resequenceable> {
   /** Releases the shard's held events through `through`, in source order, and makes that durable. */
   private async advance(shard: Shard, through: bigint): Promise<void> {
     const from = releasedBound(shard);
+    const to = heldKeyAfter(shard.serverId, through);
     // Nothing held for the shard (every held key is at or below maxHeld): no scan, no RocksDB iterator.
-    if (shard.maxHeld !== undefined) await this.releaseRange(shard, heldKeyAfter(shard.serverId, through), false);
+    if (shard.maxHeld !== undefined) await this.releaseRange(shard, from, to, false);
     shard.releasedThrough = through;
     this.heldAge.releasedThrough(shard.serverId, through);
     if (shard.maxHeld !== undefined && shard.maxHeld <= through) {
@@ -342,7 +343,6 @@ export class Resequencer<K, V extends Resequenceable> {
     const released = this.stores.released;
     if (released !== undefined && shard.earlyThrough !== undefined) {
       // At or before the watermark a redelivery is dropped without a lookup: those identities are done.
-      const to = heldKeyAfter(shard.serverId, through);
       await deleteRange(released, from, to);
       if (Buffer.compare(shard.earlyThrough, to) < 0) shard.earlyThrough = undefined;
     }
@@ -350,7 +350,7 @@ export class Resequencer<K, V extends Resequenceable> {
   }
 
   private async releaseEarly(shard: Shard): Promise<void> {
-    const last = await this.releaseRange(shard, shardUpperBound(shard.serverId), true);
+    const last = await this.releaseRange(shard, releasedBound(shard), shardUpperBound(shard.serverId), true);
     this.heldAge.releasedAll(shard.serverId);
     shard.maxHeld = undefined;
     shard.idsAtMaxHeld = undefined;
@@ -360,11 +360,11 @@ export class Resequencer<K, V extends Resequenceable> {
     }
   }
 
-  /** Emits and deletes held events of the shard below `to`; returns the last key released. */
-  private async releaseRange(shard: Shard, to: Buffer, late: boolean): Promise<Buffer | undefined> {
+  /** Emits and deletes held events of the shard in [from, to); returns the last key released. */
+  private async releaseRange(shard: Shard, from: Buffer, to: Buffer, late: boolean): Promise<Buffer | undefined> {
     const done: Buffer[] = [];
     const released = late ? this.stores.released : undefined;
-    for await (const { key, value } of this.stores.held.range({ from: releasedBound(shard), to })) {
+    for await (const { key, value } of this.stores.held.range({ from, to })) {
       if (value.kind !== 'held') continue;
       done.push(key);
       if (value.offset !== undefined) this.heldOffsets.remove(value.offset);
