@@ -445,7 +445,7 @@ export class StreamTask implements TaskServices {
   /** Writes each store's buffer to disk with its metadata (e.g. the changelog offset it now covers). */
   async flushStores(metadata: (store: string) => ReadonlyMap<string, Buffer> | undefined): Promise<void> {
     // Each store writes its own atomic batch (data and the changelog offset it covers), so the batches
-    // need no order: issued together, RocksDB writes them in one group commit instead of one per store.
+    // need no order: issued together they overlap on libuv's pool, instead of a round trip per store.
     const flushes: Promise<void>[] = [];
     for (const [name, store] of this.options.stores) flushes.push(store.flush(this.withChunkIndex(name, metadata(name))));
     await Promise.all(flushes);
