@@ -3,7 +3,7 @@ import { formatNumber, formatSummary, summarize, type MachineInfo } from './benc
 import type { JobResult } from './bench-jobs.js';
 import { engineSection } from './engine-report.js';
 import type { EngineStageResult } from './engine-stage.js';
-import type { LatencyResult, Percentiles } from './latency-stage.js';
+import { LATENCY_WARMUP_MS, type LatencyResult, type Percentiles } from './latency-stage.js';
 
 export interface TimedRun {
   readonly result: JobResult;
@@ -33,7 +33,7 @@ export interface BenchRun {
   readonly expectedEvents: number;
   readonly e2e: { readonly at_least_once: TimedRun[]; readonly exactly_once: TimedRun[]; readonly passthrough: TimedRun[] };
   readonly engine?: { readonly result: EngineStageResult; readonly javaVersion: string };
-  readonly latency?: { readonly result: LatencyResult; readonly loadBefore: number; readonly loadAfter: number };
+  readonly latency?: { readonly result: LatencyResult; readonly loadBefore: number; readonly loadAfter: number; readonly fixedPace: boolean };
   readonly restore?: { readonly keys: number; readonly valueBytes: number; readonly writeSeconds: number; readonly runs: TimedRun[] };
   readonly profile?: { readonly file: string; readonly summary: string; readonly run: TimedRun };
 }
@@ -144,10 +144,10 @@ const p = (x: Percentiles): string => `${formatNumber(x.p50)} | ${formatNumber(x
 
 export function latencySection(run: BenchRun): string {
   if (run.latency === undefined) return '(not run)';
-  const { result: r, loadBefore, loadAfter } = run.latency;
+  const { result: r, loadBefore, loadAfter, fixedPace } = run.latency;
   return [
     `A ${formatNumber(r.orders)}-order flash sale (same options otherwise) written by a paced writer at ${(r.targetBytesPerSecond / 1048576).toFixed(2)} MiB/s ` +
-      `(half the median at_least_once input MiB/s above; achieved ${(r.achievedBytesPerSecond / 1048576).toFixed(2)} MiB/s = ${formatNumber(r.achievedMessagesPerSecond)} msg/s on average), ` +
+      `(${fixedPace ? 'set by --latency-mibps' : 'half the median at_least_once input MiB/s above'}; achieved ${(r.achievedBytesPerSecond / 1048576).toFixed(2)} MiB/s = ${formatNumber(r.achievedMessagesPerSecond)} msg/s on average), ` +
       `${formatNumber(r.messages)} messages stamped with their wall-clock write time; ${formatNumber(r.events)} output events measured (OrderExpired excluded: a timer fires it, not a source record); ` +
       `sale-orders at_least_once, commit interval ${formatNumber(1000)} ms; load ${loadBefore.toFixed(1)}→${loadAfter.toFixed(1)}; app peak RSS ${formatNumber(r.app.peakRssMb)} MB. One run.`,
     '',
@@ -156,6 +156,7 @@ export function latencySection(run: BenchRun): string {
     `| end to end: source write → output append (LogAppendTime) | ${p(r.total)} |`,
     `| watermark hold: source write → watermark covers it (writer-side replay) | ${p(r.hold)} |`,
     `| processing: watermark covers it → output append | ${p(r.processing)} |`,
+    `| processing, sources written after the first ${formatNumber(LATENCY_WARMUP_MS / 1000)} s (warm-up left out) | ${p(r.processingWarm)} |`,
   ].join('\n');
 }
 
@@ -191,7 +192,7 @@ export function fullReport(run: BenchRun): string {
     header,
     '### 1, 2, 4. End to end, ceiling, memory',
     e2eSection(run),
-    '### 3. Latency at half the maximum rate',
+    run.latency?.fixedPace === true ? '### 3. Latency at a set rate (--latency-mibps)' : '### 3. Latency at half the maximum rate',
     latencySection(run),
     '### 5. Restore',
     restoreSection(run),

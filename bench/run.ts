@@ -8,7 +8,8 @@
  *     npm run bench                 # 1M engine records, 200,000 orders, 3 repetitions, 1M-key restore, profile (~55 min on 2 cores)
  *     npm run bench -- --quick      # 200k engine records, 5,000 orders, 1 repetition, 100k-key restore, no profile (a few minutes)
  *
- * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --engine-records N, --engine-keys N,
+ * Options: --orders N, --reps N, --restore-keys N, --latency-orders N, --latency-mibps X (pace the latency stage at X MiB/s
+ * instead of half the e2e stage's median; then it runs without that stage), --engine-records N, --engine-keys N,
  * --engine-subjects cdc-streams,kafka-streams,cdc-streams-2-threads,kafkajs (the engine rotation's subjects to run; all by default),
  * --engine-cpu-prof DIR (a `node --cpu-prof` profile of each cdc-streams engine run, into DIR),
  * --stages engine,e2e,latency,restore,profile, --write-docs / --no-docs (default: write for the full run
@@ -50,6 +51,8 @@ interface Flags {
   readonly reps: number;
   readonly restoreKeys: number;
   readonly latencyOrders: number;
+  /** A fixed pace for the latency stage (MiB/s); otherwise half the e2e stage's median at_least_once rate. */
+  readonly latencyMibPerSecond: number | undefined;
   readonly engineRecords: number;
   readonly engineKeys: number;
   readonly engineSubjects: ReadonlySet<EngineSubject> | undefined;
@@ -73,20 +76,26 @@ function parseFlags(argv: readonly string[]): Flags {
   };
   const stages = new Set((value('--stages') ?? (quick ? 'engine,e2e,latency,restore' : 'engine,e2e,latency,restore,profile')).split(','));
   for (const s of stages) if (!['engine', 'e2e', 'latency', 'restore', 'profile'].includes(s)) throw new Error(`unknown stage '${s}'`);
-  if (stages.has('latency') && !stages.has('e2e')) throw new Error('the latency stage needs the e2e stage (its rate is half the measured maximum)');
+  const latencyMibps = value('--latency-mibps');
+  const latencyMibPerSecond = latencyMibps === undefined ? undefined : Number(latencyMibps);
+  if (latencyMibPerSecond !== undefined && !(latencyMibPerSecond > 0)) throw new Error(`--latency-mibps must be a positive number, got '${latencyMibps}'`);
+  if (stages.has('latency') && !stages.has('e2e') && latencyMibPerSecond === undefined) {
+    throw new Error('the latency stage needs the e2e stage (its rate is half the measured maximum) or --latency-mibps');
+  }
   return {
     quick,
     orders: int('--orders', quick ? 5_000 : 200_000),
     reps: int('--reps', quick ? 1 : 3),
     restoreKeys: int('--restore-keys', quick ? 100_000 : 1_000_000),
     latencyOrders: int('--latency-orders', quick ? 2_000 : 20_000),
+    latencyMibPerSecond,
     engineRecords: int('--engine-records', quick ? 200_000 : 1_000_000),
     engineKeys: int('--engine-keys', 10_000),
     engineSubjects: parseEngineSubjects(value('--engine-subjects')),
     engineCpuProfileDir: value('--engine-cpu-prof'),
     stages,
     // A run of some stages only would replace the recorded results of the others with "(not run)".
-    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined && value('--engine-subjects') === undefined && value('--engine-cpu-prof') === undefined),
+    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined && latencyMibps === undefined && value('--engine-subjects') === undefined && value('--engine-cpu-prof') === undefined),
   };
 }
 
@@ -248,8 +257,10 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
   if (flags.stages.has('latency')) {
     // Paced by bytes: the flash sale is front-loaded, so the first messages are packed 16 KiB data
     // messages and the long tail is small heartbeats; half the message rate would overload the burst.
-    const maxBytesPerSecond = summarize(e2e.at_least_once.map((r) => written.bytes / (r.result.ms / 1000))).median;
-    const bytesPerSecond = Math.max(1024, Math.round(maxBytesPerSecond / 2));
+    const bytesPerSecond =
+      flags.latencyMibPerSecond === undefined
+        ? Math.max(1024, Math.round(summarize(e2e.at_least_once.map((r) => written.bytes / (r.result.ms / 1000))).median / 2))
+        : Math.round(flags.latencyMibPerSecond * 1048576);
     const latencySim = simulateFlashSale({ ...simOptions, orders: flags.latencyOrders });
     let latencyEvents = 0;
     for (const order of latencySim.groundTruth) latencyEvents += order.events.length;
@@ -268,8 +279,8 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     say(`latency: feeding ${latencyMessages} messages (${flags.latencyOrders} orders) at ${(bytesPerSecond / 1048576).toFixed(2)} MiB/s (~${Math.round(latencyBytes / bytesPerSecond)} s)`);
     const loadBefore = load1();
     const result = await runLatencyStage({ job, messages: latencySim.messages, partitions: PARTITIONS, bytesPerSecond, orders: flags.latencyOrders });
-    latency = { result, loadBefore, loadAfter: load1() };
-    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms${commitSummary(result.app.metrics)}`);
+    latency = { result, loadBefore, loadAfter: load1(), fixedPace: flags.latencyMibPerSecond !== undefined };
+    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms (after warm-up: p50 ${result.processingWarm.p50}, p99 ${result.processingWarm.p99})${commitSummary(result.app.metrics)}`);
   }
 
   let restore: BenchRun['restore'];

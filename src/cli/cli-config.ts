@@ -39,6 +39,7 @@ export const cliConfigSchema = z.strictObject({
   commitIntervalMs: app.commitIntervalMs.unwrap().optional(),
   punctuationIntervalMs: app.punctuationIntervalMs.unwrap().optional(),
   metadataRefreshMs: app.metadataRefreshMs.unwrap().optional(),
+  metadataRefreshOnInputMs: app.metadataRefreshOnInputMs.unwrap().optional(),
   repartitionPurgeIntervalMs: app.repartitionPurgeIntervalMs.unwrap().optional(),
   httpPort: app.httpPort,
   advertisedEndpoint: app.advertisedEndpoint,

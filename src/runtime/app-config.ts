@@ -20,10 +20,15 @@ export const appConfigSchema = z.object({
   /** How often wall-clock punctuation is checked. */
   punctuationIntervalMs: z.number().int().positive().default(100),
   /**
-   * How often the input topics' partition counts are read. CDC progress is announced only with a count
-   * read after it was observed, so this bounds the delay partition-growth safety adds to watermarks.
+   * How often the input topics' partition counts are read while no input arrives. CDC progress is
+   * announced only with a count read after it was observed (partition-growth safety).
    */
   metadataRefreshMs: z.number().int().positive().default(200),
+  /**
+   * After a processed input batch, the counts are read again as soon as the previous read is done and
+   * this long after it began: what partition-growth safety adds to a watermark while input flows.
+   */
+  metadataRefreshOnInputMs: z.number().int().positive().default(200),
   /**
    * How often, at most, repartition records the application has consumed and committed are deleted
    * (after a commit; Kafka Streams' repartition.purge.interval.ms, same default).

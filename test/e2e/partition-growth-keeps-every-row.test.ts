@@ -79,9 +79,9 @@ describe('partition growth keeps every row: the DTS input grows 4 -> 8 while sal
           stateDir,
           guarantee: s.guarantee,
           params: { inputTopic, outputTopic, holdPolicy: s.holdPolicy },
-          // Partition counts read only every 5 s: rows reach the new partitions long before the
-          // application can know of them, which is the race this test is about.
-          extraArgs: ['--http-port', '0', '--commit-interval-ms', '500', '--metadata-refresh-ms', '5000'],
+          // Partition counts read only every 5 s, with input or without: rows reach the new partitions
+          // long before the application can know of them, which is the race this test is about.
+          extraArgs: ['--http-port', '0', '--commit-interval-ms', '500', '--metadata-refresh-ms', '5000', '--metadata-refresh-on-input-ms', '5000'],
         });
 
       let child = run();

@@ -129,9 +129,14 @@ export class ResequencerProcessor<K, V extends Resequenceable> implements Proces
       context.forwardControl(record);
       return;
     }
-    const watermark = await this.requireResequencer().applyControl(control);
+    this.requireResequencer().foldControl(control);
+  }
+
+  /** Once per batch: the release scans for every watermark the batch's control records moved. */
+  async onBatchEnd(): Promise<void> {
+    const watermark = await this.requireResequencer().releaseDue();
     this.holdCommit();
-    if (watermark !== undefined) context.forwardControl(eventTimeWatermarkRecord(watermark));
+    if (watermark !== undefined) this.requireContext().forwardControl(eventTimeWatermarkRecord(watermark));
   }
 
   close(): void {

@@ -38,6 +38,8 @@ interface Shard {
   newestEarly: number;
   /** Events held now, as counted by this instance since it started (for the ops layer). */
   held: number;
+  /** The shard's watermark, folded in but not yet released through (releaseDue, once per batch). */
+  pendingThrough: bigint | undefined;
 }
 
 /** One shard as the ops layer shows it. */
@@ -90,6 +92,8 @@ export class Resequencer<K, V extends Resequenceable> {
   private readonly stallMonitor: StallMonitor | undefined;
   private readonly retentionMs: number;
   private timeWatermark = -Infinity;
+  /** Some shard has a pendingThrough (foldControl). */
+  private releasePending = false;
 
   constructor(
     private readonly stores: ResequencerStores<K, V>,
@@ -186,7 +190,13 @@ export class Resequencer<K, V extends Resequenceable> {
   async accept(record: StreamRecord<K, V>, offset?: number): Promise<void> {
     const source = record.value.source;
     const shard = this.shardOf(source.serverId);
-    // applyControl keeps releasedThrough at or above the shard's watermark, so this is the one check.
+    const pending = shard.pendingThrough;
+    if (pending !== undefined && source.gtidSequence <= pending) {
+      // A watermark folded in this batch covers the record: release through it first, as if applied at once.
+      shard.pendingThrough = undefined;
+      await this.advance(shard, pending);
+    }
+    // Releases keep releasedThrough at or above every watermark applied before this record: the one check.
     if (source.gtidSequence <= shard.releasedThrough) {
       this.metrics.duplicatesDropped++;
       return;
@@ -243,14 +253,41 @@ export class Resequencer<K, V extends Resequenceable> {
    * the event-time watermark to pass downstream when it moved.
    */
   async applyControl(control: WatermarkControl): Promise<EventTimeWatermark | undefined> {
-    if (!this.upstream.apply(control)) return undefined;
+    this.foldControl(control);
+    return this.releaseDue();
+  }
+
+  /**
+   * Folds in one upstream partition's progress without releasing: a batch of the repartition topic
+   * carries a control record from every upstream task, and one release scan per shard at the end of the
+   * batch (releaseDue) costs less than one per control record. A record the folded watermark already
+   * covers releases its shard first (accept), so each record meets the state every control before it left.
+   */
+  foldControl(control: WatermarkControl): void {
+    if (!this.upstream.apply(control)) return;
     for (const serverId of this.upstream.shards()) {
       const watermark = this.upstream.shardWatermark(serverId);
       const lag = this.upstream.lag(serverId);
       if (lag !== undefined) this.metrics.watermarkLag.set(serverId, { gtidSequence: lag.gtidSequence, timeMs: lag.timeMs });
       if (watermark === undefined) continue;
       const shard = this.shardOf(serverId);
-      if (watermark.gtidSequence > shard.releasedThrough) await this.advance(shard, watermark.gtidSequence);
+      if (watermark.gtidSequence > shard.releasedThrough) {
+        shard.pendingThrough = watermark.gtidSequence;
+        this.releasePending = true;
+      }
+    }
+  }
+
+  /** Releases what the folded watermarks allow; returns the event-time watermark to pass downstream when it moved. */
+  async releaseDue(): Promise<EventTimeWatermark | undefined> {
+    if (this.releasePending) {
+      this.releasePending = false;
+      for (const shard of this.shards.values()) {
+        const through = shard.pendingThrough;
+        if (through === undefined) continue;
+        shard.pendingThrough = undefined;
+        if (through > shard.releasedThrough) await this.advance(shard, through);
+      }
     }
     return this.nextTimeWatermark();
   }
@@ -453,6 +490,7 @@ export class Resequencer<K, V extends Resequenceable> {
       stalled: false,
       newestEarly: -Infinity,
       held: 0,
+      pendingThrough: undefined,
     };
     this.shards.set(serverId, shard);
     return shard;

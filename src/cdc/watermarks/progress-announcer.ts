@@ -125,10 +125,14 @@ export class ProgressAnnouncer {
 
   /**
    * Once per batch, after the batch's data: one control record per fetched batch instead of one per
-   * message keeps the repartition topic mostly data.
+   * message keeps the repartition topic mostly data. A batch that moved nothing still sends progress a
+   * partition count read has confirmed since, rather than leave it for the next wall-clock check.
    */
   flush(): void {
-    if (this.pendingTimestamp === undefined) return;
+    if (this.pendingTimestamp === undefined) {
+      if (this.pending.length > 0 && this.context !== undefined) this.announceConfirmed(this.context.currentSystemTime());
+      return;
+    }
     const timestamp = this.pendingTimestamp;
     this.pendingTimestamp = undefined;
     if (this.store !== undefined) {

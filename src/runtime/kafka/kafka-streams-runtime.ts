@@ -42,6 +42,7 @@ import { readOwnAssignmentInfo } from './own-assignment.js';
 import { StandbyTasks } from './standby-tasks.js';
 import { taskAssignor } from './task-assignor.js';
 import { RepartitionPurger } from './repartition-purger.js';
+import { SourceMetadataRefresher } from './source-metadata-refresher.js';
 import { TaskCommitter } from './task-committer.js';
 import { TaskManager } from './task-manager.js';
 import { TaskOwnersReader } from './task-owners-reader.js';
@@ -95,7 +96,9 @@ export class KafkaStreamsRuntime {
   private taskCounts = new Map<number, number>();
   private ticker: NodeJS.Timeout | undefined;
   private lastCommitAt = Date.now();
-  private metadataRefresh: Promise<void> | undefined;
+  private metadataRefresher: SourceMetadataRefresher | undefined;
+  /** The topology's input topics: a batch of one may carry CDC progress that waits for a partition count read. */
+  private readonly inputTopics: ReadonlySet<string>;
   private ready = false;
   private readonly startedAt = Date.now();
   private failure: ApplicationFailedError | undefined;
@@ -112,7 +115,8 @@ export class KafkaStreamsRuntime {
     private readonly workerTopology: WorkerTopologySource | undefined,
   ) {
     this.kafka = createKafkaClient(config.kafka, logger);
-    this.idleInput = new InputIdleMonitor(logger, config.inputIdleWarningMs, topologyTopics(topology, config.applicationId).inputs);
+    this.inputTopics = new Set(topologyTopics(topology, config.applicationId).inputs);
+    this.idleInput = new InputIdleMonitor(logger, config.inputIdleWarningMs, [...this.inputTopics]);
     const deadLetterLog = new DeadLetterLog(logger);
     this.observer = {
       taskStateChanged: (taskId, from, to) => this.stats.taskStateChanged(taskId, from, to),
@@ -295,9 +299,14 @@ export class KafkaStreamsRuntime {
     });
     // close() may have begun while the consumer was joining: then nothing more is started.
     if (this.stopping !== undefined) return;
+    this.metadataRefresher = new SourceMetadataRefresher(() => started.metadata.refresh(this.sourceTopics()), {
+      idleMs: this.config.metadataRefreshMs,
+      onInputMs: this.config.metadataRefreshOnInputMs,
+      onError: (error) => this.logger.warn("reading the input topics' partition counts failed; retrying", { err: error }),
+    });
     this.ticker = setInterval(() => {
       if (this.failure !== undefined || this.stopping !== undefined) return;
-      this.refreshSourceMetadata(started.metadata);
+      this.metadataRefresher?.tick();
       if (this.tickQueued) return;
       this.tickQueued = true;
       this.scheduler
@@ -456,23 +465,6 @@ export class KafkaStreamsRuntime {
     });
   }
 
-  /**
-   * A CDC input may gain partitions: its tasks announce progress only with a partition count read after
-   * it (docs/cdc.md, "Partition growth"), so counts are read every `metadataRefreshMs` — beside
-   * processing, not in the serial section. One read at a time.
-   */
-  private refreshSourceMetadata(metadata: TopicMetadata): void {
-    if (this.metadataRefresh !== undefined) return;
-    const startedAt = Date.now();
-    this.metadataRefresh = metadata
-      .refresh(this.sourceTopics())
-      .then(() => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, this.config.metadataRefreshMs - (Date.now() - startedAt)))))
-      .catch((error: unknown) => this.logger.warn("reading the input topics' partition counts failed; retrying", { err: error }))
-      .finally(() => {
-        this.metadataRefresh = undefined;
-      });
-  }
-
   // ---- the loop ----
 
   private async processBatch(started: Started, batch: Batch): Promise<void> {
@@ -491,6 +483,8 @@ export class KafkaStreamsRuntime {
     const next = BigInt(records[records.length - 1]!.offset) + 1n;
     running.expected.set(batch.topic, next);
     running.recordsProcessed += records.length;
+    // Its progress is announced only with a partition count read after it (docs/cdc.md, "Partition growth").
+    if (this.inputTopics.has(batch.topic)) this.metadataRefresher?.inputProcessed();
     this.stats.countIn(batch.topic, records.length);
     this.stats.setLag(batch.topic, batch.partition, Number(BigInt(batch.highWatermark) - next));
   }
@@ -637,7 +631,7 @@ export class KafkaStreamsRuntime {
       await attempt('stopping the global tables reader', async () => this.globalReader?.close());
       await attempt('closing the global stores', async () => this.globalStores?.close());
       await attempt('closing the producers', () => started.guarantee.close());
-      await this.metadataRefresh;
+      await this.metadataRefresher?.close();
       await started.purger.idle();
       await attempt('closing the admin client', () => started.admin.disconnect());
     }

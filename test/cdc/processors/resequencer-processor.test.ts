@@ -43,6 +43,34 @@ describe('ResequencerProcessor', () => {
     expect(context.forwarded).toEqual([]);
     await processor.processControl(watermarkControlRecord(control(2), 0));
     await processor.processControl(streamRecord(null, encodeWatermarkControl(control(3)), 0, { [CONTROL_HEADER]: 'watermark' }));
+    await processor.onBatchEnd();
+    expect(context.forwarded.map((f) => f.record.value.source.gtidSequence)).toEqual([2n, 3n]);
+  });
+
+  it("releases at the end of the batch what the batch's control records allow, not at each of them", async () => {
+    const { context, processor } = await setup();
+    await processor.process(event(2));
+    await processor.process(event(3));
+    await processor.processControl(watermarkControlRecord(control(2), 0));
+    await processor.processControl(watermarkControlRecord(control(3), 0));
+    expect(context.forwarded).toEqual([]);
+    await processor.onBatchEnd();
+    expect(context.forwarded.map((f) => f.record.value.source.gtidSequence)).toEqual([2n, 3n]);
+    expect(context.output.map((o) => o.kind)).toEqual(['data', 'data', 'control']);
+  });
+
+  it('drops a redelivery that arrives in the same batch as the control record covering it', async () => {
+    const { context, processor } = await setup();
+    await processor.process(event(2));
+    await processor.processControl(watermarkControlRecord(control(2), 0));
+    // A redelivery of 2 after the watermark passed it, in the same batch: dropped, not held again.
+    await processor.process(event(2));
+    await processor.process(event(3));
+    await processor.onBatchEnd();
+    expect(context.forwarded.map((f) => f.record.value.source.gtidSequence)).toEqual([2n]);
+    expect(processor.metrics?.duplicatesDropped).toBe(1);
+    await processor.processControl(watermarkControlRecord(control(3), 0));
+    await processor.onBatchEnd();
     expect(context.forwarded.map((f) => f.record.value.source.gtidSequence)).toEqual([2n, 3n]);
   });
 
@@ -54,8 +82,10 @@ describe('ResequencerProcessor', () => {
     await processor.process(event(4));
     expect(context.heldOffset).toBe('2048');
     await processor.processControl(watermarkControlRecord(control(3), 0));
+    await processor.onBatchEnd();
     expect(context.heldOffset).toBe('4096');
     await processor.processControl(watermarkControlRecord(control(4), 0));
+    await processor.onBatchEnd();
     expect(context.heldOffset).toBeUndefined();
   });
 
@@ -63,6 +93,7 @@ describe('ResequencerProcessor', () => {
     const { context, processor } = await setup();
     await processor.process(event(2));
     await processor.processControl(watermarkControlRecord(control(2), 0));
+    await processor.onBatchEnd();
     expect(context.output.map((o) => o.kind)).toEqual(['data', 'control']);
     expect(readEventTimeWatermark(context.controls[0] as StreamRecord<unknown, unknown>)?.timeWatermark).toBe(1999);
   });

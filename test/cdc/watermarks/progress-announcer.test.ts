@@ -77,3 +77,20 @@ describe('ProgressAnnouncer: what an idle partition writes', () => {
     expect(sequences()).toEqual([]);
   });
 });
+
+describe('ProgressAnnouncer: how soon confirmed progress goes out', () => {
+  it('sends progress a read confirmed at the end of the next batch, even one that moved nothing', () => {
+    const { context, announcer, sequences, advance } = setup();
+    context.readsStarted = 5;
+    context.countRead = 5;
+    advance(10n);
+    // 10 waits for read 6.
+    expect(sequences()).toEqual([]);
+    context.readsStarted = 6;
+    context.countRead = 6;
+    announcer.flush();
+    expect(sequences()).toEqual([10n]);
+    announcer.flush();
+    expect(sequences()).toEqual([10n]);
+  });
+});
