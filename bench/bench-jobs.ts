@@ -64,6 +64,8 @@ export interface JobResult {
 /** MB (MiB) each: RSS, the JS heap, Buffers outside it, and RocksDB's own estimate of what it holds. */
 export interface MemoryAtPeak {
   readonly rssMb: number;
+  /** What V8 holds for the JS heap (committed), of which heapUsedMb is live or not yet collected. */
+  readonly heapTotalMb: number;
   readonly heapUsedMb: number;
   readonly arrayBuffersMb: number;
   readonly rocksDbDatabases: number;

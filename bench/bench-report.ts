@@ -103,7 +103,7 @@ function memorySection(run: BenchRun): string[] {
     const m = run.e2e[guarantee][0]?.result.memoryAtPeak;
     if (m === undefined) continue;
     rows.push(
-      `| ${guarantee} | ${m.rssMb} | ${m.heapUsedMb} | ${m.arrayBuffersMb} | ${m.rocksDbDatabases} | ${m.rocksDbMemtablesMb} | ${m.rocksDbBlockCacheMb} | ${m.rocksDbTableReadersMb} |`,
+      `| ${guarantee} | ${m.rssMb} | ${m.heapTotalMb} | ${m.heapUsedMb} | ${m.arrayBuffersMb} | ${m.rocksDbDatabases} | ${m.rocksDbMemtablesMb} | ${m.rocksDbBlockCacheMb} | ${m.rocksDbTableReadersMb} |`,
     );
   }
   if (rows.length === 0) return [];
@@ -111,8 +111,8 @@ function memorySection(run: BenchRun): string[] {
     '',
     'Memory of the first repetition at its highest RSS sample (one a second; RocksDB figures are its own estimates, summed over the open databases), MB:',
     '',
-    '| run | RSS | JS heap used | array buffers | RocksDB databases | memtables | block caches | table readers |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| run | RSS | JS heap (committed) | JS heap used | array buffers | RocksDB databases | memtables | block caches | table readers |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ];
 }

@@ -213,7 +213,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     const m = result.memoryAtPeak;
     if (m !== undefined) {
       say(
-        `${label} memory at the peak sample: RSS ${m.rssMb} MB, JS heap used ${m.heapUsedMb}, array buffers ${m.arrayBuffersMb}, ` +
+        `${label} memory at the peak sample: RSS ${m.rssMb} MB, JS heap ${m.heapTotalMb} (used ${m.heapUsedMb}), array buffers ${m.arrayBuffersMb}, ` +
           `RocksDB (${m.rocksDbDatabases} databases) memtables ${m.rocksDbMemtablesMb}, block caches ${m.rocksDbBlockCacheMb}, table readers ${m.rocksDbTableReadersMb}`,
       );
     }

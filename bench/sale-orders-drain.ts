@@ -89,6 +89,7 @@ function sampleMemory(): MemoryAtPeak {
   const rocksDb = rocksDbMemoryUsage();
   return {
     rssMb: mb(memory.rss),
+    heapTotalMb: mb(memory.heapTotal),
     heapUsedMb: mb(memory.heapUsed),
     arrayBuffersMb: mb(memory.arrayBuffers),
     rocksDbDatabases: rocksDb.databases,
