@@ -92,8 +92,8 @@ export class Resequencer<K, V extends Resequenceable> {
   private readonly stallMonitor: StallMonitor | undefined;
   private readonly retentionMs: number;
   private timeWatermark = -Infinity;
-  /** Some shard has a pendingThrough (foldControl). */
-  private releasePending = false;
+  /** A control moved the upstream watermarks since the last releaseDue: shards may be pending, the event-time watermark may move. */
+  private foldedSinceRelease = false;
 
   constructor(
     private readonly stores: ResequencerStores<K, V>,
@@ -271,23 +271,21 @@ export class Resequencer<K, V extends Resequenceable> {
       if (lag !== undefined) this.metrics.watermarkLag.set(serverId, { gtidSequence: lag.gtidSequence, timeMs: lag.timeMs });
       if (watermark === undefined) continue;
       const shard = this.shardOf(serverId);
-      if (watermark.gtidSequence > shard.releasedThrough) {
-        shard.pendingThrough = watermark.gtidSequence;
-        this.releasePending = true;
-      }
+      if (watermark.gtidSequence > shard.releasedThrough) shard.pendingThrough = watermark.gtidSequence;
     }
+    this.foldedSinceRelease = true;
   }
 
   /** Releases what the folded watermarks allow; returns the event-time watermark to pass downstream when it moved. */
   async releaseDue(): Promise<EventTimeWatermark | undefined> {
-    if (this.releasePending) {
-      this.releasePending = false;
-      for (const shard of this.shards.values()) {
-        const through = shard.pendingThrough;
-        if (through === undefined) continue;
-        shard.pendingThrough = undefined;
-        if (through > shard.releasedThrough) await this.advance(shard, through);
-      }
+    // Most batches carry no control record: then nothing moved, and nothing is computed.
+    if (!this.foldedSinceRelease) return undefined;
+    this.foldedSinceRelease = false;
+    for (const shard of this.shards.values()) {
+      const through = shard.pendingThrough;
+      if (through === undefined) continue;
+      shard.pendingThrough = undefined;
+      if (through > shard.releasedThrough) await this.advance(shard, through);
     }
     return this.nextTimeWatermark();
   }
