@@ -16,6 +16,13 @@ export interface SaleOrdersJob {
   readonly commitIntervalMs: number;
   /** Give up after this long without a new output record. */
   readonly stallMs: number;
+  /**
+   * Force a full collection before each memory sample (the worker runs with `--expose-gc`), so the
+   * samples show what is live rather than what V8 has not collected yet. A diagnostic: it costs CPU.
+   */
+  readonly collectBeforeEachSample?: boolean;
+  /** Write a heap snapshot (`v8.writeHeapSnapshot`) this long after the start, to open in Chrome DevTools. */
+  readonly heapSnapshot?: { readonly afterMs: number; readonly path: string };
 }
 
 export interface PassthroughJob {
@@ -55,6 +62,8 @@ export interface JobResult {
   readonly cpuMs: number;
   /** sale-orders: what the process held at the sample with the highest RSS (one a second). */
   readonly memoryAtPeak?: MemoryAtPeak;
+  /** sale-orders with `collectBeforeEachSample`: the memory live after a full collection. */
+  readonly liveMemory?: LiveMemory;
   /** Processor metrics summed over tasks (sale-orders), e.g. duplicatesDropped. */
   readonly metrics: Readonly<Record<string, number>>;
   /** Set when the target was not reached (stall); the figures are then partial. */
@@ -72,6 +81,23 @@ export interface MemoryAtPeak {
   readonly rocksDbMemtablesMb: number;
   readonly rocksDbBlockCacheMb: number;
   readonly rocksDbTableReadersMb: number;
+}
+
+/**
+ * Samples taken right after a forced full collection (one a second): `atPeakLive` is the sample whose
+ * JS heap used + array buffers was highest (what the process could not have given back), with the RSS
+ * and heap it had just before that collection.
+ */
+export interface LiveMemory {
+  readonly samples: number;
+  readonly atPeakLive: MemoryAtPeak;
+  readonly rssBeforeCollectionMb: number;
+  readonly heapUsedBeforeCollectionMb: number;
+  readonly arrayBuffersBeforeCollectionMb: number;
+  /** The highest RSS of any sample taken right after a collection. */
+  readonly peakRssAfterCollectionMb: number;
+  /** Main-thread time spent in the forced collections, ms. */
+  readonly collectionMs: number;
 }
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';

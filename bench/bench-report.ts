@@ -149,7 +149,8 @@ export function latencySection(run: BenchRun): string {
     `A ${formatNumber(r.orders)}-order flash sale (same options otherwise) written by a paced writer at ${(r.targetBytesPerSecond / 1048576).toFixed(2)} MiB/s ` +
       `(${fixedPace ? 'set by --latency-mibps' : 'half the median at_least_once input MiB/s above'}; achieved ${(r.achievedBytesPerSecond / 1048576).toFixed(2)} MiB/s = ${formatNumber(r.achievedMessagesPerSecond)} msg/s on average), ` +
       `${formatNumber(r.messages)} messages stamped with their wall-clock write time; ${formatNumber(r.events)} output events measured (OrderExpired excluded: a timer fires it, not a source record); ` +
-      `sale-orders at_least_once, commit interval ${formatNumber(1000)} ms; load ${loadBefore.toFixed(1)}→${loadAfter.toFixed(1)}; app peak RSS ${formatNumber(r.app.peakRssMb)} MB. One run.`,
+      `sale-orders at_least_once, commit interval ${formatNumber(1000)} ms; load ${loadBefore.toFixed(1)}→${loadAfter.toFixed(1)}; app peak RSS ${formatNumber(r.app.peakRssMb)} MB; ` +
+      `app CPU ${(r.app.cpuMs / 1000).toFixed(1)} s in its ${(r.app.ms / 1000).toFixed(1)} s from start() to the last output (${Math.round((100 * r.app.cpuMs) / r.app.ms)} % of one core, every thread). One run.`,
     '',
     '| ms | p50 | p95 | p99 | max |',
     '| --- | ---: | ---: | ---: | ---: |',

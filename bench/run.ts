@@ -12,7 +12,11 @@
  * instead of half the e2e stage's median; then it runs without that stage), --engine-records N, --engine-keys N,
  * --engine-subjects cdc-streams,kafka-streams,cdc-streams-2-threads,kafkajs (the engine rotation's subjects to run; all by default),
  * --engine-cpu-prof DIR (a `node --cpu-prof` profile of each cdc-streams engine run, into DIR),
- * --stages engine,e2e,latency,restore,profile, --write-docs / --no-docs (default: write for the full run
+ * --sale-orders-node-args "ARGS" (extra node arguments for the e2e and live-memory stages' sale-orders workers, e.g.
+ * "--max-old-space-size=256"),
+ * --stages engine,e2e,latency,restore,profile,live-memory (live-memory, never by default: one sale-orders run per guarantee
+ * with a full collection forced before each memory sample, to show what is live at the peak), --heap-snapshot-after-s N
+ * (live-memory stage: each run also writes a heap snapshot N s after its start, into the temp dir), --write-docs / --no-docs (default: write for the full run
  * with every stage only). KAFKA_BROKERS is honoured. The engine stage needs `mvn` and `java` (17+) to build and run the
  * Kafka Streams peer.
  */
@@ -58,6 +62,10 @@ interface Flags {
   readonly engineSubjects: ReadonlySet<EngineSubject> | undefined;
   readonly engineCpuProfileDir: string | undefined;
   readonly stages: ReadonlySet<string>;
+  /** Extra `node` arguments for the sale-orders workers of the e2e and live-memory stages (e.g. a heap limit). */
+  readonly saleOrdersNodeArgs: readonly string[];
+  /** live-memory stage: each run also writes a heap snapshot this many seconds after its start. */
+  readonly heapSnapshotAfterS: number | undefined;
   readonly writeDocs: boolean;
 }
 
@@ -75,7 +83,7 @@ function parseFlags(argv: readonly string[]): Flags {
     return n;
   };
   const stages = new Set((value('--stages') ?? (quick ? 'engine,e2e,latency,restore' : 'engine,e2e,latency,restore,profile')).split(','));
-  for (const s of stages) if (!['engine', 'e2e', 'latency', 'restore', 'profile'].includes(s)) throw new Error(`unknown stage '${s}'`);
+  for (const s of stages) if (!['engine', 'e2e', 'latency', 'restore', 'profile', 'live-memory'].includes(s)) throw new Error(`unknown stage '${s}'`);
   const latencyMibps = value('--latency-mibps');
   const latencyMibPerSecond = latencyMibps === undefined ? undefined : Number(latencyMibps);
   if (latencyMibPerSecond !== undefined && !(latencyMibPerSecond > 0)) throw new Error(`--latency-mibps must be a positive number, got '${latencyMibps}'`);
@@ -93,9 +101,11 @@ function parseFlags(argv: readonly string[]): Flags {
     engineKeys: int('--engine-keys', 10_000),
     engineSubjects: parseEngineSubjects(value('--engine-subjects')),
     engineCpuProfileDir: value('--engine-cpu-prof'),
+    heapSnapshotAfterS: value('--heap-snapshot-after-s') === undefined ? undefined : int('--heap-snapshot-after-s', 0),
+    saleOrdersNodeArgs: (value('--sale-orders-node-args') ?? '').split(' ').filter((arg) => arg !== ''),
     stages,
     // A run of some stages only would replace the recorded results of the others with "(not run)".
-    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined && latencyMibps === undefined && value('--engine-subjects') === undefined && value('--engine-cpu-prof') === undefined),
+    writeDocs: argv.includes('--write-docs') || (!quick && !argv.includes('--no-docs') && value('--stages') === undefined && latencyMibps === undefined && value('--engine-subjects') === undefined && value('--engine-cpu-prof') === undefined && value('--sale-orders-node-args') === undefined),
   };
 }
 
@@ -178,7 +188,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
   const topicConfig = { 'retention.ms': '-1' };
   let expectedEvents = 0;
   let written = { messages: 0, bytes: 0 };
-  if (flags.stages.has('e2e') || flags.stages.has('profile')) {
+  if (flags.stages.has('e2e') || flags.stages.has('profile') || flags.stages.has('live-memory')) {
     const sim = simulateFlashSale(simOptions);
     say(`simulating ${flags.orders} orders (${SHARDS} shards, ${PARTITIONS} partitions, messages ≤ ${MAX_MESSAGE_BYTES} bytes)`);
     for (const order of sim.groundTruth) expectedEvents += order.events.length;
@@ -230,7 +240,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     for (let rep = 1; rep <= flags.reps; rep++) {
       for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
         const job = saleOrdersJob(guarantee, `${guarantee === 'at_least_once' ? 'alo' : 'eos'}-${rep}`);
-        e2e[guarantee].push(await timed(() => startStageProcess(job), `sale-orders ${guarantee} rep ${rep}`, job.outputTopic, job.applicationId));
+        e2e[guarantee].push(await timed(() => startStageProcess(job, flags.saleOrdersNodeArgs), `sale-orders ${guarantee} rep ${rep}`, job.outputTopic, job.applicationId));
         await rm(job.stateDir, { recursive: true, force: true });
       }
       const passJob = { kind: 'passthrough', brokers, inputTopic, outputTopic: `bench.passthrough-${id}-${rep}`, groupId: `bench-passthrough-${id}-${rep}`, expectedMessages: written.messages, stallMs: STALL_MS } as const;
@@ -251,6 +261,29 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     const path = sizes.sort((a, b) => b.size - a.size)[0]?.f ?? (files[0] as string);
     profile = { file: path, summary: formatProfileSummary(await summarizeProfileFile(path), 20), run };
     say(`profile written to ${path}`);
+  }
+
+  if (flags.stages.has('live-memory')) {
+    for (const guarantee of ['at_least_once', 'exactly_once'] as const) {
+      const tag = `live-${guarantee === 'at_least_once' ? 'alo' : 'eos'}`;
+      const job = {
+        ...saleOrdersJob(guarantee, tag),
+        collectBeforeEachSample: true,
+        ...(flags.heapSnapshotAfterS === undefined ? {} : { heapSnapshot: { afterMs: flags.heapSnapshotAfterS * 1000, path: join(tmpdir(), `cdc-streams-bench-${id}-${tag}.heapsnapshot`) } }),
+      };
+      const run = await timed(() => startStageProcess(job, ['--expose-gc', ...flags.saleOrdersNodeArgs]), `sale-orders ${guarantee}, collecting before each sample`, job.outputTopic, job.applicationId);
+      const live = run.result.liveMemory;
+      if (live !== undefined) {
+        const m = live.atPeakLive;
+        say(
+          `${guarantee} live memory (${live.samples} forced collections, ${(live.collectionMs / 1000).toFixed(1)} s in them): at the most live sample ` +
+            `JS heap used ${m.heapUsedMb} MB (${live.heapUsedBeforeCollectionMb} before the collection), array buffers ${m.arrayBuffersMb} (${live.arrayBuffersBeforeCollectionMb} before), ` +
+            `committed heap ${m.heapTotalMb}, RocksDB memtables ${m.rocksDbMemtablesMb} + block caches ${m.rocksDbBlockCacheMb} + table readers ${m.rocksDbTableReadersMb}, ` +
+            `RSS ${m.rssMb} after the collection (${live.rssBeforeCollectionMb} before); highest RSS after any collection ${live.peakRssAfterCollectionMb}, highest RSS of the run ${run.result.peakRssMb}`,
+        );
+      }
+      await rm(job.stateDir, { recursive: true, force: true });
+    }
   }
 
   let latency: BenchRun['latency'];
@@ -280,7 +313,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     const loadBefore = load1();
     const result = await runLatencyStage({ job, messages: latencySim.messages, partitions: PARTITIONS, bytesPerSecond, orders: flags.latencyOrders });
     latency = { result, loadBefore, loadAfter: load1(), fixedPace: flags.latencyMibPerSecond !== undefined };
-    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms (after warm-up: p50 ${result.processingWarm.p50}, p99 ${result.processingWarm.p99})${commitSummary(result.app.metrics)}`);
+    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms (after warm-up: p50 ${result.processingWarm.p50}, p99 ${result.processingWarm.p99})${commitSummary(result.app.metrics)}; app CPU ${(result.app.cpuMs / 1000).toFixed(1)} s in ${(result.app.ms / 1000).toFixed(1)} s (${Math.round((100 * result.app.cpuMs) / result.app.ms)} % of one core)`);
   }
 
   let restore: BenchRun['restore'];

@@ -1,7 +1,8 @@
+import { writeHeapSnapshot } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { createLogger, parseKafkaConnection, rocksDbMemoryUsage, splitBrokers, StreamsApp, type AppSnapshot } from '../src/index.js';
 import { formatTopologyProblems, loadTopology } from '../src/cli/load-topology.js';
-import type { JobResult, MemoryAtPeak, SaleOrdersJob } from './bench-jobs.js';
+import type { JobResult, LiveMemory, MemoryAtPeak, SaleOrdersJob } from './bench-jobs.js';
 import { ownCpuMs } from './process-cpu.js';
 import { maxRssMb, RssSampler } from './rss-sampler.js';
 
@@ -31,10 +32,21 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
   );
   const rss = new RssSampler();
   let memoryAtPeak = sampleMemory();
+  const live = job.collectBeforeEachSample === true ? new LiveMemoryTracker() : undefined;
   const memorySampler = setInterval(() => {
     const sample = sampleMemory();
     if (sample.rssMb >= memoryAtPeak.rssMb) memoryAtPeak = sample;
+    live?.sample(sample);
   }, 1000);
+  const heapSnapshot = job.heapSnapshot;
+  const heapSnapshotTimer =
+    heapSnapshot === undefined
+      ? undefined
+      : setTimeout(() => {
+          // writeHeapSnapshot collects first: the file holds what is live, with its retainers.
+          const path = writeHeapSnapshot(heapSnapshot.path);
+          process.stderr.write(`heap snapshot written to ${path}\n`);
+        }, heapSnapshot.afterMs);
   const cpuAtStart = ownCpuMs();
   const started = process.hrtime.bigint();
   await app.start();
@@ -66,6 +78,7 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
   const peakRssMb = rss.peakMb();
   rss.stop();
   clearInterval(memorySampler);
+  clearTimeout(heapSnapshotTimer);
   await app.close();
   const closed = app.snapshot();
   return {
@@ -78,6 +91,7 @@ export async function drainSaleOrders(job: SaleOrdersJob, onReady: () => void = 
     maxRssMb: maxRssMb(),
     cpuMs,
     memoryAtPeak,
+    ...(live === undefined ? {} : { liveMemory: live.result() }),
     metrics: sumProcessorMetrics(closed),
     ...(problem === undefined ? {} : { problem }),
   };
@@ -97,6 +111,54 @@ function sampleMemory(): MemoryAtPeak {
     rocksDbBlockCacheMb: mb(rocksDb.blockCacheBytes),
     rocksDbTableReadersMb: mb(rocksDb.tableReaderBytes),
   };
+}
+
+/** Collects fully after each regular sample and keeps the sample with the most live memory. */
+class LiveMemoryTracker {
+  private readonly collect: () => void;
+  private samples = 0;
+  private collectionMs = 0;
+  private peakRssAfterCollectionMb = 0;
+  private best: LiveMemory | undefined;
+
+  constructor() {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc === undefined) throw new Error('collectBeforeEachSample needs the worker to run with --expose-gc');
+    this.collect = gc;
+  }
+
+  sample(before: MemoryAtPeak): void {
+    const started = performance.now();
+    this.collect();
+    // V8 frees dead ArrayBuffers' memory on a background sweeper after a collection, and the next
+    // collection first waits for that sweep: after the second one the array buffer count is what lives.
+    this.collect();
+    this.collectionMs += performance.now() - started;
+    this.afterCollection(before);
+  }
+
+  private afterCollection(before: MemoryAtPeak): void {
+    this.samples++;
+    const after = sampleMemory();
+    this.peakRssAfterCollectionMb = Math.max(this.peakRssAfterCollectionMb, after.rssMb);
+    const liveMb = after.heapUsedMb + after.arrayBuffersMb;
+    if (this.best === undefined || liveMb >= this.best.atPeakLive.heapUsedMb + this.best.atPeakLive.arrayBuffersMb) {
+      this.best = {
+        samples: 0,
+        atPeakLive: after,
+        rssBeforeCollectionMb: before.rssMb,
+        heapUsedBeforeCollectionMb: before.heapUsedMb,
+        arrayBuffersBeforeCollectionMb: before.arrayBuffersMb,
+        peakRssAfterCollectionMb: 0,
+        collectionMs: 0,
+      };
+    }
+  }
+
+  result(): LiveMemory {
+    if (this.best === undefined) throw new Error('no live-memory sample was taken (the run ended within a second)');
+    return { ...this.best, samples: this.samples, peakRssAfterCollectionMb: this.peakRssAfterCollectionMb, collectionMs: Math.round(this.collectionMs) };
+  }
 }
 
 function sumProcessorMetrics(snapshot: AppSnapshot): Record<string, number> {
