@@ -142,6 +142,11 @@ function producedSection(run: BenchRun): string[] {
 
 const p = (x: Percentiles): string => `${formatNumber(x.p50)} | ${formatNumber(x.p95)} | ${formatNumber(x.p99)} | ${formatNumber(x.max)}`;
 
+/** A run's CPU against its timed span: "20.8 s in 22.8 s (92 % of one core)". */
+export function appCpuShare(result: JobResult): string {
+  return `${(result.cpuMs / 1000).toFixed(1)} s in ${(result.ms / 1000).toFixed(1)} s (${Math.round((100 * result.cpuMs) / result.ms)} % of one core)`;
+}
+
 export function latencySection(run: BenchRun): string {
   if (run.latency === undefined) return '(not run)';
   const { result: r, loadBefore, loadAfter, fixedPace } = run.latency;
@@ -150,7 +155,7 @@ export function latencySection(run: BenchRun): string {
       `(${fixedPace ? 'set by --latency-mibps' : 'half the median at_least_once input MiB/s above'}; achieved ${(r.achievedBytesPerSecond / 1048576).toFixed(2)} MiB/s = ${formatNumber(r.achievedMessagesPerSecond)} msg/s on average), ` +
       `${formatNumber(r.messages)} messages stamped with their wall-clock write time; ${formatNumber(r.events)} output events measured (OrderExpired excluded: a timer fires it, not a source record); ` +
       `sale-orders at_least_once, commit interval ${formatNumber(1000)} ms; load ${loadBefore.toFixed(1)}→${loadAfter.toFixed(1)}; app peak RSS ${formatNumber(r.app.peakRssMb)} MB; ` +
-      `app CPU ${(r.app.cpuMs / 1000).toFixed(1)} s in its ${(r.app.ms / 1000).toFixed(1)} s from start() to the last output (${Math.round((100 * r.app.cpuMs) / r.app.ms)} % of one core, every thread). One run.`,
+      `app CPU ${appCpuShare(r.app)} from start() to the last output (every thread). One run.`,
     '',
     '| ms | p50 | p95 | p99 | max |',
     '| --- | ---: | ---: | ---: | ---: |',

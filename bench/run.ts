@@ -31,7 +31,7 @@ import { simulateFlashSale } from '../src/sim/index.js';
 import { ensureBroker, KAFKA_VERSION, type BrokerHandle } from '../src/local-broker/index.js';
 import { ensureTopics, readTopic, writeMessages } from '../src/kafka-tools/index.js';
 import type { Guarantee, SaleOrdersJob } from './bench-jobs.js';
-import { fullReport, writeDocs, type BenchRun, type ProducedTopic, type TimedRun } from './bench-report.js';
+import { appCpuShare, fullReport, writeDocs, type BenchRun, type ProducedTopic, type TimedRun } from './bench-report.js';
 import { load1, machineInfo, summarize } from './bench-stats.js';
 import { ROTATION, runEngineStage } from './engine-stage.js';
 import type { EngineSubject } from './engine-subjects.js';
@@ -313,7 +313,7 @@ async function runBench(flags: Flags, command: string, broker: BrokerHandle, wor
     const loadBefore = load1();
     const result = await runLatencyStage({ job, messages: latencySim.messages, partitions: PARTITIONS, bytesPerSecond, orders: flags.latencyOrders });
     latency = { result, loadBefore, loadAfter: load1(), fixedPace: flags.latencyMibPerSecond !== undefined };
-    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms (after warm-up: p50 ${result.processingWarm.p50}, p99 ${result.processingWarm.p99})${commitSummary(result.app.metrics)}; app CPU ${(result.app.cpuMs / 1000).toFixed(1)} s in ${(result.app.ms / 1000).toFixed(1)} s (${Math.round((100 * result.app.cpuMs) / result.app.ms)} % of one core)`);
+    say(`latency: p50 ${result.total.p50} ms, p99 ${result.total.p99} ms over ${result.events} events; processing p50 ${result.processing.p50} ms, p99 ${result.processing.p99} ms (after warm-up: p50 ${result.processingWarm.p50}, p99 ${result.processingWarm.p99})${commitSummary(result.app.metrics)}; app CPU ${appCpuShare(result.app)}`);
   }
 
   let restore: BenchRun['restore'];

@@ -119,7 +119,7 @@ class LiveMemoryTracker {
   private samples = 0;
   private collectionMs = 0;
   private peakRssAfterCollectionMb = 0;
-  private best: LiveMemory | undefined;
+  private best: { readonly before: MemoryAtPeak; readonly after: MemoryAtPeak } | undefined;
 
   constructor() {
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -134,30 +134,25 @@ class LiveMemoryTracker {
     // collection first waits for that sweep: after the second one the array buffer count is what lives.
     this.collect();
     this.collectionMs += performance.now() - started;
-    this.afterCollection(before);
-  }
-
-  private afterCollection(before: MemoryAtPeak): void {
     this.samples++;
     const after = sampleMemory();
     this.peakRssAfterCollectionMb = Math.max(this.peakRssAfterCollectionMb, after.rssMb);
-    const liveMb = after.heapUsedMb + after.arrayBuffersMb;
-    if (this.best === undefined || liveMb >= this.best.atPeakLive.heapUsedMb + this.best.atPeakLive.arrayBuffersMb) {
-      this.best = {
-        samples: 0,
-        atPeakLive: after,
-        rssBeforeCollectionMb: before.rssMb,
-        heapUsedBeforeCollectionMb: before.heapUsedMb,
-        arrayBuffersBeforeCollectionMb: before.arrayBuffersMb,
-        peakRssAfterCollectionMb: 0,
-        collectionMs: 0,
-      };
-    }
+    const live = (m: MemoryAtPeak): number => m.heapUsedMb + m.arrayBuffersMb;
+    if (this.best === undefined || live(after) >= live(this.best.after)) this.best = { before, after };
   }
 
   result(): LiveMemory {
     if (this.best === undefined) throw new Error('no live-memory sample was taken (the run ended within a second)');
-    return { ...this.best, samples: this.samples, peakRssAfterCollectionMb: this.peakRssAfterCollectionMb, collectionMs: Math.round(this.collectionMs) };
+    const { before, after } = this.best;
+    return {
+      samples: this.samples,
+      atPeakLive: after,
+      rssBeforeCollectionMb: before.rssMb,
+      heapUsedBeforeCollectionMb: before.heapUsedMb,
+      arrayBuffersBeforeCollectionMb: before.arrayBuffersMb,
+      peakRssAfterCollectionMb: this.peakRssAfterCollectionMb,
+      collectionMs: Math.round(this.collectionMs),
+    };
   }
 }
 
